@@ -1,0 +1,233 @@
+/*
+ * inlay — Keras's model-definition front door (Input / InputLayer / TypeSpec and the placeholder graph)
+ * for native code, behind a stable C ABI.
+ *
+ * Conventions (see also README.md, "The C ABI"):
+ *  - Every fallible function returns an inlay_status; INLAY_OK is 0. On failure, inlay_last_error() returns
+ *    this thread's message for the last failed call (Keras's own message text where Keras raises one).
+ *    No C++ exception ever crosses this interface. Out-parameters are left untouched on failure.
+ *  - Handles are opaque. Functions named *_create / *_from_* give an owned handle, released with the matching
+ *    *_free, which accepts NULL. inlay_tensor and inlay_layer handles are borrowed from their graph and live
+ *    as long as it.
+ *  - Dimensions are int64_t; INLAY_DIM_NONE (-1) is Keras's None. A rank of -1 means unknown rank.
+ *  - Strings in are UTF-8 and copied. Borrowed strings out (const char *) live as long as their handle;
+ *    strings made for the caller (char **out) are released with inlay_free.
+ *  - JSON objects carry Keras keyword arguments and layer configs.
+ *  - Thread safety: every function may be called from any thread; a graph must not be mutated from two
+ *    threads at once (graphs are independent of each other).
+ *
+ * This header is C99 and self-contained.
+ */
+#ifndef INLAY_INLAY_H
+#define INLAY_INLAY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Version of this header. The library's own version is inlay_version(); the SONAME carries the major. */
+#define INLAY_VERSION_MAJOR 0
+#define INLAY_VERSION_MINOR 1
+#define INLAY_VERSION_PATCH 0
+#define INLAY_VERSION_NUMBER (INLAY_VERSION_MAJOR * 10000 + INLAY_VERSION_MINOR * 100 + INLAY_VERSION_PATCH)
+
+/* INLAY_API marks the exported functions; everything else in the library is hidden. Define INLAY_STATIC
+ * when linking the static library. */
+#if defined(INLAY_STATIC)
+#define INLAY_API
+#elif defined(_WIN32)
+#if defined(INLAY_BUILDING_LIBRARY)
+#define INLAY_API __declspec(dllexport)
+#else
+#define INLAY_API __declspec(dllimport)
+#endif
+#elif defined(__GNUC__) || defined(__clang__)
+#define INLAY_API __attribute__((visibility("default")))
+#else
+#define INLAY_API
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------------------------------------------------
+ * Status, errors, version, memory
+ * ------------------------------------------------------------------------------------------------------- */
+
+typedef enum inlay_status {
+  INLAY_OK = 0,
+  INLAY_INVALID_ARGUMENT,
+  INLAY_SHAPE_MISMATCH,
+  INLAY_NOT_FOUND,
+  INLAY_UNSUPPORTED,
+  INLAY_PARSE_ERROR,
+  INLAY_IO_ERROR,
+  INLAY_OUT_OF_MEMORY,
+  INLAY_INTERNAL_ERROR
+} inlay_status;
+
+/* This thread's message for the last failed call; "" if none failed yet. Valid until this thread's next
+ * failing call. Never NULL. */
+INLAY_API const char *inlay_last_error(void);
+
+/* "INLAY_OK", "INLAY_INVALID_ARGUMENT", ...; "INLAY_UNKNOWN_STATUS" for values outside the enum. */
+INLAY_API const char *inlay_status_name(inlay_status s);
+
+/* The library's version, "MAJOR.MINOR.PATCH". Static storage. */
+INLAY_API const char *inlay_version(void);
+
+/* Releases a string or buffer the library made for the caller (every char ** out-parameter). NULL-safe. */
+INLAY_API void inlay_free(void *p);
+
+/* A JSON object describing the execution runtime: {"onednn_version":"2.6.3","engine":"cpu","cpu_engines":1,
+ * "cpu_isa":"avx2","cpu_runtime":"omp","hardware_threads":N}. Creating the oneDNN CPU engine is part of the call, so an error here
+ * means inference cannot run. The caller frees *json_out with inlay_free. */
+INLAY_API inlay_status inlay_runtime_info(char **json_out);
+
+/* ---------------------------------------------------------------------------------------------------------
+ * Data types
+ * ------------------------------------------------------------------------------------------------------- */
+
+typedef enum inlay_dtype {
+  INLAY_FLOAT32 = 1,
+  INLAY_FLOAT64,
+  INLAY_FLOAT16,
+  INLAY_BFLOAT16,
+  INLAY_INT8,
+  INLAY_INT16,
+  INLAY_INT32,
+  INLAY_INT64,
+  INLAY_UINT8,
+  INLAY_UINT16,
+  INLAY_UINT32,
+  INLAY_UINT64,
+  INLAY_BOOL,
+  INLAY_STRING,
+  /* Keras 3's remaining dtypes (keras.backend.standardize_dtype accepts them). */
+  INLAY_FLOAT8_E4M3FN,
+  INLAY_FLOAT8_E5M2,
+  INLAY_COMPLEX64,
+  INLAY_COMPLEX128
+} inlay_dtype;
+
+/* Parses a dtype name as keras.backend.standardize_dtype does with the TensorFlow backend: the canonical
+ * names ("float32", "int64", ...) and the aliases Keras maps ("int" -> int64). Unknown names:
+ * INLAY_INVALID_ARGUMENT with Keras's "Invalid dtype: NAME". */
+INLAY_API inlay_status inlay_dtype_parse(const char *name, inlay_dtype *out);
+
+/* The canonical Keras name ("float32", ...); "unknown" for values outside the enum. Static storage. */
+INLAY_API const char *inlay_dtype_name(inlay_dtype t);
+
+/* Size of one element in bytes (0 for INLAY_STRING and values outside the enum). */
+INLAY_API size_t inlay_dtype_size(inlay_dtype t);
+
+#define INLAY_DIM_NONE (-1)
+
+/* ---------------------------------------------------------------------------------------------------------
+ * Type specs: tf.TensorSpec, tf.SparseTensorSpec, tf.RaggedTensorSpec
+ * ------------------------------------------------------------------------------------------------------- */
+
+typedef struct inlay_spec inlay_spec;
+
+typedef enum inlay_spec_kind { INLAY_SPEC_TENSOR = 1, INLAY_SPEC_SPARSE, INLAY_SPEC_RAGGED } inlay_spec_kind;
+
+/* Builds a spec from JSON, validated as TensorFlow's constructors validate:
+ *   {"kind":"tensor","shape":[null,32],"dtype":"float32","name":"x"}
+ *   {"kind":"sparse","shape":[null,1000],"dtype":"float32"}
+ *   {"kind":"ragged","shape":[null,null,8],"dtype":"float32","ragged_rank":1,"row_splits_dtype":"int64",
+ *    "flat_values_spec":{"kind":"tensor",...}}
+ * "shape": null (or absent) is an unknown rank. Also accepted: Keras's serialized form
+ * {"class_name":"TensorSpec"|"SparseTensorSpec"|"RaggedTensorSpec","config":{...}}.
+ * The caller frees *out with inlay_spec_free. */
+INLAY_API inlay_status inlay_spec_from_json(const char *json, inlay_spec **out);
+
+/* The JSON form above, every field present. The caller frees *out with inlay_free. */
+INLAY_API inlay_status inlay_spec_to_json(const inlay_spec *s, char **out);
+
+INLAY_API void inlay_spec_free(inlay_spec *s);
+
+/* 0 for a NULL spec. */
+INLAY_API inlay_spec_kind inlay_spec_kind_of(const inlay_spec *s);
+
+/* -1: unknown rank (or NULL spec). */
+INLAY_API int inlay_spec_rank(const inlay_spec *s);
+
+/* rank entries, INLAY_DIM_NONE for unknown dims; NULL when the rank is unknown or 0. Borrowed. */
+INLAY_API const int64_t *inlay_spec_dims(const inlay_spec *s);
+
+/* 0 for a NULL spec. */
+INLAY_API inlay_dtype inlay_spec_dtype(const inlay_spec *s);
+
+/* The TensorSpec's name, or NULL when it has none (sparse and ragged specs have none). Borrowed. */
+INLAY_API const char *inlay_spec_name(const inlay_spec *s);
+
+/* The RaggedTensorSpec's ragged_rank; -1 for other kinds. */
+INLAY_API int inlay_spec_ragged_rank(const inlay_spec *s);
+
+/* TypeSpec.is_compatible_with: same kind, same dtype (and ragged_rank / row_splits_dtype), compatible shapes.
+ * 1 or 0; 0 when either is NULL. */
+INLAY_API int inlay_spec_is_compatible_with(const inlay_spec *a, const inlay_spec *b);
+
+/* TypeSpec.most_specific_compatible_type: the most specific spec both a and b are compatible with (dims that
+ * differ become None, ranks that differ become an unknown rank). Specs of different kinds or dtypes have
+ * none: INLAY_INVALID_ARGUMENT with TensorFlow's "No TypeSpec is compatible with both ... and ...". */
+INLAY_API inlay_status inlay_spec_most_specific_compatible(const inlay_spec *a, const inlay_spec *b,
+                                                           inlay_spec **out);
+
+/* ---------------------------------------------------------------------------------------------------------
+ * The placeholder graph
+ * ------------------------------------------------------------------------------------------------------- */
+
+typedef struct inlay_graph inlay_graph;   /* owns its layers and symbolic tensors; auto-names are unique in it */
+typedef struct inlay_tensor inlay_tensor; /* symbolic tensor (KerasTensor), borrowed from its graph */
+typedef struct inlay_layer inlay_layer;   /* borrowed from its graph */
+
+INLAY_API inlay_status inlay_graph_create(inlay_graph **out);
+INLAY_API void inlay_graph_free(inlay_graph *g);
+
+/* keras.Input(). kwargs_json is a JSON object of Keras's keyword arguments (NULL or "" means {}):
+ *   shape        list of int/null (or an int, as tf.keras accepts), batch dimension left out
+ *   batch_size   int or null
+ *   batch_shape  list of int/null including the batch dimension (tf.keras spelling: batch_input_shape)
+ *   dtype        Keras dtype name, default "float32"
+ *   sparse, ragged, optional   booleans
+ *   name         string; auto-named "input_layer", "input_layer_1", ... (the tensor "keras_tensor", ...)
+ *   type_spec    a spec in inlay_spec_from_json's form (tf.keras); alternatively pass the type_spec handle
+ * tensor: an existing symbolic tensor of g to wrap, as Keras's tensor= argument (NULL when absent); the
+ * returned handle is then that tensor, now produced by the new InputLayer, as in Keras.
+ * Errors are Keras 3's ValueError/TypeError messages (tf.keras 2's for type_spec), status
+ * INLAY_INVALID_ARGUMENT; INLAY_PARSE_ERROR when kwargs_json is not a JSON object. */
+INLAY_API inlay_status inlay_input(inlay_graph *g, const char *kwargs_json, const inlay_spec *type_spec,
+                                   const inlay_tensor *tensor, inlay_tensor **out);
+
+/* Tensor accessors. NULL-safe: rank -1, dims NULL, dtype 0, name NULL, spec NULL, layer NULL. */
+INLAY_API int inlay_tensor_rank(const inlay_tensor *t);
+INLAY_API const int64_t *inlay_tensor_dims(const inlay_tensor *t);   /* borrowed; NULL for rank 0 */
+INLAY_API inlay_dtype inlay_tensor_dtype(const inlay_tensor *t);
+INLAY_API const char *inlay_tensor_name(const inlay_tensor *t);       /* KerasTensor.name */
+INLAY_API const inlay_spec *inlay_tensor_spec(const inlay_tensor *t); /* Tensor/Sparse/RaggedTensorSpec; borrowed */
+INLAY_API inlay_layer *inlay_tensor_layer(const inlay_tensor *t);     /* producing layer (InputLayer for inputs) */
+
+/* Layers by Keras class name and config (Layer.from_config): ("InputLayer", {"batch_shape":[null,32]}).
+ * InputLayer takes Keras 3's config keys and keyword arguments (shape, batch_size, batch_shape, dtype,
+ * sparse, ragged, name, optional) and tf.keras 2's (input_shape, batch_input_shape, type_spec).
+ * input_tensor is not expressible in JSON: use inlay_input's tensor argument.
+ * Other class names: INLAY_UNSUPPORTED naming the class. */
+INLAY_API inlay_status inlay_layer_create(inlay_graph *g, const char *class_name, const char *config_json,
+                                          inlay_layer **out);
+INLAY_API const char *inlay_layer_name(const inlay_layer *l);       /* NULL-safe: NULL */
+INLAY_API const char *inlay_layer_class_name(const inlay_layer *l); /* NULL-safe: NULL */
+
+/* layer.get_config() as JSON (Keras 3's form). The caller frees *json_out with inlay_free. */
+INLAY_API inlay_status inlay_layer_get_config(const inlay_layer *l, char **json_out);
+
+/* layer.output: the symbolic tensors the layer produced at its first node (an InputLayer's placeholder).
+ * inlay_layer_output returns NULL when i is out of range. */
+INLAY_API size_t inlay_layer_output_count(const inlay_layer *l);
+INLAY_API inlay_tensor *inlay_layer_output(const inlay_layer *l, size_t i);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* INLAY_INLAY_H */

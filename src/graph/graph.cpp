@@ -1,0 +1,53 @@
+#include "graph/graph.hpp"
+
+#include <cctype>
+
+namespace inlay::core {
+namespace {
+
+bool is_upper(char c) { return std::isupper(static_cast<unsigned char>(c)) != 0; }
+bool is_lower(char c) { return std::islower(static_cast<unsigned char>(c)) != 0; }
+bool is_word(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
+
+}  // namespace
+
+std::string to_snake_case(std::string_view name) {
+  // re.sub(r"\W+", "", name)
+  std::string word;
+  for (char c : name) {
+    if (is_word(c)) word += c;
+  }
+  // re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name): an underscore before each capitalised word not at the start.
+  std::string split;
+  for (std::size_t i = 0; i < word.size(); ++i) {
+    if (i > 0 && is_upper(word[i]) && i + 1 < word.size() && is_lower(word[i + 1])) split += '_';
+    split += word[i];
+  }
+  // re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+  std::string out;
+  for (std::size_t i = 0; i < split.size(); ++i) {
+    if (i > 0 && is_lower(split[i - 1]) && is_upper(split[i])) out += '_';
+    out += static_cast<char>(std::tolower(static_cast<unsigned char>(split[i])));
+  }
+  return out;
+}
+
+std::string Graph::auto_name(std::string_view class_name) {
+  const std::string prefix = to_snake_case(class_name);
+  int& uses = name_uids_[prefix];
+  std::string name = uses == 0 ? prefix : prefix + "_" + std::to_string(uses);
+  ++uses;
+  return name;
+}
+
+KerasTensor& Graph::add_tensor(TypeSpec spec, std::string name) {
+  tensors_.push_back(std::make_unique<KerasTensor>(*this, std::move(spec), std::move(name)));
+  return *tensors_.back();
+}
+
+Layer& Graph::add_layer(std::unique_ptr<Layer> layer) {
+  layers_.push_back(std::move(layer));
+  return *layers_.back();
+}
+
+}  // namespace inlay::core

@@ -1,0 +1,162 @@
+#include "types/shape.hpp"
+
+#include "util/error.hpp"
+#include "util/python_text.hpp"
+
+namespace inlay::core {
+namespace {
+
+std::string dim_text(int64_t d) { return d == kNoneDim ? "None" : std::to_string(d); }
+
+std::string join_dims(const std::vector<int64_t>& dims) {
+  std::string out;
+  for (std::size_t i = 0; i < dims.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += dim_text(dims[i]);
+  }
+  return out;
+}
+
+// One element of a shape through standardize_shape's loop: None, or int(d) >= 0.
+int64_t standardize_dim(const Json& shape, const Json& d) {
+  using python::Sequence;
+  if (d.is_null()) return kNoneDim;
+  const std::string prefix = "Cannot convert '" + python::str(shape, Sequence::Tuple) + "' to a shape. ";
+  if (d.is_string() || d.is_number_float() || d.is_array() || d.is_object()) {
+    // str and float are rejected outright; int(list) / int(dict) raise, which Keras reports the same way.
+    throw_invalid(prefix + "Found invalid dimension '" + python::str(d) + "' of type '" + python::type_name(d) +
+                  "'. ");
+  }
+  int64_t value = 0;
+  if (d.is_boolean()) {
+    value = d.get<bool>() ? 1 : 0;
+  } else if (d.is_number_unsigned()) {
+    if (d.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
+      throw_invalid(prefix + "Dimension " + d.dump() + " does not fit in int64.");
+    }
+    value = static_cast<int64_t>(d.get<uint64_t>());
+  } else {
+    value = d.get<int64_t>();
+  }
+  if (value < 0) throw_invalid(prefix + "Negative dimensions are not allowed.");
+  return value;
+}
+
+}  // namespace
+
+bool Shape::is_fully_defined() const {
+  if (!known_) return false;
+  for (int64_t d : dims_) {
+    if (d == kNoneDim) return false;
+  }
+  return true;
+}
+
+bool Shape::is_compatible_with(const Shape& other) const {
+  if (!known_ || !other.known_) return true;
+  if (dims_.size() != other.dims_.size()) return false;
+  for (std::size_t i = 0; i < dims_.size(); ++i) {
+    if (dims_[i] != kNoneDim && other.dims_[i] != kNoneDim && dims_[i] != other.dims_[i]) return false;
+  }
+  return true;
+}
+
+Shape Shape::merge_with(const Shape& other) const {
+  if (!known_) return other;
+  if (!other.known_) return *this;
+  if (!is_compatible_with(other)) {
+    throw_invalid("Shapes " + to_tf_string() + " and " + other.to_tf_string() + " are not compatible");
+  }
+  std::vector<int64_t> merged = dims_;
+  for (std::size_t i = 0; i < merged.size(); ++i) {
+    if (merged[i] == kNoneDim) merged[i] = other.dims_[i];
+  }
+  return Shape(std::move(merged));
+}
+
+Shape Shape::most_specific_compatible_shape(const Shape& other) const {
+  if (!known_ || !other.known_ || dims_.size() != other.dims_.size()) return Shape::unknown();
+  std::vector<int64_t> common = dims_;
+  for (std::size_t i = 0; i < common.size(); ++i) {
+    if (common[i] != other.dims_[i]) common[i] = kNoneDim;
+  }
+  return Shape(std::move(common));
+}
+
+std::optional<int64_t> Shape::num_elements() const {
+  if (!is_fully_defined()) return std::nullopt;
+  int64_t count = 1;
+  for (int64_t d : dims_) {
+    if (d != 0 && count > INT64_MAX / d) {
+      throw_invalid("The number of elements of shape " + to_tuple_string() + " overflows int64.");
+    }
+    count *= d;
+  }
+  return count;
+}
+
+std::string Shape::to_tuple_string() const {
+  if (!known_) return "None";
+  if (dims_.size() == 1) return "(" + dim_text(dims_[0]) + ",)";
+  return "(" + join_dims(dims_) + ")";
+}
+
+std::string Shape::to_tf_string() const { return known_ ? to_tuple_string() : "<unknown>"; }
+
+std::string Shape::to_tf_repr() const {
+  return known_ ? "TensorShape([" + join_dims(dims_) + "])" : "TensorShape(None)";
+}
+
+Json Shape::to_json() const {
+  if (!known_) return nullptr;
+  Json out = Json::array();
+  for (int64_t d : dims_) out.push_back(d == kNoneDim ? Json(nullptr) : Json(d));
+  return out;
+}
+
+Shape Shape::tf_from_json(const Json& value) {
+  if (value.is_null()) return Shape::unknown();
+  if (!value.is_array()) {
+    throw_invalid("Shapes must be a list of dimensions or None, got " + python::repr(value));
+  }
+  std::vector<int64_t> dims;
+  dims.reserve(value.size());
+  for (const auto& d : value) {
+    if (d.is_null()) {
+      dims.push_back(kNoneDim);
+    } else if (d.is_number_integer() && !d.is_boolean()) {
+      const int64_t v = d.get<int64_t>();
+      if (v < 0) {
+        if (v == -1) {
+          dims.push_back(kNoneDim);  // TensorFlow reads -1 as an unknown dimension
+          continue;
+        }
+        throw_invalid("Dimension " + std::to_string(v) + " must be >= 0");
+      }
+      dims.push_back(v);
+    } else {
+      throw_invalid("Dimension value must be integer or None or have an __index__ method, got value '" +
+                    python::str(d) + "' with type '" + python::type_name(d) + "'");
+    }
+  }
+  return Shape(std::move(dims));
+}
+
+Shape standardize_shape(const Json& value) {
+  if (value.is_null()) throw_invalid("Undefined shapes are not supported.");
+  std::vector<int64_t> dims;
+  if (value.is_array()) {
+    for (const auto& d : value) dims.push_back(standardize_dim(value, d));
+  } else if (value.is_string()) {
+    // A str is iterable: each character is a str dimension.
+    for (char c : value.get<std::string>()) dims.push_back(standardize_dim(value, std::string(1, c)));
+  } else if (value.is_object()) {
+    // Iterating a dict yields its keys.
+    for (const auto& item : value.items()) dims.push_back(standardize_dim(value, item.key()));
+  } else {
+    throw_invalid("Cannot convert '" + python::str(value) + "' to a shape.");
+  }
+  return Shape(std::move(dims));
+}
+
+}  // namespace inlay::core

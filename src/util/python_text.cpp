@@ -1,0 +1,156 @@
+#include "util/python_text.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+namespace inlay::core::python {
+namespace {
+
+// Python's float repr: the shortest text that round-trips, always with a '.' or an exponent.
+std::string float_repr(double v) {
+  if (std::isnan(v)) return "nan";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  char buf[64];
+  for (int precision = 1; precision <= 17; ++precision) {
+    std::snprintf(buf, sizeof buf, "%.*g", precision, v);
+    if (std::strtod(buf, nullptr) == v) break;
+  }
+  std::string text = buf;
+  // %g uses e+NN / e-NN like Python, but Python switches to exponent form only from 1e16 upwards and
+  // below 1e-4, so re-render plain numbers in that window without an exponent.
+  const double magnitude = std::fabs(v);
+  if (text.find('e') != std::string::npos && magnitude >= 1e-4 && magnitude < 1e16) {
+    std::snprintf(buf, sizeof buf, "%.17f", v);
+    text = buf;
+    while (text.back() == '0') text.pop_back();
+  }
+  if (text.find('e') != std::string::npos) return text;  // glibc's "1e+16" is Python's form too
+  if (text.find('.') == std::string::npos) text += ".0";
+  if (text.back() == '.') text += "0";
+  return text;
+}
+
+void append_repr(std::string& out, const Json& value, Sequence arrays) {
+  switch (value.type()) {
+    case Json::value_t::null: out += "None"; return;
+    case Json::value_t::boolean: out += value.get<bool>() ? "True" : "False"; return;
+    case Json::value_t::number_integer: out += std::to_string(value.get<long long>()); return;
+    case Json::value_t::number_unsigned: out += std::to_string(value.get<unsigned long long>()); return;
+    case Json::value_t::number_float: out += float_repr(value.get<double>()); return;
+    case Json::value_t::string: out += quote(value.get<std::string>()); return;
+    case Json::value_t::array: {
+      const bool tuple = arrays == Sequence::Tuple;
+      out += tuple ? '(' : '[';
+      bool first = true;
+      // Nested arrays inside a shape tuple are lists in what Keras received.
+      for (const auto& item : value) {
+        if (!first) out += ", ";
+        first = false;
+        append_repr(out, item, Sequence::List);
+      }
+      if (tuple && value.size() == 1) out += ',';
+      out += tuple ? ')' : ']';
+      return;
+    }
+    case Json::value_t::object: {
+      out += '{';
+      bool first = true;
+      for (const auto& [key, item] : value.items()) {
+        if (!first) out += ", ";
+        first = false;
+        out += quote(key);
+        out += ": ";
+        append_repr(out, item, Sequence::List);
+      }
+      out += '}';
+      return;
+    }
+    default: out += "<binary>"; return;
+  }
+}
+
+}  // namespace
+
+std::string quote(const std::string& text) {
+  const bool has_single = text.find('\'') != std::string::npos;
+  const bool has_double = text.find('"') != std::string::npos;
+  const char q = (has_single && !has_double) ? '"' : '\'';
+  std::string out(1, q);
+  for (char c : text) {
+    switch (c) {
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c == q) {
+          out += '\\';
+          out += c;
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += q;
+  return out;
+}
+
+std::string repr(const Json& value, Sequence arrays) {
+  std::string out;
+  append_repr(out, value, arrays);
+  return out;
+}
+
+std::string str(const Json& value, Sequence arrays) {
+  if (value.is_string()) return value.get<std::string>();
+  return repr(value, arrays);
+}
+
+std::string type_name(const Json& value, Sequence arrays) {
+  const char* name = "object";
+  switch (value.type()) {
+    case Json::value_t::null: name = "NoneType"; break;
+    case Json::value_t::boolean: name = "bool"; break;
+    case Json::value_t::number_integer:
+    case Json::value_t::number_unsigned: name = "int"; break;
+    case Json::value_t::number_float: name = "float"; break;
+    case Json::value_t::string: name = "str"; break;
+    case Json::value_t::array: name = arrays == Sequence::Tuple ? "tuple" : "list"; break;
+    case Json::value_t::object: name = "dict"; break;
+    default: break;
+  }
+  return std::string("<class '") + name + "'>";
+}
+
+bool truthy(const Json& value) {
+  switch (value.type()) {
+    case Json::value_t::null: return false;
+    case Json::value_t::boolean: return value.get<bool>();
+    case Json::value_t::number_integer: return value.get<long long>() != 0;
+    case Json::value_t::number_unsigned: return value.get<unsigned long long>() != 0;
+    case Json::value_t::number_float: return value.get<double>() != 0.0;
+    case Json::value_t::string:
+    case Json::value_t::array:
+    case Json::value_t::object: return !value.empty();
+    default: return true;
+  }
+}
+
+bool equals_dim(const Json& value, long long dim) {
+  if (value.is_null()) return dim < 0;
+  if (dim < 0) return false;
+  if (value.is_boolean()) return static_cast<long long>(value.get<bool>()) == dim;
+  if (value.is_number_integer()) return value.get<long long>() == dim;
+  if (value.is_number_float()) return value.get<double>() == static_cast<double>(dim);
+  return false;
+}
+
+bool equals_bool(const Json& value, bool flag) {
+  if (value.is_boolean()) return value.get<bool>() == flag;
+  if (value.is_number()) return value.get<double>() == (flag ? 1.0 : 0.0);
+  return false;
+}
+
+}  // namespace inlay::core::python

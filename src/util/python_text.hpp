@@ -1,0 +1,35 @@
+// Renders JSON values the way Python's str(), repr() and type() print the values Keras received, so that
+// error messages carry Keras's exact text. JSON arrays stand for tuples where Keras expects a shape tuple
+// (the caller says which), otherwise for lists.
+#pragma once
+
+#include "util/json.hpp"
+#include <string>
+
+namespace inlay::core::python {
+
+enum class Sequence { List, Tuple };
+
+// repr(value): strings quoted ('abc'), None/True/False, floats as Python prints them.
+std::string repr(const Json& value, Sequence arrays = Sequence::List);
+
+// str(value): like repr, but a top-level string is printed bare.
+std::string str(const Json& value, Sequence arrays = Sequence::List);
+
+// str(type(value)): "<class 'int'>", "<class 'str'>", "<class 'tuple'>", ...
+std::string type_name(const Json& value, Sequence arrays = Sequence::List);
+
+// bool(value), Python truthiness.
+bool truthy(const Json& value);
+
+// `value == other` between a JSON value and an int dimension (-1 meaning None), with Python's rules
+// (8.0 == 8, True == 1, None == None).
+bool equals_dim(const Json& value, long long dim);
+
+// `value == flag` with Python's rules (1 == True, 0.0 == False, "x" != True).
+bool equals_bool(const Json& value, bool flag);
+
+// Python repr of a string: single quotes unless the text holds a single quote and no double quote.
+std::string quote(const std::string& text);
+
+}  // namespace inlay::core::python
