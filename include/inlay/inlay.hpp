@@ -173,6 +173,10 @@ class graph {
   tensor input(const std::string& kwargs_json, tensor existing) {
     return input_impl(kwargs_json, nullptr, existing.get());
   }
+  // Both at once is an error in Keras (kept so callers can forward whatever they were given).
+  tensor input(const std::string& kwargs_json, spec_view type_spec, tensor existing) {
+    return input_impl(kwargs_json, type_spec.get(), existing.get());
+  }
 
   // Layer.from_config: ("InputLayer", {"batch_shape":[null,32]}).
   layer create_layer(const std::string& class_name, const std::string& config_json) {

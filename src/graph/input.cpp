@@ -35,6 +35,11 @@ KerasTensor& Input(Graph& graph, const Json& kwargs, const TypeSpec* type_spec, 
       }
     }
   }
+  // tf.keras's Input() check; Keras 3 has no batch_input_shape here (it raises TypeError).
+  if (args.has_batch_input_shape && !args.shape.is_null() && !args.batch_input_shape.is_null()) {
+    throw_invalid(
+        "Only provide the `shape` OR `batch_input_shape` argument to Input, not both at the same time.");
+  }
   return InputLayer::create(graph, std::move(args)).output();
 }
 

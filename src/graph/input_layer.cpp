@@ -188,15 +188,14 @@ InputLayer& InputLayer::create(Graph& graph, InputLayerArgs args) {
 }
 
 Json InputLayer::get_config() const {
-  Json config = {{"batch_shape", batch_shape_.to_json()},
-                 {"dtype", dtype_name(dtype_)},
-                 {"sparse", sparse_},
-                 {"ragged", ragged_},
-                 {"name", name()},
-                 {"optional", optional_}};
-  // Not in Keras 3 (which has no type_spec); kept so from_config rebuilds the same spec.
-  if (init_type_spec_) config["type_spec"] = init_type_spec_->to_json();
-  return config;
+  // A layer made from a type_spec is described by it, as tf.keras does (Keras 3 has no type_spec).
+  if (init_type_spec_) return {{"name", name()}, {"type_spec", init_type_spec_->to_json()}, {"optional", optional_}};
+  return {{"batch_shape", batch_shape_.to_json()},
+          {"dtype", dtype_name(dtype_)},
+          {"sparse", sparse_},
+          {"ragged", ragged_},
+          {"name", name()},
+          {"optional", optional_}};
 }
 
 }  // namespace inlay::core

@@ -124,19 +124,14 @@ Shape Shape::tf_from_json(const Json& value) {
   for (const auto& d : value) {
     if (d.is_null()) {
       dims.push_back(kNoneDim);
-    } else if (d.is_number_integer() && !d.is_boolean()) {
-      const int64_t v = d.get<int64_t>();
-      if (v < 0) {
-        if (v == -1) {
-          dims.push_back(kNoneDim);  // TensorFlow reads -1 as an unknown dimension
-          continue;
-        }
-        throw_invalid("Dimension " + std::to_string(v) + " must be >= 0");
-      }
+    } else if (d.is_number_integer() || d.is_boolean()) {
+      // TensorShape keeps a Python bool as it is; inlay's dims are int64, so True is 1.
+      const int64_t v = d.is_boolean() ? int64_t{d.get<bool>()} : d.get<int64_t>();
+      if (v < 0) throw_invalid("Dimension " + std::to_string(v) + " must be >= 0");
       dims.push_back(v);
     } else {
       throw_invalid("Dimension value must be integer or None or have an __index__ method, got value '" +
-                    python::str(d) + "' with type '" + python::type_name(d) + "'");
+                    python::repr(d) + "' with type '" + python::type_name(d) + "'");
     }
   }
   return Shape(std::move(dims));

@@ -38,30 +38,38 @@ std::optional<int> parse_ragged_rank(const Json& value) {
   return value.get<int>();
 }
 
+// The dtype keyword: float32 when left out (the constructors' default); an explicit null is Python's None,
+// which tf.as_dtype rejects and RaggedTensorSpec reads as "take it from flat_values_spec".
+std::optional<DType> dtype_argument(const Json& args) {
+  if (!args.contains("dtype")) return DType::Float32;
+  const Json& dtype = args["dtype"];
+  if (dtype.is_null()) return std::nullopt;
+  return tf_as_dtype(dtype);
+}
+
+DType required_dtype(const Json& args) {
+  if (auto dtype = dtype_argument(args)) return *dtype;
+  return tf_as_dtype(Json());  // raises TensorFlow's "Cannot convert ... None ..."
+}
+
 TypeSpec spec_from_kwargs(const std::string& kind, const Json& args) {
   if (kind == "tensor") {
     reject_unknown_keys(args, {"kind", "shape", "dtype", "name"}, "TensorSpec");
-    const Json& dtype = field(args, "dtype");
-    return TypeSpec::tensor(Shape::tf_from_json(field(args, "shape")),
-                            dtype.is_null() ? DType::Float32 : tf_as_dtype(dtype), parse_name(field(args, "name")));
+    return TypeSpec::tensor(Shape::tf_from_json(field(args, "shape")), required_dtype(args),
+                            parse_name(field(args, "name")));
   }
   if (kind == "sparse") {
     reject_unknown_keys(args, {"kind", "shape", "dtype"}, "SparseTensorSpec");
-    const Json& dtype = field(args, "dtype");
-    return TypeSpec::sparse(Shape::tf_from_json(field(args, "shape")),
-                            dtype.is_null() ? DType::Float32 : tf_as_dtype(dtype));
+    return TypeSpec::sparse(Shape::tf_from_json(field(args, "shape")), required_dtype(args));
   }
   if (kind == "ragged") {
     reject_unknown_keys(args, {"kind", "shape", "dtype", "ragged_rank", "row_splits_dtype", "flat_values_spec"},
                         "RaggedTensorSpec");
-    const Json& dtype = field(args, "dtype");
     const Json& row_splits = field(args, "row_splits_dtype");
     const Json& flat_values = field(args, "flat_values_spec");
     std::optional<TypeSpec> flat;
     if (!flat_values.is_null()) flat = TypeSpec::from_json(flat_values);
-    return TypeSpec::ragged(Shape::tf_from_json(field(args, "shape")),
-                            dtype.is_null() ? std::nullopt : std::optional<DType>(tf_as_dtype(dtype)),
-                            parse_ragged_rank(field(args, "ragged_rank")),
+    return TypeSpec::ragged(Shape::tf_from_json(field(args, "shape")), dtype_argument(args), parse_ragged_rank(field(args, "ragged_rank")),
                             row_splits.is_null() ? DType::Int64 : tf_as_dtype(row_splits), flat);
   }
   throw_invalid("Unknown type spec kind " + python::repr(kind) + ": expected 'tensor', 'sparse' or 'ragged'.");
@@ -108,11 +116,7 @@ TypeSpec TypeSpec::sparse(Shape shape, DType dtype) { return TypeSpec(SpecKind::
 
 TypeSpec TypeSpec::ragged(Shape shape, std::optional<DType> dtype, std::optional<int> ragged_rank,
                           DType row_splits_dtype, std::optional<TypeSpec> flat_values_spec) {
-  // Checks in tf.RaggedTensorSpec.__init__'s order.
-  if (row_splits_dtype != DType::Int32 && row_splits_dtype != DType::Int64) {
-    throw_invalid("Invalid row_splits_dtype: " + std::string(dtype_name(row_splits_dtype)) +
-                  ". Expected int32 or int64.");
-  }
+  // Checks in tf.RaggedTensorSpec.__init__'s order (it does not check row_splits_dtype).
   if (flat_values_spec) {
     if (!dtype) {
       dtype = flat_values_spec->dtype();
@@ -124,7 +128,7 @@ TypeSpec TypeSpec::ragged(Shape shape, std::optional<DType> dtype, std::optional
   }
   const int rank = shape.rank();
   if (!ragged_rank) {
-    if (rank < 0) throw_invalid("Must specify ragged_rank or a shape with a known rank. ");
+    if (rank < 0) throw_invalid("Must specify ragged_rank or a shape with a known rank.");
     ragged_rank = rank - 1;
   }
   if (rank >= 0 && *ragged_rank >= rank) {
@@ -181,6 +185,12 @@ Json TypeSpec::to_json() const {
 }
 
 bool TypeSpec::is_compatible_with(const TypeSpec& other) const {
+  // TensorFlow: a RaggedTensorSpec of ragged_rank 0 describes a dense tensor, so it accepts a TensorSpec
+  // (one way only: TensorSpec.is_compatible_with does not look at ragged specs).
+  if (kind_ == SpecKind::Ragged && ragged_rank_ == 0 && other.kind_ == SpecKind::Tensor) {
+    if (flat_values_spec_) return flat_values_spec_->is_compatible_with(other);
+    return dtype_ == other.dtype_ && shape_.is_compatible_with(other.shape_);
+  }
   if (kind_ != other.kind_ || dtype_ != other.dtype_ || !shape_.is_compatible_with(other.shape_)) return false;
   if (kind_ != SpecKind::Ragged) return true;
   if (ragged_rank_ != other.ragged_rank_ || row_splits_dtype_ != other.row_splits_dtype_) return false;
@@ -189,7 +199,8 @@ bool TypeSpec::is_compatible_with(const TypeSpec& other) const {
 }
 
 TypeSpec TypeSpec::most_specific_compatible_type(const TypeSpec& other) const {
-  const bool same_structure = kind_ == other.kind_ && dtype_ == other.dtype_ &&
+  // Everything but the shape must be equal, names included.
+  const bool same_structure = kind_ == other.kind_ && dtype_ == other.dtype_ && name_ == other.name_ &&
                               (kind_ != SpecKind::Ragged ||
                                (ragged_rank_ == other.ragged_rank_ && row_splits_dtype_ == other.row_splits_dtype_ &&
                                 !flat_values_spec_ == !other.flat_values_spec_));
@@ -198,7 +209,6 @@ TypeSpec TypeSpec::most_specific_compatible_type(const TypeSpec& other) const {
   }
   TypeSpec result = *this;
   result.shape_ = shape_.most_specific_compatible_shape(other.shape_);
-  if (name_ != other.name_) result.name_.reset();
   if (flat_values_spec_) {
     result.flat_values_spec_ =
         std::make_shared<const TypeSpec>(flat_values_spec_->most_specific_compatible_type(*other.flat_values_spec_));

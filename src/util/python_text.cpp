@@ -131,7 +131,7 @@ bool truthy(const Json& value) {
     case Json::value_t::number_integer: return value.get<long long>() != 0;
     case Json::value_t::number_unsigned: return value.get<unsigned long long>() != 0;
     case Json::value_t::number_float: return value.get<double>() != 0.0;
-    case Json::value_t::string:
+    case Json::value_t::string: return !value.get_ref<const std::string&>().empty();
     case Json::value_t::array:
     case Json::value_t::object: return !value.empty();
     default: return true;

@@ -1,0 +1,1186 @@
+/*
+ * A pure C99 program driving the whole inlay C ABI (include/inlay/inlay.h), error paths included.
+ *
+ * Expected values come from the header's contract, are derived by hand, or are Keras's / TensorFlow's own
+ * messages as recorded in tests/fixtures/input_cases.json and tests/fixtures/spec_cases.json (the fixture
+ * case id is named next to each). Nothing here is copied from inlay's own output.
+ *
+ * Prints one line per failed check and, last, "N passed, M failed". Exit status 0 only when M == 0.
+ * Everything created is freed: the program is meant to run clean under valgrind --leak-check=full.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inlay/inlay.h"
+
+/* ---------------------------------------------------------------------------------------------------------
+ * A tiny check harness
+ * ------------------------------------------------------------------------------------------------------- */
+
+static int g_passed = 0;
+static int g_failed = 0;
+
+static int check_impl(int ok, const char *what, const char *file, int line) {
+  if (ok) {
+    ++g_passed;
+  } else {
+    ++g_failed;
+    printf("FAILED %s:%d: %s\n", file, line, what);
+  }
+  return ok;
+}
+
+#define CHECK(cond) check_impl((cond) != 0, #cond, __FILE__, __LINE__)
+
+static const char *or_null(const char *s) { return s != NULL ? s : "(NULL)"; }
+
+static int check_str_impl(const char *actual, const char *expected, const char *what, const char *file, int line) {
+  int ok;
+  if (actual == NULL || expected == NULL) {
+    ok = actual == expected;
+  } else {
+    ok = strcmp(actual, expected) == 0;
+  }
+  if (ok) {
+    ++g_passed;
+  } else {
+    ++g_failed;
+    printf("FAILED %s:%d: %s: got \"%s\", expected \"%s\"\n", file, line, what, or_null(actual), or_null(expected));
+  }
+  return ok;
+}
+
+/* String equality; NULL equals only NULL. */
+#define CHECK_STR(actual, expected) check_str_impl((actual), (expected), #actual, __FILE__, __LINE__)
+
+static int check_contains_impl(const char *text, const char *needle, const char *what, const char *file, int line) {
+  int ok = text != NULL && needle != NULL && strstr(text, needle) != NULL;
+  if (ok) {
+    ++g_passed;
+  } else {
+    ++g_failed;
+    printf("FAILED %s:%d: %s: \"%s\" does not contain \"%s\"\n", file, line, what, or_null(text), or_null(needle));
+  }
+  return ok;
+}
+
+#define CHECK_CONTAINS(text, needle) check_contains_impl((text), (needle), #text, __FILE__, __LINE__)
+
+static int check_status_impl(inlay_status actual, inlay_status expected, const char *what, const char *file,
+                             int line) {
+  int ok = actual == expected;
+  if (ok) {
+    ++g_passed;
+  } else {
+    ++g_failed;
+    printf("FAILED %s:%d: %s: got %s, expected %s (last error: \"%s\")\n", file, line, what,
+           inlay_status_name(actual), inlay_status_name(expected), inlay_last_error());
+  }
+  return ok;
+}
+
+/* Evaluates call once and compares its status. */
+#define CHECK_STATUS(call, expected) check_status_impl((call), (expected), #call, __FILE__, __LINE__)
+
+/* A failure with Keras's exact message: the status, then inlay_last_error(). */
+#define CHECK_FAILS(call, expected_status, expected_message)          \
+  do {                                                                \
+    if (CHECK_STATUS(call, expected_status)) {                        \
+      CHECK_STR(inlay_last_error(), expected_message);                \
+    }                                                                 \
+  } while (0)
+
+/* 1 when word occurs in text as a whole word (not inside a longer identifier). */
+static int mentions_word(const char *text, const char *word) {
+  size_t n = strlen(word);
+  const char *p = text;
+  if (text == NULL || n == 0) return 0;
+  while ((p = strstr(p, word)) != NULL) {
+    int before_ok = p == text || !(p[-1] == '_' || (p[-1] >= 'a' && p[-1] <= 'z') || (p[-1] >= 'A' && p[-1] <= 'Z') ||
+                                   (p[-1] >= '0' && p[-1] <= '9'));
+    char after = p[n];
+    int after_ok = !(after == '_' || (after >= 'a' && after <= 'z') || (after >= 'A' && after <= 'Z') ||
+                     (after >= '0' && after <= '9'));
+    if (before_ok && after_ok) return 1;
+    ++p;
+  }
+  return 0;
+}
+
+/* A NULL-argument failure: INLAY_INVALID_ARGUMENT, and the message names the function and the argument. */
+#define CHECK_NULL_ARG(call, function, argument)                                                     \
+  do {                                                                                               \
+    if (CHECK_STATUS(call, INLAY_INVALID_ARGUMENT)) {                                                \
+      if (!check_impl(mentions_word(inlay_last_error(), argument), "message names argument '" argument \
+                      "'", __FILE__, __LINE__)) {                                                    \
+        printf("    message was: \"%s\"\n", inlay_last_error());                                    \
+      }                                                                                              \
+      CHECK_CONTAINS(inlay_last_error(), function);                                                  \
+    }                                                                                                \
+  } while (0)
+
+/* A non-NULL pointer value that no library call returns: pre-set into out-parameters to see they are left
+ * untouched on failure. */
+static union {
+  long double ld;
+  void *p;
+  long long ll;
+  double d;
+} g_sentinel_storage;
+#define SENTINEL ((void *)&g_sentinel_storage)
+
+static int dims_equal(const int64_t *dims, const int64_t *expected, int rank) {
+  int i;
+  if (dims == NULL) return 0;
+  for (i = 0; i < rank; ++i) {
+    if (dims[i] != expected[i]) return 0;
+  }
+  return 1;
+}
+
+/* Spec from JSON that must succeed (NULL and a failed check otherwise). */
+static inlay_spec *spec_ok(const char *json, int line) {
+  inlay_spec *s = NULL;
+  inlay_status st = inlay_spec_from_json(json, &s);
+  if (!check_status_impl(st, INLAY_OK, json, __FILE__, line)) return NULL;
+  check_impl(s != NULL, "spec handle is non-NULL", __FILE__, line);
+  return s;
+}
+#define SPEC_OK(json) spec_ok((json), __LINE__)
+
+/* inlay_input that must succeed. */
+static inlay_tensor *input_ok(inlay_graph *g, const char *kwargs, const inlay_spec *spec, const inlay_tensor *t,
+                              int line) {
+  inlay_tensor *out = NULL;
+  inlay_status st = inlay_input(g, kwargs, spec, t, &out);
+  if (!check_status_impl(st, INLAY_OK, kwargs != NULL ? kwargs : "(NULL kwargs)", __FILE__, line)) return NULL;
+  check_impl(out != NULL, "tensor handle is non-NULL", __FILE__, line);
+  return out;
+}
+#define INPUT_OK(g, kwargs, spec, t) input_ok((g), (kwargs), (spec), (t), __LINE__)
+
+/* inlay_input that must fail with Keras's message, leaving the out-parameter untouched. */
+static void input_fails(inlay_graph *g, const char *kwargs, const inlay_spec *spec, const inlay_tensor *t,
+                        inlay_status expected_status, const char *expected_message, int line) {
+  inlay_tensor *out = (inlay_tensor *)SENTINEL;
+  inlay_status st = inlay_input(g, kwargs, spec, t, &out);
+  if (check_status_impl(st, expected_status, kwargs != NULL ? kwargs : "(NULL kwargs)", __FILE__, line) &&
+      expected_message != NULL) {
+    check_str_impl(inlay_last_error(), expected_message, "inlay_last_error()", __FILE__, line);
+  }
+  check_impl(out == (inlay_tensor *)SENTINEL, "inlay_input left *out untouched on failure", __FILE__, line);
+}
+#define INPUT_FAILS(g, kwargs, spec, t, status, message) input_fails((g), (kwargs), (spec), (t), (status), (message), __LINE__)
+
+/* inlay_layer_create that must fail, leaving the out-parameter untouched. */
+static void layer_fails(inlay_graph *g, const char *class_name, const char *config, inlay_status expected_status,
+                        const char *expected_message, int line) {
+  inlay_layer *out = (inlay_layer *)SENTINEL;
+  inlay_status st = inlay_layer_create(g, class_name, config, &out);
+  if (check_status_impl(st, expected_status, config != NULL ? config : "(NULL config)", __FILE__, line) &&
+      expected_message != NULL) {
+    check_str_impl(inlay_last_error(), expected_message, "inlay_last_error()", __FILE__, line);
+  }
+  check_impl(out == (inlay_layer *)SENTINEL, "inlay_layer_create left *out untouched on failure", __FILE__, line);
+}
+#define LAYER_FAILS(g, cls, config, status, message) layer_fails((g), (cls), (config), (status), (message), __LINE__)
+
+/* A layer's config as text (NULL on failure, with a failed check); free with inlay_free. */
+static char *config_of(const inlay_layer *l, int line) {
+  char *json = NULL;
+  if (!check_status_impl(inlay_layer_get_config(l, &json), INLAY_OK, "inlay_layer_get_config", __FILE__, line)) {
+    return NULL;
+  }
+  return json;
+}
+#define CONFIG_OF(l) config_of((l), __LINE__)
+
+/* ---------------------------------------------------------------------------------------------------------
+ * Status, errors, version, memory, runtime
+ * ------------------------------------------------------------------------------------------------------- */
+
+static void test_basics(void) {
+  char expected_version[64];
+  char *json;
+  inlay_dtype d;
+
+  /* Before any failure in this thread. This must run first. */
+  CHECK(inlay_last_error() != NULL);
+  CHECK_STR(inlay_last_error(), "");
+
+  sprintf(expected_version, "%d.%d.%d", INLAY_VERSION_MAJOR, INLAY_VERSION_MINOR, INLAY_VERSION_PATCH);
+  CHECK_STR(inlay_version(), expected_version);
+  CHECK(INLAY_VERSION_NUMBER == INLAY_VERSION_MAJOR * 10000 + INLAY_VERSION_MINOR * 100 + INLAY_VERSION_PATCH);
+
+  CHECK(INLAY_OK == 0);
+  CHECK_STR(inlay_status_name(INLAY_OK), "INLAY_OK");
+  CHECK_STR(inlay_status_name(INLAY_INVALID_ARGUMENT), "INLAY_INVALID_ARGUMENT");
+  CHECK_STR(inlay_status_name(INLAY_SHAPE_MISMATCH), "INLAY_SHAPE_MISMATCH");
+  CHECK_STR(inlay_status_name(INLAY_NOT_FOUND), "INLAY_NOT_FOUND");
+  CHECK_STR(inlay_status_name(INLAY_UNSUPPORTED), "INLAY_UNSUPPORTED");
+  CHECK_STR(inlay_status_name(INLAY_PARSE_ERROR), "INLAY_PARSE_ERROR");
+  CHECK_STR(inlay_status_name(INLAY_IO_ERROR), "INLAY_IO_ERROR");
+  CHECK_STR(inlay_status_name(INLAY_OUT_OF_MEMORY), "INLAY_OUT_OF_MEMORY");
+  CHECK_STR(inlay_status_name(INLAY_INTERNAL_ERROR), "INLAY_INTERNAL_ERROR");
+  CHECK_STR(inlay_status_name((inlay_status)(INLAY_INTERNAL_ERROR + 1)), "INLAY_UNKNOWN_STATUS");
+  CHECK_STR(inlay_status_name((inlay_status)1000), "INLAY_UNKNOWN_STATUS");
+
+  inlay_free(NULL); /* NULL-safe: must simply return */
+  CHECK(1);
+
+  /* The first failure sets the message; a later successful call leaves it in place (it is the message for
+   * the last *failed* call, valid until the next failing one). dtype_alias_float: Keras 3 rejects "float". */
+  d = INLAY_BOOL;
+  CHECK_FAILS(inlay_dtype_parse("float", &d), INLAY_INVALID_ARGUMENT, "Invalid dtype: float");
+  CHECK(d == INLAY_BOOL);
+  CHECK_STATUS(inlay_dtype_parse("float32", &d), INLAY_OK);
+  CHECK(d == INLAY_FLOAT32);
+  CHECK_STR(inlay_last_error(), "Invalid dtype: float");
+  CHECK(inlay_last_error() != NULL);
+
+  json = NULL;
+  if (CHECK_STATUS(inlay_runtime_info(&json), INLAY_OK)) {
+    CHECK(json != NULL);
+    CHECK(json != NULL && json[0] == '{');
+    CHECK_CONTAINS(json, "\"engine\":\"cpu\"");
+    CHECK_CONTAINS(json, "\"onednn_version\":");
+    CHECK_CONTAINS(json, "\"hardware_threads\":");
+    inlay_free(json);
+  }
+}
+
+/* ---------------------------------------------------------------------------------------------------------
+ * Data types
+ * ------------------------------------------------------------------------------------------------------- */
+
+struct dtype_row {
+  inlay_dtype dtype;
+  const char *name;
+  size_t size;
+};
+
+static void test_dtypes(void) {
+  /* Canonical Keras names; sizes are the element widths (string: 0, as the header says). */
+  static const struct dtype_row rows[] = {
+      {INLAY_FLOAT32, "float32", 4},        {INLAY_FLOAT64, "float64", 8},      {INLAY_FLOAT16, "float16", 2},
+      {INLAY_BFLOAT16, "bfloat16", 2},      {INLAY_INT8, "int8", 1},            {INLAY_INT16, "int16", 2},
+      {INLAY_INT32, "int32", 4},            {INLAY_INT64, "int64", 8},          {INLAY_UINT8, "uint8", 1},
+      {INLAY_UINT16, "uint16", 2},          {INLAY_UINT32, "uint32", 4},        {INLAY_UINT64, "uint64", 8},
+      {INLAY_BOOL, "bool", 1},              {INLAY_STRING, "string", 0},        {INLAY_FLOAT8_E4M3FN, "float8_e4m3fn", 1},
+      {INLAY_FLOAT8_E5M2, "float8_e5m2", 1}, {INLAY_COMPLEX64, "complex64", 8}, {INLAY_COMPLEX128, "complex128", 16},
+  };
+  size_t i;
+  inlay_dtype d;
+
+  CHECK(INLAY_FLOAT32 == 1);
+  CHECK(sizeof rows / sizeof rows[0] == 18);
+  for (i = 0; i < sizeof rows / sizeof rows[0]; ++i) {
+    CHECK((int)rows[i].dtype == (int)i + 1); /* the enum is dense, 1..18 */
+    d = (inlay_dtype)0;
+    if (CHECK_STATUS(inlay_dtype_parse(rows[i].name, &d), INLAY_OK)) {
+      if (!CHECK(d == rows[i].dtype)) printf("    parsing \"%s\" gave %d\n", rows[i].name, (int)d);
+    }
+    CHECK_STR(inlay_dtype_name(rows[i].dtype), rows[i].name);
+    if (!CHECK(inlay_dtype_size(rows[i].dtype) == rows[i].size)) {
+      printf("    size of %s: got %lu\n", rows[i].name, (unsigned long)inlay_dtype_size(rows[i].dtype));
+    }
+  }
+
+  /* dtype_alias_int: Keras maps "int" to int64. */
+  d = (inlay_dtype)0;
+  CHECK_STATUS(inlay_dtype_parse("int", &d), INLAY_OK);
+  CHECK(d == INLAY_INT64);
+
+  /* dtype_bad_name, dtype_uppercase, dtype_empty_string, dtype_alias_double/half: Keras 3's messages. */
+  d = INLAY_BOOL;
+  CHECK_FAILS(inlay_dtype_parse("foo", &d), INLAY_INVALID_ARGUMENT, "Invalid dtype: foo");
+  CHECK(d == INLAY_BOOL);
+  CHECK_FAILS(inlay_dtype_parse("Float32", &d), INLAY_INVALID_ARGUMENT, "Invalid dtype: Float32");
+  CHECK(d == INLAY_BOOL);
+  CHECK_FAILS(inlay_dtype_parse("", &d), INLAY_INVALID_ARGUMENT, "Invalid dtype: ");
+  CHECK(d == INLAY_BOOL);
+  CHECK_FAILS(inlay_dtype_parse("double", &d), INLAY_INVALID_ARGUMENT, "Invalid dtype: double");
+  CHECK_FAILS(inlay_dtype_parse("half", &d), INLAY_INVALID_ARGUMENT, "Invalid dtype: half");
+  CHECK(d == INLAY_BOOL);
+
+  /* Values outside the enum. */
+  CHECK_STR(inlay_dtype_name((inlay_dtype)0), "unknown");
+  CHECK_STR(inlay_dtype_name((inlay_dtype)19), "unknown");
+  CHECK_STR(inlay_dtype_name((inlay_dtype)1000), "unknown");
+  CHECK(inlay_dtype_size((inlay_dtype)0) == 0);
+  CHECK(inlay_dtype_size((inlay_dtype)19) == 0);
+  CHECK(inlay_dtype_size((inlay_dtype)1000) == 0);
+}
+
+/* ---------------------------------------------------------------------------------------------------------
+ * Type specs
+ * ------------------------------------------------------------------------------------------------------- */
+
+/* to_json, from_json of that, to_json again: the two texts are equal, and the specs compatible both ways. */
+static void check_round_trip(const inlay_spec *s, int line) {
+  char *first = NULL;
+  char *second = NULL;
+  inlay_spec *again = NULL;
+  if (s == NULL) return;
+  if (!check_status_impl(inlay_spec_to_json(s, &first), INLAY_OK, "inlay_spec_to_json", __FILE__, line)) return;
+  check_impl(first != NULL, "to_json gave text", __FILE__, line);
+  if (check_status_impl(inlay_spec_from_json(first, &again), INLAY_OK, "from_json(to_json(s))", __FILE__, line)) {
+    if (check_status_impl(inlay_spec_to_json(again, &second), INLAY_OK, "to_json again", __FILE__, line)) {
+      check_str_impl(second, first, "to_json(from_json(to_json(s)))", __FILE__, line);
+      inlay_free(second);
+    }
+    check_impl(inlay_spec_kind_of(again) == inlay_spec_kind_of(s), "round trip keeps the kind", __FILE__, line);
+    check_impl(inlay_spec_rank(again) == inlay_spec_rank(s), "round trip keeps the rank", __FILE__, line);
+    check_impl(inlay_spec_dtype(again) == inlay_spec_dtype(s), "round trip keeps the dtype", __FILE__, line);
+    check_impl(inlay_spec_ragged_rank(again) == inlay_spec_ragged_rank(s), "round trip keeps ragged_rank", __FILE__,
+               line);
+    check_impl(inlay_spec_is_compatible_with(s, again) == 1, "spec compatible with its round trip", __FILE__, line);
+    check_impl(inlay_spec_is_compatible_with(again, s) == 1, "round trip compatible with its spec", __FILE__, line);
+    inlay_spec_free(again);
+  }
+  inlay_free(first);
+}
+#define CHECK_ROUND_TRIP(s) check_round_trip((s), __LINE__)
+
+/* inlay_spec_from_json that must fail, leaving *out untouched. expected_message NULL: not compared. */
+static void spec_fails(const char *json, inlay_status expected_status, const char *expected_message, int line) {
+  inlay_spec *out = (inlay_spec *)SENTINEL;
+  inlay_status st = inlay_spec_from_json(json, &out);
+  if (check_status_impl(st, expected_status, json, __FILE__, line)) {
+    if (expected_message != NULL) {
+      check_str_impl(inlay_last_error(), expected_message, "inlay_last_error()", __FILE__, line);
+    } else {
+      check_impl(inlay_last_error()[0] != '\0', "a failure leaves a message", __FILE__, line);
+    }
+  }
+  check_impl(out == (inlay_spec *)SENTINEL, "inlay_spec_from_json left *out untouched on failure", __FILE__, line);
+  if (st == INLAY_OK && out != (inlay_spec *)SENTINEL) inlay_spec_free(out); /* an unexpected success */
+}
+#define SPEC_FAILS(json, status, message) spec_fails((json), (status), (message), __LINE__)
+
+static void test_specs(void) {
+  inlay_spec *s;
+  inlay_spec *t;
+  inlay_spec *u;
+  inlay_spec *out;
+  char *json;
+  inlay_status st;
+
+  /* A named dense spec (spec construct case tensor_named). */
+  s = SPEC_OK("{\"kind\":\"tensor\",\"shape\":[null,4],\"dtype\":\"int32\",\"name\":\"ids\"}");
+  if (s != NULL) {
+    static const int64_t dims[] = {INLAY_DIM_NONE, 4};
+    CHECK(inlay_spec_kind_of(s) == INLAY_SPEC_TENSOR);
+    CHECK(inlay_spec_rank(s) == 2);
+    CHECK(dims_equal(inlay_spec_dims(s), dims, 2));
+    CHECK(inlay_spec_dtype(s) == INLAY_INT32);
+    CHECK_STR(inlay_spec_name(s), "ids");
+    CHECK(inlay_spec_ragged_rank(s) == -1);
+    json = NULL;
+    if (CHECK_STATUS(inlay_spec_to_json(s, &json), INLAY_OK)) {
+      CHECK_CONTAINS(json, "\"kind\":\"tensor\"");
+      CHECK_CONTAINS(json, "\"shape\":[null,4]");
+      CHECK_CONTAINS(json, "\"dtype\":\"int32\"");
+      CHECK_CONTAINS(json, "\"name\":\"ids\"");
+      inlay_free(json);
+    }
+    CHECK_ROUND_TRIP(s);
+    inlay_spec_free(s);
+  }
+
+  /* Unnamed, default dtype (tensor_default_dtype): float32, name None. Every field present in to_json. */
+  s = SPEC_OK("{\"kind\":\"tensor\",\"shape\":[1]}");
+  if (s != NULL) {
+    CHECK(inlay_spec_dtype(s) == INLAY_FLOAT32);
+    CHECK(inlay_spec_name(s) == NULL);
+    CHECK(inlay_spec_rank(s) == 1);
+    CHECK(inlay_spec_dims(s) != NULL && inlay_spec_dims(s)[0] == 1);
+    json = NULL;
+    if (CHECK_STATUS(inlay_spec_to_json(s, &json), INLAY_OK)) {
+      CHECK_CONTAINS(json, "\"name\":null");
+      inlay_free(json);
+    }
+    CHECK_ROUND_TRIP(s);
+    inlay_spec_free(s);
+  }
+
+  /* Scalar: rank 0, dims NULL (tensor_scalar). */
+  s = SPEC_OK("{\"kind\":\"tensor\",\"shape\":[],\"dtype\":\"float32\"}");
+  if (s != NULL) {
+    CHECK(inlay_spec_rank(s) == 0);
+    CHECK(inlay_spec_dims(s) == NULL);
+    CHECK_ROUND_TRIP(s);
+    inlay_spec_free(s);
+  }
+
+  /* Unknown rank: "shape": null (tensor_unknown_rank) and absent (sparse_default). */
+  s = SPEC_OK("{\"kind\":\"tensor\",\"shape\":null,\"dtype\":\"float32\"}");
+  if (s != NULL) {
+    CHECK(inlay_spec_kind_of(s) == INLAY_SPEC_TENSOR);
+    CHECK(inlay_spec_rank(s) == -1);
+    CHECK(inlay_spec_dims(s) == NULL);
+    json = NULL;
+    if (CHECK_STATUS(inlay_spec_to_json(s, &json), INLAY_OK)) {
+      CHECK_CONTAINS(json, "\"shape\":null");
+      inlay_free(json);
+    }
+    CHECK_ROUND_TRIP(s);
+    inlay_spec_free(s);
+  }
+  s = SPEC_OK("{\"kind\":\"sparse\"}");
+  if (s != NULL) {
+    CHECK(inlay_spec_kind_of(s) == INLAY_SPEC_SPARSE);
+    CHECK(inlay_spec_rank(s) == -1);
+    CHECK(inlay_spec_dims(s) == NULL);
+    CHECK(inlay_spec_dtype(s) == INLAY_FLOAT32);
+    CHECK_ROUND_TRIP(s);
+    inlay_spec_free(s);
+  }
+
+  /* Sparse (sparse_known): no name, no ragged_rank. */
+  s = SPEC_OK("{\"kind\":\"sparse\",\"shape\":[null,10],\"dtype\":\"float32\"}");
+  if (s != NULL) {
+    static const int64_t dims[] = {INLAY_DIM_NONE, 10};
+    CHECK(inlay_spec_kind_of(s) == INLAY_SPEC_SPARSE);
+    CHECK(inlay_spec_rank(s) == 2);
+    CHECK(dims_equal(inlay_spec_dims(s), dims, 2));
+    CHECK(inlay_spec_dtype(s) == INLAY_FLOAT32);
+    CHECK(inlay_spec_name(s) == NULL);
+    CHECK(inlay_spec_ragged_rank(s) == -1);
+    json = NULL;
+    if (CHECK_STATUS(inlay_spec_to_json(s, &json), INLAY_OK)) {
+      CHECK_CONTAINS(json, "\"kind\":\"sparse\"");
+      CHECK_CONTAINS(json, "\"shape\":[null,10]");
+      inlay_free(json);
+    }
+    CHECK_ROUND_TRIP(s);
+    inlay_spec_free(s);
+  }
+
+  /* Ragged with the default ragged_rank (ragged_rank_default_known_rank: rank - 1 = 2). */
+  s = SPEC_OK("{\"kind\":\"ragged\",\"shape\":[null,null,4],\"dtype\":\"float32\"}");
+  if (s != NULL) {
+    static const int64_t dims[] = {INLAY_DIM_NONE, INLAY_DIM_NONE, 4};
+    CHECK(inlay_spec_kind_of(s) == INLAY_SPEC_RAGGED);
+    CHECK(inlay_spec_rank(s) == 3);
+    CHECK(dims_equal(inlay_spec_dims(s), dims, 3));
+    CHECK(inlay_spec_dtype(s) == INLAY_FLOAT32);
+    CHECK(inlay_spec_name(s) == NULL);
+    CHECK(inlay_spec_ragged_rank(s) == 2);
+    json = NULL;
+    if (CHECK_STATUS(inlay_spec_to_json(s, &json), INLAY_OK)) {
+      CHECK_CONTAINS(json, "\"kind\":\"ragged\"");
+      CHECK_CONTAINS(json, "\"ragged_rank\":2");
+      CHECK_CONTAINS(json, "\"row_splits_dtype\":\"int64\"");
+      CHECK_CONTAINS(json, "\"flat_values_spec\":null");
+      inlay_free(json);
+    }
+    CHECK_ROUND_TRIP(s);
+    inlay_spec_free(s);
+  }
+
+  /* Ragged, explicit ragged_rank and int32 row splits (ragged_row_splits_int32). */
+  s = SPEC_OK("{\"kind\":\"ragged\",\"shape\":[null,null],\"dtype\":\"float32\",\"ragged_rank\":1,"
+              "\"row_splits_dtype\":\"int32\"}");
+  if (s != NULL) {
+    CHECK(inlay_spec_ragged_rank(s) == 1);
+    json = NULL;
+    if (CHECK_STATUS(inlay_spec_to_json(s, &json), INLAY_OK)) {
+      CHECK_CONTAINS(json, "\"row_splits_dtype\":\"int32\"");
+      inlay_free(json);
+    }
+    CHECK_ROUND_TRIP(s);
+    inlay_spec_free(s);
+  }
+
+  /* Ragged with flat_values_spec (ragged_flat_values_match). */
+  s = SPEC_OK("{\"kind\":\"ragged\",\"shape\":[null,null,3],\"dtype\":\"float32\",\"ragged_rank\":1,"
+              "\"flat_values_spec\":{\"kind\":\"tensor\",\"shape\":[null,3],\"dtype\":\"float32\"}}");
+  if (s != NULL) {
+    CHECK(inlay_spec_rank(s) == 3);
+    CHECK(inlay_spec_ragged_rank(s) == 1);
+    CHECK_ROUND_TRIP(s);
+    inlay_spec_free(s);
+  }
+
+  /* Keras's serialized form {"class_name": ..., "config": {...}} (header), and tf.keras's json_utils form
+   * (spec_cases keras_serialized tensor_named). */
+  s = SPEC_OK("{\"class_name\":\"TensorSpec\",\"config\":{\"shape\":[null,32],\"dtype\":\"float32\",\"name\":\"x\"}}");
+  if (s != NULL) {
+    CHECK(inlay_spec_kind_of(s) == INLAY_SPEC_TENSOR);
+    CHECK(inlay_spec_rank(s) == 2);
+    CHECK_STR(inlay_spec_name(s), "x");
+    inlay_spec_free(s);
+  }
+  s = SPEC_OK("{\"class_name\":\"RaggedTensorSpec\",\"config\":{\"shape\":[null,null],\"dtype\":\"int32\","
+              "\"ragged_rank\":1}}");
+  if (s != NULL) {
+    CHECK(inlay_spec_kind_of(s) == INLAY_SPEC_RAGGED);
+    CHECK(inlay_spec_dtype(s) == INLAY_INT32);
+    CHECK(inlay_spec_ragged_rank(s) == 1);
+    inlay_spec_free(s);
+  }
+  s = SPEC_OK("{\"class_name\":\"TypeSpec\",\"type_spec\":\"tf.TensorSpec\",\"serialized\":{\"class_name\":"
+              "\"__tuple__\",\"items\":[[null,32],\"float32\",\"x\"]}}");
+  if (s != NULL) {
+    static const int64_t dims[] = {INLAY_DIM_NONE, 32};
+    CHECK(inlay_spec_kind_of(s) == INLAY_SPEC_TENSOR);
+    CHECK(dims_equal(inlay_spec_dims(s), dims, 2));
+    CHECK_STR(inlay_spec_name(s), "x");
+    inlay_spec_free(s);
+  }
+
+  /* Malformed JSON, JSON that is not an object, an unknown kind. */
+  SPEC_FAILS("{\"kind\":", INLAY_PARSE_ERROR, NULL);
+  SPEC_FAILS("", INLAY_PARSE_ERROR, NULL);
+  SPEC_FAILS("not json", INLAY_PARSE_ERROR, NULL);
+  {
+    /* Not an object: the header does not say which status; either INVALID_ARGUMENT or PARSE_ERROR is fine. */
+    inlay_spec *o = (inlay_spec *)SENTINEL;
+    st = inlay_spec_from_json("[1,2]", &o);
+    CHECK(st == INLAY_INVALID_ARGUMENT || st == INLAY_PARSE_ERROR);
+    CHECK(inlay_last_error()[0] != '\0');
+    CHECK(o == (inlay_spec *)SENTINEL);
+    if (st == INLAY_OK) inlay_spec_free(o);
+    o = (inlay_spec *)SENTINEL;
+    st = inlay_spec_from_json("42", &o);
+    CHECK(st == INLAY_INVALID_ARGUMENT || st == INLAY_PARSE_ERROR);
+    CHECK(o == (inlay_spec *)SENTINEL);
+    if (st == INLAY_OK) inlay_spec_free(o);
+  }
+  SPEC_FAILS("{\"kind\":\"dense\",\"shape\":[1]}", INLAY_INVALID_ARGUMENT, NULL);
+  CHECK_CONTAINS(inlay_last_error(), "dense");
+
+  /* TensorFlow's constructor checks (spec_cases construct). */
+  SPEC_FAILS("{\"kind\":\"ragged\",\"shape\":[null,null],\"dtype\":\"float32\",\"ragged_rank\":2}",
+             INLAY_INVALID_ARGUMENT, "Argument `ragged_rank` (2) must be less than rank (2).");
+  SPEC_FAILS("{\"kind\":\"ragged\",\"shape\":[null,null],\"dtype\":\"float32\",\"ragged_rank\":3}",
+             INLAY_INVALID_ARGUMENT, "Argument `ragged_rank` (3) must be less than rank (2).");
+  SPEC_FAILS("{\"kind\":\"ragged\",\"shape\":null,\"dtype\":\"float32\"}", INLAY_INVALID_ARGUMENT,
+             "Must specify ragged_rank or a shape with a known rank.");
+  SPEC_FAILS("{\"kind\":\"ragged\",\"shape\":[null,null,3],\"dtype\":\"float32\",\"ragged_rank\":1,"
+             "\"flat_values_spec\":{\"kind\":\"tensor\",\"shape\":[null,3],\"dtype\":\"int32\"}}",
+             INLAY_INVALID_ARGUMENT, "dtype must be the same as flat_values_spec.dtype");
+  SPEC_FAILS("{\"kind\":\"tensor\",\"shape\":[1],\"dtype\":\"foo\"}", INLAY_INVALID_ARGUMENT,
+             "Cannot convert the argument `type_value`: 'foo' to a TensorFlow DType.");
+  SPEC_FAILS("{\"kind\":\"tensor\",\"shape\":[-1,3],\"dtype\":\"float32\"}", INLAY_INVALID_ARGUMENT,
+             "Dimension -1 must be >= 0");
+  SPEC_FAILS("{\"kind\":\"tensor\",\"shape\":[3.0],\"dtype\":\"float32\"}", INLAY_INVALID_ARGUMENT,
+             "Dimension value must be integer or None or have an __index__ method, got value '3.0' with type "
+             "'<class 'float'>'");
+
+  /* is_compatible_with and most_specific_compatible (spec_cases pairs). */
+  s = SPEC_OK("{\"kind\":\"tensor\",\"shape\":[null,3],\"dtype\":\"float32\"}");
+  t = SPEC_OK("{\"kind\":\"tensor\",\"shape\":[4,3],\"dtype\":\"float32\"}");
+  if (s != NULL && t != NULL) {
+    static const int64_t dims[] = {INLAY_DIM_NONE, 3};
+    CHECK(inlay_spec_is_compatible_with(s, t) == 1); /* tensor_none_vs_known */
+    CHECK(inlay_spec_is_compatible_with(t, s) == 1); /* tensor_known_vs_none */
+    CHECK(inlay_spec_is_compatible_with(s, s) == 1);
+    out = NULL;
+    if (CHECK_STATUS(inlay_spec_most_specific_compatible(s, t, &out), INLAY_OK)) {
+      CHECK(out != NULL);
+      CHECK(out != s && out != t);
+      CHECK(inlay_spec_kind_of(out) == INLAY_SPEC_TENSOR);
+      CHECK(inlay_spec_rank(out) == 2);
+      CHECK(dims_equal(inlay_spec_dims(out), dims, 2));
+      CHECK(inlay_spec_dtype(out) == INLAY_FLOAT32);
+      CHECK(inlay_spec_name(out) == NULL);
+      inlay_spec_free(out);
+    }
+  }
+  u = SPEC_OK("{\"kind\":\"tensor\",\"shape\":[null,3,1],\"dtype\":\"float32\"}");
+  if (s != NULL && u != NULL) {
+    CHECK(inlay_spec_is_compatible_with(s, u) == 0); /* tensor_different_rank */
+    out = NULL;
+    if (CHECK_STATUS(inlay_spec_most_specific_compatible(s, u, &out), INLAY_OK)) {
+      CHECK(inlay_spec_rank(out) == -1); /* ranks that differ become an unknown rank */
+      CHECK(inlay_spec_dims(out) == NULL);
+      inlay_spec_free(out);
+    }
+  }
+  inlay_spec_free(u);
+  u = SPEC_OK("{\"kind\":\"tensor\",\"shape\":[5,3],\"dtype\":\"float32\"}");
+  if (t != NULL && u != NULL) {
+    static const int64_t dims[] = {INLAY_DIM_NONE, 3};
+    CHECK(inlay_spec_is_compatible_with(t, u) == 0); /* tensor_conflicting_dims */
+    out = NULL;
+    if (CHECK_STATUS(inlay_spec_most_specific_compatible(t, u, &out), INLAY_OK)) {
+      CHECK(dims_equal(inlay_spec_dims(out), dims, 2));
+      inlay_spec_free(out);
+    }
+  }
+  inlay_spec_free(u);
+  u = SPEC_OK("{\"kind\":\"tensor\",\"shape\":[null,3],\"dtype\":\"int32\"}");
+  if (s != NULL && u != NULL) {
+    CHECK(inlay_spec_is_compatible_with(s, u) == 0); /* tensor_dtype_mismatch */
+    out = (inlay_spec *)SENTINEL;
+    CHECK_FAILS(inlay_spec_most_specific_compatible(s, u, &out), INLAY_INVALID_ARGUMENT,
+                "No TypeSpec is compatible with both TensorSpec(shape=(None, 3), dtype=tf.float32, name=None) and "
+                "TensorSpec(shape=(None, 3), dtype=tf.int32, name=None)");
+    CHECK(out == (inlay_spec *)SENTINEL);
+  }
+  inlay_spec_free(u);
+  u = SPEC_OK("{\"kind\":\"sparse\",\"shape\":[null,3],\"dtype\":\"float32\"}");
+  if (s != NULL && u != NULL) {
+    CHECK(inlay_spec_is_compatible_with(s, u) == 0); /* tensor_vs_sparse */
+    CHECK(inlay_spec_is_compatible_with(u, s) == 0); /* sparse_vs_tensor */
+    out = (inlay_spec *)SENTINEL;
+    CHECK_FAILS(inlay_spec_most_specific_compatible(s, u, &out), INLAY_INVALID_ARGUMENT,
+                "No TypeSpec is compatible with both TensorSpec(shape=(None, 3), dtype=tf.float32, name=None) and "
+                "SparseTensorSpec(TensorShape([None, 3]), tf.float32)");
+    CHECK(out == (inlay_spec *)SENTINEL);
+  }
+  inlay_spec_free(u);
+  {
+    /* ragged_different_ragged_rank */
+    inlay_spec *r1 = SPEC_OK("{\"kind\":\"ragged\",\"shape\":[null,null,null],\"dtype\":\"float32\",\"ragged_rank\":1}");
+    inlay_spec *r2 = SPEC_OK("{\"kind\":\"ragged\",\"shape\":[null,null,null],\"dtype\":\"float32\",\"ragged_rank\":2}");
+    if (r1 != NULL && r2 != NULL) {
+      CHECK(inlay_spec_is_compatible_with(r1, r2) == 0);
+      CHECK(inlay_spec_is_compatible_with(r1, r1) == 1);
+      out = (inlay_spec *)SENTINEL;
+      CHECK_FAILS(inlay_spec_most_specific_compatible(r1, r2, &out), INLAY_INVALID_ARGUMENT,
+                  "No TypeSpec is compatible with both RaggedTensorSpec(TensorShape([None, None, None]), tf.float32, "
+                  "1, tf.int64) and RaggedTensorSpec(TensorShape([None, None, None]), tf.float32, 2, tf.int64)");
+      CHECK(out == (inlay_spec *)SENTINEL);
+    }
+    inlay_spec_free(r1);
+    inlay_spec_free(r2);
+  }
+  CHECK(inlay_spec_is_compatible_with(s, NULL) == 0);
+  CHECK(inlay_spec_is_compatible_with(NULL, s) == 0);
+  CHECK(inlay_spec_is_compatible_with(NULL, NULL) == 0);
+  inlay_spec_free(s);
+  inlay_spec_free(t);
+  inlay_spec_free(NULL);
+  CHECK(1);
+}
+
+/* ---------------------------------------------------------------------------------------------------------
+ * The graph and Input()
+ * ------------------------------------------------------------------------------------------------------- */
+
+static void test_input(void) {
+  inlay_graph *g = NULL;
+  inlay_graph *other = NULL;
+  inlay_tensor *x;
+  inlay_tensor *x1;
+  inlay_layer *layer;
+  char *json;
+
+  if (!CHECK_STATUS(inlay_graph_create(&g), INLAY_OK)) return;
+  CHECK(g != NULL);
+
+  /* err_no_shape: NULL and "" both mean {} (no keyword arguments). Failures take no name here (the auto-name
+   * sequence after failures is checked on fresh graphs below), so the first successful Input is still
+   * checked in a fresh graph. */
+  {
+    inlay_graph *fresh = NULL;
+    if (CHECK_STATUS(inlay_graph_create(&fresh), INLAY_OK)) {
+      /* shape_32, then name_auto_sequence_3's second step. */
+      static const int64_t dims[] = {INLAY_DIM_NONE, 32};
+      x = INPUT_OK(fresh, "{\"shape\":[32]}", NULL, NULL);
+      if (x != NULL) {
+        const inlay_spec *spec = inlay_tensor_spec(x);
+        CHECK(inlay_tensor_rank(x) == 2);
+        CHECK(dims_equal(inlay_tensor_dims(x), dims, 2));
+        CHECK(inlay_tensor_dtype(x) == INLAY_FLOAT32);
+        CHECK_STR(inlay_tensor_name(x), "keras_tensor");
+        CHECK(spec != NULL);
+        CHECK(inlay_spec_kind_of(spec) == INLAY_SPEC_TENSOR);
+        CHECK(inlay_spec_rank(spec) == 2);
+        CHECK(dims_equal(inlay_spec_dims(spec), dims, 2));
+        CHECK(inlay_spec_dtype(spec) == INLAY_FLOAT32);
+        CHECK_STR(inlay_spec_name(spec), "keras_tensor");
+        CHECK_ROUND_TRIP(spec);
+        layer = inlay_tensor_layer(x);
+        CHECK(layer != NULL);
+        CHECK_STR(inlay_layer_name(layer), "input_layer");
+        CHECK_STR(inlay_layer_class_name(layer), "InputLayer");
+        CHECK(inlay_layer_output_count(layer) == 1);
+        CHECK(inlay_layer_output(layer, 0) == x);
+        CHECK(inlay_layer_output(layer, 1) == NULL);
+        CHECK(inlay_layer_output(layer, (size_t)-1) == NULL);
+        json = CONFIG_OF(layer);
+        if (json != NULL) {
+          CHECK_CONTAINS(json, "\"batch_shape\":[null,32]");
+          CHECK_CONTAINS(json, "\"dtype\":\"float32\"");
+          CHECK_CONTAINS(json, "\"sparse\":false");
+          CHECK_CONTAINS(json, "\"ragged\":false");
+          CHECK_CONTAINS(json, "\"name\":\"input_layer\"");
+          CHECK_CONTAINS(json, "\"optional\":false");
+          inlay_free(json);
+        }
+      }
+      x1 = INPUT_OK(fresh, "{\"shape\":[3]}", NULL, NULL);
+      if (x1 != NULL) {
+        CHECK(x1 != x);
+        CHECK_STR(inlay_tensor_name(x1), "keras_tensor_1");
+        CHECK_STR(inlay_layer_name(inlay_tensor_layer(x1)), "input_layer_1");
+        CHECK(inlay_tensor_layer(x1) != inlay_tensor_layer(x));
+      }
+      /* name_explicit: the layer and the tensor take the name. */
+      x1 = INPUT_OK(fresh, "{\"shape\":[3],\"name\":\"x\"}", NULL, NULL);
+      if (x1 != NULL) {
+        CHECK_STR(inlay_tensor_name(x1), "x");
+        CHECK_STR(inlay_layer_name(inlay_tensor_layer(x1)), "x");
+        CHECK_STR(inlay_spec_name(inlay_tensor_spec(x1)), "x");
+      }
+      inlay_graph_free(fresh);
+    }
+  }
+
+  INPUT_FAILS(g, NULL, NULL, NULL, INLAY_INVALID_ARGUMENT, "You must pass a `shape` argument.");
+  INPUT_FAILS(g, "", NULL, NULL, INLAY_INVALID_ARGUMENT, "You must pass a `shape` argument.");
+  INPUT_FAILS(g, "{}", NULL, NULL, INLAY_INVALID_ARGUMENT, "You must pass a `shape` argument.");
+  /* err_shape_null_batch_shape_null */
+  INPUT_FAILS(g, "{\"shape\":null,\"batch_shape\":null}", NULL, NULL, INLAY_INVALID_ARGUMENT,
+              "You must pass a `shape` argument.");
+
+  /* Not a JSON object / not JSON at all. */
+  INPUT_FAILS(g, "[1]", NULL, NULL, INLAY_PARSE_ERROR, NULL);
+  INPUT_FAILS(g, "\"shape\"", NULL, NULL, INLAY_PARSE_ERROR, NULL);
+  INPUT_FAILS(g, "{\"shape\":[32]", NULL, NULL, INLAY_PARSE_ERROR, NULL);
+  INPUT_FAILS(g, "{shape:[32]}", NULL, NULL, INLAY_PARSE_ERROR, NULL);
+  CHECK(inlay_last_error()[0] != '\0');
+
+  /* Keras 3's errors (input_cases). */
+  INPUT_FAILS(g, "{\"shape\":[3],\"batch_shape\":[null,3]}", NULL, NULL, INLAY_INVALID_ARGUMENT,
+              "You cannot pass both `shape` and `batch_shape` at the same time.");
+  INPUT_FAILS(g, "{\"batch_size\":2,\"batch_shape\":[2,3]}", NULL, NULL, INLAY_INVALID_ARGUMENT,
+              "You cannot pass both `batch_size` and `batch_shape` at the same time.");
+  INPUT_FAILS(g, "{\"shape\":[-1]}", NULL, NULL, INLAY_INVALID_ARGUMENT,
+              "Cannot convert '(-1,)' to a shape. Negative dimensions are not allowed.");
+  INPUT_FAILS(g, "{\"shape\":[3,-2]}", NULL, NULL, INLAY_INVALID_ARGUMENT,
+              "Cannot convert '(3, -2)' to a shape. Negative dimensions are not allowed.");
+  INPUT_FAILS(g, "{\"shape\":[3],\"batch_size\":-1}", NULL, NULL, INLAY_INVALID_ARGUMENT,
+              "Cannot convert '(-1, 3)' to a shape. Negative dimensions are not allowed.");
+  INPUT_FAILS(g, "{\"shape\":[3.0]}", NULL, NULL, INLAY_INVALID_ARGUMENT,
+              "Cannot convert '(3.0,)' to a shape. Found invalid dimension '3.0' of type '<class 'float'>'. ");
+  INPUT_FAILS(g, "{\"shape\":[\"3\"]}", NULL, NULL, INLAY_INVALID_ARGUMENT,
+              "Cannot convert '('3',)' to a shape. Found invalid dimension '3' of type '<class 'str'>'. ");
+  INPUT_FAILS(g, "{\"shape\":[4],\"dtype\":\"foo\"}", NULL, NULL, INLAY_INVALID_ARGUMENT, "Invalid dtype: foo");
+  INPUT_FAILS(g, "{\"shape\":[4],\"dtype\":5}", NULL, NULL, INLAY_INVALID_ARGUMENT, "Invalid dtype: 5");
+  INPUT_FAILS(g, "{\"shape\":[3],\"sparse\":true,\"ragged\":true}", NULL, NULL, INLAY_INVALID_ARGUMENT,
+              "KerasTensor cannot have `sparse=True` and `ragged=True` at the same time.");
+  INPUT_FAILS(g, "{\"shape\":[3],\"name\":\"a/b\"}", NULL, NULL, INLAY_INVALID_ARGUMENT,
+              "Argument `name` must be a string and cannot contain character `/`. Received: name=a/b (of type "
+              "<class 'str'>)");
+  INPUT_FAILS(g, "{\"shape\":[3],\"name\":5}", NULL, NULL, INLAY_INVALID_ARGUMENT,
+              "Argument `name` must be a string and cannot contain character `/`. Received: name=5 (of type "
+              "<class 'int'>)");
+  INPUT_FAILS(g, "{\"shape\":[3],\"foo\":1}", NULL, NULL, INLAY_INVALID_ARGUMENT,
+              "Input() got an unexpected keyword argument 'foo'");
+  INPUT_FAILS(g, "{\"batch_shape\":32}", NULL, NULL, INLAY_INVALID_ARGUMENT, "Cannot convert '32' to a shape.");
+
+  /* Auto-names after a failure (fail_sparse_ragged_then_auto: the layer name was taken; fail_unknown_kwarg_
+   * then_auto: Input() rejected the call before any layer existed). */
+  {
+    inlay_graph *fresh = NULL;
+    if (CHECK_STATUS(inlay_graph_create(&fresh), INLAY_OK)) {
+      INPUT_FAILS(fresh, "{\"shape\":[3],\"sparse\":true,\"ragged\":true}", NULL, NULL, INLAY_INVALID_ARGUMENT,
+                  "KerasTensor cannot have `sparse=True` and `ragged=True` at the same time.");
+      x = INPUT_OK(fresh, "{\"shape\":[3]}", NULL, NULL);
+      if (x != NULL) {
+        CHECK_STR(inlay_layer_name(inlay_tensor_layer(x)), "input_layer_1");
+        CHECK_STR(inlay_tensor_name(x), "keras_tensor");
+      }
+      inlay_graph_free(fresh);
+    }
+    fresh = NULL;
+    if (CHECK_STATUS(inlay_graph_create(&fresh), INLAY_OK)) {
+      INPUT_FAILS(fresh, "{\"shape\":[3],\"foo\":1}", NULL, NULL, INLAY_INVALID_ARGUMENT,
+                  "Input() got an unexpected keyword argument 'foo'");
+      x = INPUT_OK(fresh, "{\"shape\":[3]}", NULL, NULL);
+      if (x != NULL) {
+        CHECK_STR(inlay_layer_name(inlay_tensor_layer(x)), "input_layer");
+        CHECK_STR(inlay_tensor_name(x), "keras_tensor");
+      }
+      inlay_graph_free(fresh);
+    }
+  }
+
+  /* Sparse (sparse_true) and ragged (ragged_none_none_8: ragged_rank 2) inputs; a dtype (dtype_int64). */
+  x = INPUT_OK(g, "{\"shape\":[32],\"sparse\":true}", NULL, NULL);
+  if (x != NULL) {
+    static const int64_t dims[] = {INLAY_DIM_NONE, 32};
+    CHECK(inlay_spec_kind_of(inlay_tensor_spec(x)) == INLAY_SPEC_SPARSE);
+    CHECK(inlay_spec_name(inlay_tensor_spec(x)) == NULL);
+    CHECK(dims_equal(inlay_tensor_dims(x), dims, 2));
+    json = CONFIG_OF(inlay_tensor_layer(x));
+    if (json != NULL) {
+      CHECK_CONTAINS(json, "\"sparse\":true");
+      inlay_free(json);
+    }
+    CHECK_ROUND_TRIP(inlay_tensor_spec(x));
+  }
+  x = INPUT_OK(g, "{\"shape\":[null,null,8],\"ragged\":true}", NULL, NULL);
+  if (x != NULL) {
+    static const int64_t dims[] = {INLAY_DIM_NONE, INLAY_DIM_NONE, INLAY_DIM_NONE, 8};
+    const inlay_spec *spec = inlay_tensor_spec(x);
+    CHECK(inlay_spec_kind_of(spec) == INLAY_SPEC_RAGGED);
+    CHECK(inlay_spec_ragged_rank(spec) == 2);
+    CHECK(inlay_tensor_rank(x) == 4);
+    CHECK(dims_equal(inlay_tensor_dims(x), dims, 4));
+    CHECK(inlay_spec_name(spec) == NULL);
+    json = CONFIG_OF(inlay_tensor_layer(x));
+    if (json != NULL) {
+      CHECK_CONTAINS(json, "\"ragged\":true");
+      CHECK_CONTAINS(json, "\"batch_shape\":[null,null,null,8]");
+      inlay_free(json);
+    }
+    CHECK_ROUND_TRIP(spec);
+  }
+  x = INPUT_OK(g, "{\"shape\":[4],\"dtype\":\"int64\",\"batch_size\":16}", NULL, NULL);
+  if (x != NULL) {
+    static const int64_t dims[] = {16, 4};
+    CHECK(inlay_tensor_dtype(x) == INLAY_INT64);
+    CHECK(dims_equal(inlay_tensor_dims(x), dims, 2));
+  }
+
+  /* The type_spec handle (spec_tensor_named: the layer and the tensor are named after the spec), and its
+   * conflict with other arguments (spec_plus_shape, spec_plus_dtype). */
+  {
+    inlay_spec *spec = SPEC_OK("{\"kind\":\"tensor\",\"shape\":[null,32],\"dtype\":\"float32\",\"name\":\"spec_in\"}");
+    if (spec != NULL) {
+      static const int64_t dims[] = {INLAY_DIM_NONE, 32};
+      x = INPUT_OK(g, NULL, spec, NULL);
+      if (x != NULL) {
+        CHECK(inlay_tensor_rank(x) == 2);
+        CHECK(dims_equal(inlay_tensor_dims(x), dims, 2));
+        CHECK(inlay_tensor_dtype(x) == INLAY_FLOAT32);
+        CHECK_STR(inlay_tensor_name(x), "spec_in");
+        CHECK_STR(inlay_layer_name(inlay_tensor_layer(x)), "spec_in");
+        CHECK(inlay_tensor_spec(x) != spec); /* the graph keeps its own copy */
+        CHECK(inlay_spec_is_compatible_with(inlay_tensor_spec(x), spec) == 1);
+      }
+      INPUT_FAILS(g, "{\"shape\":[32]}", spec, NULL, INLAY_INVALID_ARGUMENT,
+                  "When `type_spec` is not None, all other args except `name` must be None, but (input_)shape is "
+                  "not None.");
+      INPUT_FAILS(g, "{\"dtype\":\"float32\"}", spec, NULL, INLAY_INVALID_ARGUMENT,
+                  "When `type_spec` is not None, all other args except `name` must be None, but dtype is not None.");
+      inlay_spec_free(spec);
+      /* The graph does not borrow the caller's spec: the tensor outlives it. */
+      if (x != NULL) {
+        CHECK(inlay_spec_rank(inlay_tensor_spec(x)) == 2);
+        CHECK_STR(inlay_spec_name(inlay_tensor_spec(x)), "spec_in");
+      }
+    }
+    spec = SPEC_OK("{\"kind\":\"ragged\",\"shape\":[null,null],\"dtype\":\"float32\",\"ragged_rank\":1}");
+    if (spec != NULL) {
+      x = INPUT_OK(g, "", spec, NULL);
+      if (x != NULL) {
+        CHECK(inlay_spec_kind_of(inlay_tensor_spec(x)) == INLAY_SPEC_RAGGED);
+        CHECK(inlay_spec_ragged_rank(inlay_tensor_spec(x)) == 1);
+      }
+      inlay_spec_free(spec);
+    }
+    /* type_spec inside the keyword arguments (spec_sparse). */
+    x = INPUT_OK(g, "{\"type_spec\":{\"kind\":\"sparse\",\"shape\":[null,10],\"dtype\":\"float32\"}}", NULL, NULL);
+    if (x != NULL) {
+      static const int64_t dims[] = {INLAY_DIM_NONE, 10};
+      CHECK(inlay_spec_kind_of(inlay_tensor_spec(x)) == INLAY_SPEC_SPARSE);
+      CHECK(dims_equal(inlay_tensor_dims(x), dims, 2));
+    }
+  }
+
+  /* The tensor argument (tensor_wrap): the same handle comes back, now produced by the new InputLayer. */
+  {
+    inlay_graph *fresh = NULL;
+    if (CHECK_STATUS(inlay_graph_create(&fresh), INLAY_OK)) {
+      inlay_tensor *base = INPUT_OK(fresh, "{\"shape\":[32]}", NULL, NULL);
+      if (base != NULL) {
+        inlay_layer *first = inlay_tensor_layer(base);
+        static const int64_t dims[] = {INLAY_DIM_NONE, 32};
+        x = INPUT_OK(fresh, NULL, NULL, base);
+        if (x != NULL) {
+          CHECK(x == base);
+          CHECK_STR(inlay_tensor_name(x), "keras_tensor");
+          CHECK(dims_equal(inlay_tensor_dims(x), dims, 2));
+          layer = inlay_tensor_layer(x);
+          CHECK(layer != NULL && layer != first);
+          CHECK_STR(inlay_layer_name(layer), "input_layer_1");
+          CHECK_STR(inlay_layer_class_name(layer), "InputLayer");
+          CHECK(inlay_layer_output_count(layer) == 1);
+          CHECK(inlay_layer_output(layer, 0) == base);
+          json = CONFIG_OF(layer);
+          if (json != NULL) {
+            CHECK_CONTAINS(json, "\"batch_shape\":[null,32]");
+            CHECK_CONTAINS(json, "\"name\":\"input_layer_1\"");
+            inlay_free(json);
+          }
+          /* The first layer still lists the tensor as its output. */
+          CHECK(inlay_layer_output(first, 0) == base);
+          CHECK_STR(inlay_layer_name(first), "input_layer");
+        }
+        /* tensor_wrap_named, then the Keras errors for incompatible arguments. */
+        x = INPUT_OK(fresh, "{\"name\":\"wrapped\"}", NULL, base);
+        if (x != NULL) {
+          CHECK(x == base);
+          CHECK_STR(inlay_layer_name(inlay_tensor_layer(base)), "wrapped");
+        }
+        INPUT_FAILS(fresh, "{\"shape\":[16]}", NULL, base, INLAY_INVALID_ARGUMENT,
+                    "When providing the `input_tensor` argument, you cannot provide an incompatible `shape` "
+                    "argument.");
+        INPUT_FAILS(fresh, "{\"dtype\":\"int32\"}", NULL, base, INLAY_INVALID_ARGUMENT,
+                    "When providing the `input_tensor` argument, you cannot provide an incompatible `dtype` "
+                    "argument.");
+        INPUT_FAILS(fresh, "{\"batch_size\":4}", NULL, base, INLAY_INVALID_ARGUMENT,
+                    "When providing the `input_tensor` argument, you cannot provide an incompatible `batch_size` "
+                    "argument.");
+        /* A tensor of another graph. */
+        if (CHECK_STATUS(inlay_graph_create(&other), INLAY_OK)) {
+          INPUT_FAILS(other, NULL, NULL, base, INLAY_INVALID_ARGUMENT, NULL);
+          CHECK(inlay_last_error()[0] != '\0');
+          INPUT_FAILS(other, "{}", NULL, base, INLAY_INVALID_ARGUMENT, NULL);
+          /* The wrapped tensor is unchanged by the failed calls. */
+          CHECK_STR(inlay_layer_name(inlay_tensor_layer(base)), "wrapped");
+          inlay_graph_free(other);
+          other = NULL;
+        }
+      }
+      inlay_graph_free(fresh);
+    }
+  }
+
+  inlay_graph_free(g);
+  inlay_graph_free(NULL);
+  CHECK(1);
+}
+
+/* ---------------------------------------------------------------------------------------------------------
+ * Layers by class name and config
+ * ------------------------------------------------------------------------------------------------------- */
+
+static void test_layers(void) {
+  inlay_graph *g = NULL;
+  inlay_layer *layer;
+  inlay_tensor *x;
+  char *json;
+
+  if (!CHECK_STATUS(inlay_graph_create(&g), INLAY_OK)) return;
+
+  /* config_tf2_legacy: tf.keras 2's config, rebuilt as Keras 3 does. */
+  layer = NULL;
+  if (CHECK_STATUS(inlay_layer_create(g, "InputLayer",
+                                      "{\"batch_input_shape\":[null,32],\"dtype\":\"float32\",\"sparse\":false,"
+                                      "\"ragged\":false,\"name\":\"input_1\"}",
+                                      &layer),
+                   INLAY_OK)) {
+    static const int64_t dims[] = {INLAY_DIM_NONE, 32};
+    CHECK(layer != NULL);
+    CHECK_STR(inlay_layer_name(layer), "input_1");
+    CHECK_STR(inlay_layer_class_name(layer), "InputLayer");
+    CHECK(inlay_layer_output_count(layer) == 1);
+    x = inlay_layer_output(layer, 0);
+    CHECK(x != NULL);
+    CHECK(inlay_layer_output(layer, 1) == NULL);
+    if (x != NULL) {
+      CHECK_STR(inlay_tensor_name(x), "input_1");
+      CHECK(inlay_tensor_rank(x) == 2);
+      CHECK(dims_equal(inlay_tensor_dims(x), dims, 2));
+      CHECK(inlay_tensor_dtype(x) == INLAY_FLOAT32);
+      CHECK(inlay_tensor_layer(x) == layer);
+    }
+    json = CONFIG_OF(layer);
+    if (json != NULL) {
+      CHECK_CONTAINS(json, "\"batch_shape\":[null,32]");
+      CHECK_CONTAINS(json, "\"dtype\":\"float32\"");
+      CHECK_CONTAINS(json, "\"sparse\":false");
+      CHECK_CONTAINS(json, "\"ragged\":false");
+      CHECK_CONTAINS(json, "\"name\":\"input_1\"");
+      CHECK_CONTAINS(json, "\"optional\":false");
+      inlay_free(json);
+    }
+  }
+
+  /* Keras 3's config (inputlayer_batch_shape; auto-named in this graph: "input_1" is not an auto-name). */
+  layer = NULL;
+  if (CHECK_STATUS(inlay_layer_create(g, "InputLayer", "{\"batch_shape\":[4,32]}", &layer), INLAY_OK)) {
+    static const int64_t dims[] = {4, 32};
+    CHECK_STR(inlay_layer_name(layer), "input_layer");
+    x = inlay_layer_output(layer, 0);
+    CHECK(dims_equal(inlay_tensor_dims(x), dims, 2));
+    CHECK_STR(inlay_tensor_name(x), "keras_tensor");
+  }
+  /* inputlayer_input_shape_batch_size: input_shape (3,), batch_size 2. */
+  layer = NULL;
+  if (CHECK_STATUS(inlay_layer_create(g, "InputLayer", "{\"input_shape\":[3],\"batch_size\":2}", &layer), INLAY_OK)) {
+    static const int64_t dims[] = {2, 3};
+    CHECK(dims_equal(inlay_tensor_dims(inlay_layer_output(layer, 0)), dims, 2));
+  }
+  /* config_tf2_legacy_ragged: string ragged tokens. */
+  layer = NULL;
+  if (CHECK_STATUS(inlay_layer_create(g, "InputLayer",
+                                      "{\"batch_input_shape\":[null,null],\"dtype\":\"string\",\"sparse\":false,"
+                                      "\"ragged\":true,\"name\":\"tokens\"}",
+                                      &layer),
+                   INLAY_OK)) {
+    x = inlay_layer_output(layer, 0);
+    CHECK(inlay_tensor_dtype(x) == INLAY_STRING);
+    CHECK(inlay_spec_kind_of(inlay_tensor_spec(x)) == INLAY_SPEC_RAGGED);
+    CHECK_STR(inlay_layer_name(layer), "tokens");
+  }
+
+  /* Errors. */
+  LAYER_FAILS(g, "Dense", "{\"units\":3}", INLAY_UNSUPPORTED, NULL);
+  CHECK_CONTAINS(inlay_last_error(), "Dense");
+  LAYER_FAILS(g, "", "{}", INLAY_UNSUPPORTED, NULL);
+  LAYER_FAILS(g, "InputLayer", "{}", INLAY_INVALID_ARGUMENT, "You must pass a `shape` argument.");
+  LAYER_FAILS(g, "InputLayer", "", INLAY_INVALID_ARGUMENT, "You must pass a `shape` argument.");
+  LAYER_FAILS(g, "InputLayer", "{\"batch_input_shape\":[null,3],\"foo\":1}", INLAY_INVALID_ARGUMENT,
+              "Unrecognized keyword arguments: ['foo']");
+  LAYER_FAILS(g, "InputLayer", "{\"shape\":[2],\"dtype\":\"foo\"}", INLAY_INVALID_ARGUMENT, "Invalid dtype: foo");
+  LAYER_FAILS(g, "InputLayer", "{\"shape\":[3],\"sparse\":true,\"ragged\":true}", INLAY_INVALID_ARGUMENT,
+              "KerasTensor cannot have `sparse=True` and `ragged=True` at the same time.");
+  LAYER_FAILS(g, "InputLayer", "{\"input_shape\":[32],\"batch_input_shape\":[null,32]}", INLAY_INVALID_ARGUMENT,
+              "You cannot pass both `shape` and `batch_shape` at the same time.");
+  LAYER_FAILS(g, "InputLayer", "{\"batch_shape\":", INLAY_PARSE_ERROR, NULL);
+  {
+    /* Not an object: PARSE_ERROR as inlay_input's kwargs (the header is silent; INVALID_ARGUMENT tolerated). */
+    inlay_layer *o = (inlay_layer *)SENTINEL;
+    inlay_status st = inlay_layer_create(g, "InputLayer", "[1]", &o);
+    CHECK(st == INLAY_PARSE_ERROR || st == INLAY_INVALID_ARGUMENT);
+    CHECK(o == (inlay_layer *)SENTINEL);
+  }
+
+  inlay_graph_free(g);
+}
+
+/* ---------------------------------------------------------------------------------------------------------
+ * NULL for every pointer argument
+ * ------------------------------------------------------------------------------------------------------- */
+
+static void test_null_arguments(void) {
+  inlay_graph *g = NULL;
+  inlay_spec *spec;
+  inlay_spec *out_spec;
+  inlay_tensor *out_tensor;
+  inlay_layer *out_layer;
+  inlay_layer *layer = NULL;
+  inlay_tensor *x;
+  inlay_dtype d;
+  char *text;
+
+  /* inlay_runtime_info */
+  CHECK_NULL_ARG(inlay_runtime_info(NULL), "inlay_runtime_info", "json_out");
+
+  /* inlay_dtype_parse */
+  d = INLAY_BOOL;
+  CHECK_NULL_ARG(inlay_dtype_parse(NULL, &d), "inlay_dtype_parse", "name");
+  CHECK(d == INLAY_BOOL);
+  CHECK_NULL_ARG(inlay_dtype_parse("float32", NULL), "inlay_dtype_parse", "out");
+  CHECK_NULL_ARG(inlay_dtype_parse(NULL, NULL), "inlay_dtype_parse", "name");
+
+  /* inlay_spec_from_json / to_json / most_specific_compatible */
+  out_spec = (inlay_spec *)SENTINEL;
+  CHECK_NULL_ARG(inlay_spec_from_json(NULL, &out_spec), "inlay_spec_from_json", "json");
+  CHECK(out_spec == (inlay_spec *)SENTINEL);
+  CHECK_NULL_ARG(inlay_spec_from_json("{\"kind\":\"tensor\",\"shape\":[1]}", NULL), "inlay_spec_from_json", "out");
+  spec = SPEC_OK("{\"kind\":\"tensor\",\"shape\":[null,3],\"dtype\":\"float32\"}");
+  text = (char *)SENTINEL;
+  CHECK_NULL_ARG(inlay_spec_to_json(NULL, &text), "inlay_spec_to_json", "s");
+  CHECK(text == (char *)SENTINEL);
+  if (spec != NULL) {
+    CHECK_NULL_ARG(inlay_spec_to_json(spec, NULL), "inlay_spec_to_json", "out");
+    out_spec = (inlay_spec *)SENTINEL;
+    CHECK_NULL_ARG(inlay_spec_most_specific_compatible(NULL, spec, &out_spec), "inlay_spec_most_specific_compatible",
+                   "a");
+    CHECK(out_spec == (inlay_spec *)SENTINEL);
+    CHECK_NULL_ARG(inlay_spec_most_specific_compatible(spec, NULL, &out_spec), "inlay_spec_most_specific_compatible",
+                   "b");
+    CHECK(out_spec == (inlay_spec *)SENTINEL);
+    CHECK_NULL_ARG(inlay_spec_most_specific_compatible(spec, spec, NULL), "inlay_spec_most_specific_compatible",
+                   "out");
+    CHECK(inlay_spec_is_compatible_with(spec, NULL) == 0);
+    CHECK(inlay_spec_is_compatible_with(NULL, spec) == 0);
+  }
+
+  /* Spec accessors on NULL. */
+  CHECK(inlay_spec_kind_of(NULL) == (inlay_spec_kind)0);
+  CHECK(inlay_spec_rank(NULL) == -1);
+  CHECK(inlay_spec_dims(NULL) == NULL);
+  CHECK(inlay_spec_dtype(NULL) == (inlay_dtype)0);
+  CHECK(inlay_spec_name(NULL) == NULL);
+  CHECK(inlay_spec_ragged_rank(NULL) == -1);
+  CHECK(inlay_spec_is_compatible_with(NULL, NULL) == 0);
+  inlay_spec_free(NULL);
+
+  /* inlay_graph_create */
+  CHECK_NULL_ARG(inlay_graph_create(NULL), "inlay_graph_create", "out");
+  inlay_graph_free(NULL);
+
+  if (!CHECK_STATUS(inlay_graph_create(&g), INLAY_OK)) {
+    inlay_spec_free(spec);
+    return;
+  }
+  /* inlay_input: g and out must not be NULL; kwargs_json, type_spec and tensor may be. */
+  out_tensor = (inlay_tensor *)SENTINEL;
+  CHECK_NULL_ARG(inlay_input(NULL, "{\"shape\":[3]}", NULL, NULL, &out_tensor), "inlay_input", "g");
+  CHECK(out_tensor == (inlay_tensor *)SENTINEL);
+  CHECK_NULL_ARG(inlay_input(g, "{\"shape\":[3]}", NULL, NULL, NULL), "inlay_input", "out");
+  CHECK_NULL_ARG(inlay_input(NULL, "{\"shape\":[3]}", spec, NULL, NULL), "inlay_input", "g");
+
+  /* inlay_layer_create: g, class_name and out must not be NULL. */
+  out_layer = (inlay_layer *)SENTINEL;
+  CHECK_NULL_ARG(inlay_layer_create(NULL, "InputLayer", "{\"shape\":[3]}", &out_layer), "inlay_layer_create", "g");
+  CHECK(out_layer == (inlay_layer *)SENTINEL);
+  CHECK_NULL_ARG(inlay_layer_create(g, NULL, "{\"shape\":[3]}", &out_layer), "inlay_layer_create", "class_name");
+  CHECK(out_layer == (inlay_layer *)SENTINEL);
+  CHECK_NULL_ARG(inlay_layer_create(g, "InputLayer", "{\"shape\":[3]}", NULL), "inlay_layer_create", "out");
+  {
+    /* config_json NULL: the header does not say NULL means {} here (it does for inlay_input). Accept either
+     * a NULL-argument error naming config_json, or {} (Keras's "You must pass a `shape` argument."). Either
+     * way, INLAY_INVALID_ARGUMENT and *out untouched. */
+    inlay_status st;
+    out_layer = (inlay_layer *)SENTINEL;
+    st = inlay_layer_create(g, "InputLayer", NULL, &out_layer);
+    CHECK_STATUS(st, INLAY_INVALID_ARGUMENT);
+    CHECK(mentions_word(inlay_last_error(), "config_json") ||
+          strcmp(inlay_last_error(), "You must pass a `shape` argument.") == 0);
+    CHECK(out_layer == (inlay_layer *)SENTINEL);
+  }
+
+  /* inlay_layer_get_config */
+  text = (char *)SENTINEL;
+  CHECK_NULL_ARG(inlay_layer_get_config(NULL, &text), "inlay_layer_get_config", "l");
+  CHECK(text == (char *)SENTINEL);
+  x = INPUT_OK(g, "{\"shape\":[3]}", NULL, NULL);
+  layer = inlay_tensor_layer(x);
+  if (layer != NULL) {
+    CHECK_NULL_ARG(inlay_layer_get_config(layer, NULL), "inlay_layer_get_config", "json_out");
+  }
+
+  /* Tensor and layer accessors on NULL. */
+  CHECK(inlay_tensor_rank(NULL) == -1);
+  CHECK(inlay_tensor_dims(NULL) == NULL);
+  CHECK(inlay_tensor_dtype(NULL) == (inlay_dtype)0);
+  CHECK(inlay_tensor_name(NULL) == NULL);
+  CHECK(inlay_tensor_spec(NULL) == NULL);
+  CHECK(inlay_tensor_layer(NULL) == NULL);
+  CHECK(inlay_layer_name(NULL) == NULL);
+  CHECK(inlay_layer_class_name(NULL) == NULL);
+  CHECK(inlay_layer_output_count(NULL) == 0);
+  CHECK(inlay_layer_output(NULL, 0) == NULL);
+  CHECK(inlay_layer_output(NULL, 1) == NULL);
+
+  /* The NULL-argument failures did not touch the graph: the next auto-names are the second ones. */
+  x = INPUT_OK(g, "{\"shape\":[3]}", NULL, NULL);
+  if (x != NULL) CHECK_STR(inlay_tensor_name(x), "keras_tensor_1");
+
+  inlay_graph_free(g);
+  inlay_spec_free(spec);
+}
+
+int main(void) {
+  test_basics(); /* first: checks inlay_last_error() before any failure */
+  test_dtypes();
+  test_specs();
+  test_input();
+  test_layers();
+  test_null_arguments();
+  printf("%d passed, %d failed\n", g_passed, g_failed);
+  return g_failed == 0 ? 0 : 1;
+}
