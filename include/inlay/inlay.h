@@ -136,7 +136,10 @@ typedef enum inlay_spec_kind { INLAY_SPEC_TENSOR = 1, INLAY_SPEC_SPARSE, INLAY_S
  *   {"kind":"sparse","shape":[null,1000],"dtype":"float32"}
  *   {"kind":"ragged","shape":[null,null,8],"dtype":"float32","ragged_rank":1,"row_splits_dtype":"int64",
  *    "flat_values_spec":{"kind":"tensor",...}}
- * "shape": null (or absent) is an unknown rank. Also accepted: Keras's serialized form
+ * "shape": null (or absent) is an unknown rank; "dtype" left out is float32. Malformed JSON or a value that
+ * is not an object: INLAY_PARSE_ERROR; TensorFlow's validation errors: INLAY_INVALID_ARGUMENT with its
+ * message. Also accepted: tf.keras's serialized form {"class_name":"TypeSpec","type_spec":"tf.TensorSpec",
+ * "serialized":...} and
  * {"class_name":"TensorSpec"|"SparseTensorSpec"|"RaggedTensorSpec","config":{...}}.
  * The caller frees *out with inlay_spec_free. */
 INLAY_API inlay_status inlay_spec_from_json(const char *json, inlay_spec **out);
@@ -164,13 +167,15 @@ INLAY_API const char *inlay_spec_name(const inlay_spec *s);
 /* The RaggedTensorSpec's ragged_rank; -1 for other kinds. */
 INLAY_API int inlay_spec_ragged_rank(const inlay_spec *s);
 
-/* TypeSpec.is_compatible_with: same kind, same dtype (and ragged_rank / row_splits_dtype), compatible shapes.
- * 1 or 0; 0 when either is NULL. */
+/* a.is_compatible_with(b) as TensorFlow decides it: same kind, same dtype (and ragged_rank / row_splits_dtype),
+ * compatible shapes; names are ignored. As in TensorFlow, a ragged spec of ragged_rank 0 also accepts a
+ * dense spec (one way only). 1 or 0; 0 when either is NULL. */
 INLAY_API int inlay_spec_is_compatible_with(const inlay_spec *a, const inlay_spec *b);
 
 /* TypeSpec.most_specific_compatible_type: the most specific spec both a and b are compatible with (dims that
- * differ become None, ranks that differ become an unknown rank). Specs of different kinds or dtypes have
- * none: INLAY_INVALID_ARGUMENT with TensorFlow's "No TypeSpec is compatible with both ... and ...". */
+ * differ become None, ranks that differ become an unknown rank). Specs that differ in anything but their
+ * shape (kind, dtype, name, ragged_rank, ...) have none: INLAY_INVALID_ARGUMENT with TensorFlow's
+ * "No TypeSpec is compatible with both ... and ...". The caller frees *out with inlay_spec_free. */
 INLAY_API inlay_status inlay_spec_most_specific_compatible(const inlay_spec *a, const inlay_spec *b,
                                                            inlay_spec **out);
 
@@ -211,7 +216,7 @@ INLAY_API inlay_layer *inlay_tensor_layer(const inlay_tensor *t);     /* produci
 /* Layers by Keras class name and config (Layer.from_config): ("InputLayer", {"batch_shape":[null,32]}).
  * InputLayer takes Keras 3's config keys and keyword arguments (shape, batch_size, batch_shape, dtype,
  * sparse, ragged, name, optional) and tf.keras 2's (input_shape, batch_input_shape, type_spec).
- * input_tensor is not expressible in JSON: use inlay_input's tensor argument.
+ * config_json NULL or "" means {}. input_tensor is not expressible in JSON: use inlay_input's tensor argument.
  * Other class names: INLAY_UNSUPPORTED naming the class. */
 INLAY_API inlay_status inlay_layer_create(inlay_graph *g, const char *class_name, const char *config_json,
                                           inlay_layer **out);

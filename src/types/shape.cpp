@@ -97,8 +97,12 @@ std::optional<int64_t> Shape::num_elements() const {
 
 std::string Shape::to_tuple_string() const {
   if (!known_) return "None";
-  if (dims_.size() == 1) return "(" + dim_text(dims_[0]) + ",)";
-  return "(" + join_dims(dims_) + ")";
+  // Appended piecewise: GCC 12 misreports "(" + std::string as overlapping memcpy (-Wrestrict).
+  std::string out(1, '(');
+  out += join_dims(dims_);
+  if (dims_.size() == 1) out += ',';
+  out += ')';
+  return out;
 }
 
 std::string Shape::to_tf_string() const { return known_ ? to_tuple_string() : "<unknown>"; }

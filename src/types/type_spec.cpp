@@ -143,7 +143,7 @@ TypeSpec TypeSpec::ragged(Shape shape, std::optional<DType> dtype, std::optional
 }
 
 TypeSpec TypeSpec::from_json(const Json& value) {
-  if (!value.is_object()) throw_invalid("A type spec must be a JSON object, got " + value.dump());
+  if (!value.is_object()) throw Error(Status::ParseError, "A type spec must be a JSON object, got " + value.dump());
   if (value.contains("kind")) {
     const Json& kind = value["kind"];
     if (!kind.is_string()) throw_invalid("Type spec \"kind\" must be a string, got " + kind.dump());
