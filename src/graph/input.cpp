@@ -14,23 +14,14 @@ KerasTensor& Input(Graph& graph, const Json& kwargs, const TypeSpec* type_spec, 
   if (type_spec != nullptr) args.type_spec = *type_spec;
   if (kwargs.is_object()) {
     for (const auto& [key, value] : kwargs.items()) {
-      if (key == "shape") args.shape = value;
-      else if (key == "batch_size") args.batch_size = value;
-      else if (key == "dtype") args.dtype = value;
-      else if (key == "sparse") args.sparse = value;
-      else if (key == "ragged") args.ragged = value;
-      else if (key == "batch_shape") args.batch_shape = value;
-      else if (key == "name") args.name = value;
-      else if (key == "optional") args.optional = value;
-      else if (key == "batch_input_shape") {  // tf.keras: Input(**kwargs) takes it as batch_shape
-        args.batch_input_shape = value;
-        args.has_batch_input_shape = true;
-      } else if (key == "type_spec") {
-        if (type_spec != nullptr) throw_invalid("type_spec was given both in the keyword arguments and as a handle.");
-        if (!value.is_null()) args.type_spec = TypeSpec::from_json(value);
-      } else if (key == "tensor") {
+      if (key == "tensor") {
         throw_invalid("Input(): pass `tensor` as a tensor handle, not in the JSON keyword arguments.");
-      } else {
+      }
+      if (key == "type_spec" && type_spec != nullptr) {
+        throw_invalid("type_spec was given both in the keyword arguments and as a handle.");
+      }
+      // input_shape is InputLayer's (tf.keras) spelling; Keras 3's Input() does not take it.
+      if (key == "input_shape" || !args.set_keyword(key, value)) {
         throw_invalid("Input() got an unexpected keyword argument '" + key + "'");
       }
     }

@@ -98,6 +98,30 @@ TypeSpec renamed(const TypeSpec& spec, const std::string& name) {
 
 }  // namespace
 
+bool InputLayerArgs::set_keyword(const std::string& key, const Json& value) {
+  if (key == "shape") shape = value;
+  else if (key == "batch_size") batch_size = value;
+  else if (key == "dtype") dtype = value;
+  else if (key == "sparse") sparse = value;
+  else if (key == "ragged") ragged = value;
+  else if (key == "batch_shape") batch_shape = value;
+  else if (key == "name") name = value;
+  else if (key == "optional") optional = value;
+  else if (key == "input_shape") {
+    input_shape = value;
+    has_input_shape = true;
+  } else if (key == "batch_input_shape") {
+    batch_input_shape = value;
+    has_batch_input_shape = true;
+  } else if (key == "type_spec") {
+    if (value.is_null()) type_spec.reset();
+    else type_spec = TypeSpec::from_json(value);
+  } else {
+    return false;
+  }
+  return true;
+}
+
 InputLayerArgs InputLayerArgs::from_config(const Json& config) {
   if (!config.is_null() && !config.is_object()) {
     throw Error(Status::ParseError, "An InputLayer config must be a JSON object, got " + config.dump());
@@ -106,25 +130,7 @@ InputLayerArgs InputLayerArgs::from_config(const Json& config) {
   if (config.is_null()) return args;
   Json unknown = Json::array();
   for (const auto& [key, value] : config.items()) {
-    if (key == "shape") args.shape = value;
-    else if (key == "batch_size") args.batch_size = value;
-    else if (key == "dtype") args.dtype = value;
-    else if (key == "sparse") args.sparse = value;
-    else if (key == "ragged") args.ragged = value;
-    else if (key == "batch_shape") args.batch_shape = value;
-    else if (key == "name") args.name = value;
-    else if (key == "optional") args.optional = value;
-    else if (key == "input_shape") {
-      args.input_shape = value;
-      args.has_input_shape = true;
-    } else if (key == "batch_input_shape") {
-      args.batch_input_shape = value;
-      args.has_batch_input_shape = true;
-    } else if (key == "type_spec") {
-      if (!value.is_null()) args.type_spec = TypeSpec::from_json(value);
-    } else {
-      unknown.push_back(key);
-    }
+    if (!args.set_keyword(key, value)) unknown.push_back(key);
   }
   if (!unknown.empty()) throw_invalid("Unrecognized keyword arguments: " + python::repr(unknown));
   return args;

@@ -34,6 +34,9 @@ struct InputLayerArgs {
   // InputLayer(**config): the keyword arguments of a JSON object (Layer.from_config). Unknown keys get
   // tf.keras's "Unrecognized keyword arguments: [...]" (Keras 3 ignores them silently).
   static InputLayerArgs from_config(const Json& config);
+
+  // Sets InputLayer's keyword `key` (a type_spec is parsed from its JSON); false if there is no such keyword.
+  bool set_keyword(const std::string& key, const Json& value);
 };
 
 class InputLayer final : public Layer {
