@@ -6,6 +6,7 @@
 #include "capi/handles.hpp"
 #include "graph/input.hpp"
 #include "graph/input_layer.hpp"
+#include "layers/registry.hpp"
 #include "util/error.hpp"
 #include "util/json.hpp"
 
@@ -76,11 +77,35 @@ inlay_status inlay_layer_create(inlay_graph* g, const char* class_name, const ch
     capi::require(class_name, "inlay_layer_create", "class_name");
     capi::require(out, "inlay_layer_create", "out");
     const core::Json config = parse_object(config_json);
-    if (std::string(class_name) != core::InputLayer::kClassName) {
-      throw core::Error(core::Status::Unsupported,
-                        "Unsupported layer class '" + std::string(class_name) + "'. Supported: InputLayer.");
+    *out = capi::wrap(&core::create_layer(*g->graph, class_name, config));
+  });
+}
+
+inlay_status inlay_layer_call(inlay_layer* l, inlay_tensor* const* inputs, size_t n_inputs, inlay_tensor** outputs,
+                              size_t outputs_capacity, size_t* n_outputs) {
+  return capi::guarded("inlay_layer_call", [&] {
+    capi::require(l, "inlay_layer_call", "l");
+    if (n_inputs > 0) capi::require(inputs, "inlay_layer_call", "inputs");
+    capi::require(outputs, "inlay_layer_call", "outputs");
+    capi::require(n_outputs, "inlay_layer_call", "n_outputs");
+    core::Layer& layer = *capi::unwrap(l);
+    if (outputs_capacity < layer.output_count()) {
+      throw core::Error(core::Status::InvalidArgument,
+                        "inlay_layer_call: layer '" + layer.name() + "' returns " +
+                            std::to_string(layer.output_count()) + " tensor(s), outputs_capacity is " +
+                            std::to_string(outputs_capacity));
     }
-    *out = capi::wrap(&core::InputLayer::create(*g->graph, core::InputLayerArgs::from_config(config)));
+    std::vector<core::KerasTensor*> args;
+    for (size_t i = 0; i < n_inputs; ++i) {
+      if (inputs[i] == nullptr) {
+        throw core::Error(core::Status::InvalidArgument,
+                          "inlay_layer_call: inputs[" + std::to_string(i) + "] is NULL");
+      }
+      args.push_back(capi::unwrap(inputs[i]));
+    }
+    const std::vector<core::KerasTensor*> results = layer.call(args);
+    for (size_t i = 0; i < results.size(); ++i) outputs[i] = capi::wrap(results[i]);
+    *n_outputs = results.size();
   });
 }
 

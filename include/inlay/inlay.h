@@ -217,9 +217,20 @@ INLAY_API inlay_layer *inlay_tensor_layer(const inlay_tensor *t);     /* produci
  * InputLayer takes Keras 3's config keys and keyword arguments (shape, batch_size, batch_shape, dtype,
  * sparse, ragged, name, optional) and tf.keras 2's (input_shape, batch_input_shape, type_spec).
  * config_json NULL or "" means {}. input_tensor is not expressible in JSON: use inlay_input's tensor argument.
- * Other class names: INLAY_UNSUPPORTED naming the class. */
+ * Dense takes Keras's Dense arguments (units, activation, use_bias, initializers, ...); its config errors
+ * are Keras's ("Unrecognized keyword arguments passed to Dense: {...}", ...). Class names inlay does not
+ * know: INLAY_UNSUPPORTED naming the class and listing the known ones. */
 INLAY_API inlay_status inlay_layer_create(inlay_graph *g, const char *class_name, const char *config_json,
                                           inlay_layer **out);
+
+/* layer(inputs): calls the layer on symbolic tensors of its graph. The first call builds the layer (its
+ * weights take their shapes from the inputs); every call checks the inputs as Keras's InputSpec does,
+ * infers the output shapes and dtypes, and records a node (a layer called twice is shared). Writes the
+ * outputs (borrowed from the graph) into outputs[0..*n_outputs). outputs_capacity smaller than the
+ * layer's output count: INLAY_INVALID_ARGUMENT, nothing called. Incompatible inputs:
+ * INLAY_INVALID_ARGUMENT with Keras's message; the layer and graph are then unchanged. */
+INLAY_API inlay_status inlay_layer_call(inlay_layer *l, inlay_tensor *const *inputs, size_t n_inputs,
+                                        inlay_tensor **outputs, size_t outputs_capacity, size_t *n_outputs);
 INLAY_API const char *inlay_layer_name(const inlay_layer *l);       /* NULL-safe: NULL */
 INLAY_API const char *inlay_layer_class_name(const inlay_layer *l); /* NULL-safe: NULL */
 

@@ -46,6 +46,7 @@ KerasTensor& Graph::add_tensor(TypeSpec spec, std::string name) {
 }
 
 Layer& Graph::add_layer(std::unique_ptr<Layer> layer) {
+  layer->graph_ = this;
   layers_.push_back(std::move(layer));
   return *layers_.back();
 }

@@ -193,6 +193,10 @@ InputLayer& InputLayer::create(Graph& graph, InputLayerArgs args) {
   return added;
 }
 
+std::vector<TypeSpec> InputLayer::compute_output_specs(const std::vector<const KerasTensor*>&) const {
+  throw_invalid("InputLayer '" + name() + "' cannot be called on tensors; use its output instead.");
+}
+
 Json InputLayer::get_config() const {
   // A layer made from a type_spec is described by it, as tf.keras does (Keras 3 has no type_spec).
   if (init_type_spec_) return {{"name", name()}, {"type_spec", init_type_spec_->to_json()}, {"optional", optional_}};

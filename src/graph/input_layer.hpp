@@ -57,6 +57,10 @@ class InputLayer final : public Layer {
   const Json& optional() const { return optional_; }
   KerasTensor& output() const { return *outputs().front(); }
 
+ protected:
+  // An InputLayer is not called on tensors: its placeholder is made when the layer is.
+  std::vector<TypeSpec> compute_output_specs(const std::vector<const KerasTensor*>& inputs) const override;
+
  private:
   explicit InputLayer(std::string name) : Layer(std::move(name)) {}
 

@@ -1,9 +1,20 @@
 #include "graph/layer.hpp"
 
+#include "graph/graph.hpp"
 #include "util/error.hpp"
 #include "util/python_text.hpp"
 
 namespace inlay::core {
+namespace {
+
+Json shapes_json(const std::vector<const KerasTensor*>& inputs) {
+  if (inputs.size() == 1) return inputs.front()->shape().to_json();
+  Json shapes = Json::array();
+  for (const KerasTensor* x : inputs) shapes.push_back(x->shape().to_json());
+  return shapes;
+}
+
+}  // namespace
 
 const std::vector<KerasTensor*>& Layer::outputs() const {
   static const std::vector<KerasTensor*> none;
@@ -16,6 +27,64 @@ void Layer::add_node(std::vector<KerasTensor*> inputs, std::vector<KerasTensor*>
     outputs[i]->set_history({this, node_index, static_cast<int>(i)});
   }
   nodes_.push_back({std::move(inputs), std::move(outputs)});
+}
+
+Json Layer::build_config() const {
+  if (!built_) return nullptr;
+  return Json{{"input_shape", build_input_shape_}};
+}
+
+Weight& Layer::add_weight(const std::string& weight_name, Shape shape, bool trainable) {
+  const auto count = shape.num_elements();
+  if (!count) throw_invalid("Weight '" + name_ + "/" + weight_name + "' needs a fully defined shape, got " +
+                            shape.to_tuple_string());
+  weights_.push_back({weight_name, name_ + "/" + weight_name, std::move(shape), trainable,
+                      std::vector<float>(static_cast<std::size_t>(*count), 0.0f)});
+  return weights_.back();
+}
+
+std::vector<KerasTensor*> Layer::call(const std::vector<KerasTensor*>& inputs) {
+  if (graph_ == nullptr) throw Error(Status::InternalError, "Layer '" + name_ + "' belongs to no graph.");
+  Graph& graph = *graph_;
+  std::vector<const KerasTensor*> view;
+  for (KerasTensor* x : inputs) {
+    if (x == nullptr) throw_invalid("Layer '" + name_ + "' was called with a null input tensor.");
+    if (!graph.owns(x)) throw_invalid("Layer '" + name_ + "' was called on a tensor of another graph.");
+    view.push_back(x);
+  }
+  assert_input_compatibility(input_specs(), view, name_);
+  const bool first_call = !built_;
+  if (first_call) {
+    try {
+      build(view);
+      built_ = true;
+      build_input_shape_ = shapes_json(view);
+      assert_input_compatibility(input_specs(), view, name_);  // build may have pinned axes
+    } catch (...) {
+      weights_.clear();  // leave the layer as it was: unbuilt, no weights
+      built_ = false;
+      throw;
+    }
+  }
+  std::vector<TypeSpec> specs;
+  try {
+    specs = compute_output_specs(view);
+  } catch (...) {
+    if (first_call) {
+      weights_.clear();
+      built_ = false;
+      build_input_shape_ = nullptr;
+    }
+    throw;
+  }
+  std::vector<KerasTensor*> outputs;
+  for (TypeSpec& spec : specs) {
+    const std::string tensor_name = graph.auto_name("KerasTensor");
+    if (spec.kind() == SpecKind::Tensor) spec = TypeSpec::tensor(spec.shape(), spec.dtype(), tensor_name);
+    outputs.push_back(&graph.add_tensor(std::move(spec), tensor_name));
+  }
+  add_node(inputs, outputs);
+  return outputs;
 }
 
 std::string validate_layer_name(const Json& name) {

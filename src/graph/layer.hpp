@@ -1,19 +1,35 @@
-// The base of every layer: a name, a Keras class name, a config, and the nodes recording each call.
+// The base of every layer (Keras's Layer): a name, a class name, a config, weights made when the layer
+// is first called, and the nodes that record each call. A subclass says how inputs become outputs
+// (compute_output_specs) and what weights that takes (build); call() does the rest as Layer.__call__ does.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "graph/input_spec.hpp"
 #include "graph/keras_tensor.hpp"
 #include "util/json.hpp"
 
 namespace inlay::core {
 
+class Graph;
+
 // One call of a layer: the tensors it consumed and produced.
 struct Node {
   std::vector<KerasTensor*> inputs;
   std::vector<KerasTensor*> outputs;
+};
+
+// A layer variable. Values are float32 and zero until set (inlay defines and runs models; it does not
+// train, so Keras's initializers are kept in configs but not run).
+struct Weight {
+  std::string name;  // "kernel"
+  std::string path;  // "dense/kernel"
+  Shape shape;
+  bool trainable = true;
+  std::vector<float> values;
 };
 
 class Layer {
@@ -28,6 +44,20 @@ class Layer {
   // layer.get_config(), Keras 3's form.
   virtual Json get_config() const = 0;
 
+  // Layer.__call__ on symbolic tensors of the layer's graph: checks the inputs, builds the layer on its
+  // first call, infers the outputs and records a node. Nothing changes if it throws.
+  std::vector<KerasTensor*> call(const std::vector<KerasTensor*>& inputs);
+  // How many tensors a call returns (known before the call, so callers can size their buffers).
+  virtual std::size_t output_count() const { return 1; }
+  // The graph that owns the layer (set when it is added to one).
+  Graph* graph() const { return graph_; }
+
+  bool built() const { return built_; }
+  // Keras's build_config: {"input_shape": ...} of the first call, null before it.
+  Json build_config() const;
+  const std::vector<Weight>& weights() const { return weights_; }
+  std::vector<Weight>& weights() { return weights_; }
+
   const std::vector<Node>& inbound_nodes() const { return nodes_; }
   // layer.output: the outputs of the first node (empty before the layer is called).
   const std::vector<KerasTensor*>& outputs() const;
@@ -35,8 +65,24 @@ class Layer {
   // Records a call and points each output's history at it.
   void add_node(std::vector<KerasTensor*> inputs, std::vector<KerasTensor*> outputs);
 
+ protected:
+  // Keras's input_spec: checked before build and on every call (a layer may tighten it in build).
+  virtual std::vector<InputSpec> input_specs() const { return {}; }
+  // Creates the weights for these inputs; called once, before the first compute_output_specs.
+  virtual void build(const std::vector<const KerasTensor*>& inputs) { (void)inputs; }
+  // Output specs for these inputs (shape and dtype inference); throws Keras's error for bad inputs.
+  virtual std::vector<TypeSpec> compute_output_specs(const std::vector<const KerasTensor*>& inputs) const = 0;
+
+  Weight& add_weight(const std::string& weight_name, Shape shape, bool trainable = true);
+
  private:
+  friend class Graph;
+
   std::string name_;
+  Graph* graph_ = nullptr;
+  bool built_ = false;
+  Json build_input_shape_;
+  std::vector<Weight> weights_;
   std::vector<Node> nodes_;
 };
 

@@ -1,0 +1,75 @@
+#include "layers/dense.hpp"
+
+#include "util/error.hpp"
+#include "util/python_text.hpp"
+
+namespace inlay::core {
+
+std::unique_ptr<Layer> Dense::from_config(Graph& graph, const Json& config) {
+  LayerArgs args(kClassName, config);
+  BaseLayerConfig base = BaseLayerConfig::read(
+      args, graph,
+      {"units", "activation", "use_bias", "kernel_initializer", "bias_initializer", "kernel_regularizer",
+       "bias_regularizer", "kernel_constraint", "bias_constraint", "lora_rank", "lora_alpha", "quantization_config"});
+  std::unique_ptr<Dense> layer(new Dense(std::move(base)));
+  layer->units_ = positive_int(args.take("units"), "units");
+  layer->activation_ = parse_activation(args.take("activation"));
+  layer->use_bias_ = python::truthy(args.take("use_bias", true));
+  layer->kernel_initializer_ = serialize_initializer(args.take("kernel_initializer", "glorot_uniform"));
+  layer->bias_initializer_ = serialize_initializer(args.take("bias_initializer", "zeros"));
+  layer->kernel_regularizer_ = serialize_regularizer(args.take("kernel_regularizer"));
+  layer->bias_regularizer_ = serialize_regularizer(args.take("bias_regularizer"));
+  layer->kernel_constraint_ = serialize_constraint(args.take("kernel_constraint"));
+  layer->bias_constraint_ = serialize_constraint(args.take("bias_constraint"));
+  const Json lora_rank = args.take("lora_rank");
+  if (!lora_rank.is_null()) {
+    throw Error(Status::Unsupported, "Dense: LoRA (lora_rank) is a training feature inlay does not support.");
+  }
+  args.take("lora_alpha");
+  layer->quantization_config_ = args.take("quantization_config");
+  if (!layer->quantization_config_.is_null()) {
+    throw Error(Status::Unsupported, "Dense: quantized layers (quantization_config) are not supported.");
+  }
+  return layer;
+}
+
+std::vector<InputSpec> Dense::input_specs() const {
+  InputSpec spec;
+  spec.min_ndim = 2;
+  if (built()) spec.axes[-1] = input_dim_;
+  return {spec};
+}
+
+void Dense::build(const std::vector<const KerasTensor*>& inputs) {
+  const int64_t input_dim = inputs.front()->shape().dims().back();
+  if (input_dim == kNoneDim) {
+    throw_invalid("The last dimension of the inputs to a Dense layer should be defined. Found None. Full input "
+                  "shape received: " + inputs.front()->shape().to_tuple_string());
+  }
+  input_dim_ = input_dim;
+  add_weight("kernel", Shape({input_dim, units_}));
+  if (use_bias_) add_weight("bias", Shape({units_}));
+}
+
+std::vector<TypeSpec> Dense::compute_output_specs(const std::vector<const KerasTensor*>& inputs) const {
+  std::vector<int64_t> dims = inputs.front()->shape().dims();
+  dims.back() = units_;
+  return {TypeSpec::tensor(Shape(std::move(dims)), base_.compute_dtype())};
+}
+
+Json Dense::get_config() const {
+  Json config = base_.to_json();
+  config["units"] = units_;
+  config["activation"] = activation_name(activation_);
+  config["use_bias"] = use_bias_;
+  config["kernel_initializer"] = kernel_initializer_;
+  config["bias_initializer"] = bias_initializer_;
+  config["kernel_regularizer"] = kernel_regularizer_;
+  config["bias_regularizer"] = bias_regularizer_;
+  config["kernel_constraint"] = kernel_constraint_;
+  config["bias_constraint"] = bias_constraint_;
+  config["quantization_config"] = quantization_config_;
+  return config;
+}
+
+}  // namespace inlay::core

@@ -1,0 +1,44 @@
+// keras.layers.Dense: output = activation(dot(input, kernel) + bias), applied on the last axis of an input
+// of any rank >= 2.
+#pragma once
+
+#include <memory>
+
+#include "graph/graph.hpp"
+#include "graph/layer.hpp"
+#include "layers/layer_args.hpp"
+#include "layers/serialization.hpp"
+
+namespace inlay::core {
+
+class Dense final : public Layer {
+ public:
+  static constexpr std::string_view kClassName = "Dense";
+  // Dense(**config)
+  static std::unique_ptr<Layer> from_config(Graph& graph, const Json& config);
+
+  std::string_view class_name() const override { return kClassName; }
+  Json get_config() const override;
+
+  int64_t units() const { return units_; }
+  Activation activation() const { return activation_; }
+  bool use_bias() const { return use_bias_; }
+
+ protected:
+  std::vector<InputSpec> input_specs() const override;
+  void build(const std::vector<const KerasTensor*>& inputs) override;
+  std::vector<TypeSpec> compute_output_specs(const std::vector<const KerasTensor*>& inputs) const override;
+
+ private:
+  explicit Dense(BaseLayerConfig base) : Layer(base.name), base_(std::move(base)) {}
+
+  BaseLayerConfig base_;
+  int64_t units_ = 0;
+  Activation activation_ = Activation::Linear;
+  bool use_bias_ = true;
+  Json kernel_initializer_, bias_initializer_, kernel_regularizer_, bias_regularizer_, kernel_constraint_,
+      bias_constraint_, quantization_config_;
+  int64_t input_dim_ = 0;  // the last axis the kernel was built for
+};
+
+}  // namespace inlay::core

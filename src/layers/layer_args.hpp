@@ -1,0 +1,65 @@
+// Reading a Keras layer's keyword arguments (or its config, which is the same thing: from_config is
+// cls(**config)). Keys are taken one by one; what is left at the end is Keras's
+// "Unrecognized keyword arguments passed to Dense: {...}".
+#pragma once
+
+#include <initializer_list>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "graph/graph.hpp"
+#include "types/dtype.hpp"
+#include "types/shape.hpp"
+#include "util/json.hpp"
+
+namespace inlay::core {
+
+class LayerArgs {
+ public:
+  LayerArgs(std::string_view class_name, const Json& config);
+
+  const std::string& class_name() const { return class_name_; }
+  bool has(const std::string& key) const { return config_.contains(key); }
+  // The value (null when absent), marking the key as used.
+  Json take(const std::string& key);
+  Json take(const std::string& key, const Json& default_value);
+
+  // Marks keys as known without reading them yet.
+  void reserve(std::initializer_list<const char*> keys);
+  // Throws for the keys nobody took or reserved.
+  void finish() const;
+
+ private:
+  std::string class_name_;
+  Json config_;
+  std::set<std::string> taken_;
+};
+
+// The keyword arguments every Keras layer has (keras.layers.Layer.__init__).
+struct BaseLayerConfig {
+  std::string name;
+  bool trainable = true;
+  std::string dtype_policy = "float32";  // DTypePolicy name ("float32", "mixed_float16", ...)
+  Json activity_regularizer;             // serialized, null when none
+  std::optional<std::vector<int64_t>> input_shape;  // input_shape / input_dim, batch dimension left out
+
+  // Layer.__init__: reads name (auto-named from the class in `graph`), dtype, activity_regularizer,
+  // input_shape / input_dim, rejects every key that is neither one of these nor in `layer_keys` (the
+  // subclass's own keywords, read by the subclass afterwards), then checks trainable: Keras's order.
+  static BaseLayerConfig read(LayerArgs& args, Graph& graph, std::initializer_list<const char*> layer_keys);
+  // The policy's compute dtype: the dtype of the layer's outputs ("mixed_float16" computes in float16).
+  DType compute_dtype() const;
+  // The leading keys of get_config(): name, trainable, dtype (+ activity_regularizer when one is set).
+  Json to_json() const;
+};
+
+// Keras 3's serialized DTypePolicy for a policy name.
+Json serialize_dtype_policy(const std::string& name);
+
+// "Received an invalid value for `units`, expected a positive integer. Received: units=0" and friends:
+// an int > 0 (floats and bools rejected, as Keras's isinstance(value, int) check does, bools excepted).
+int64_t positive_int(const Json& value, const char* argument);
+
+}  // namespace inlay::core

@@ -1,0 +1,22 @@
+// Layer classes by Keras class name: Layer.from_config for every class inlay knows.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "graph/graph.hpp"
+#include "graph/layer.hpp"
+#include "util/json.hpp"
+
+namespace inlay::core {
+
+// Makes a layer of `class_name` from its config and adds it to `graph` (InputLayer included). Unknown
+// classes: Status::Unsupported naming the class.
+Layer& create_layer(Graph& graph, std::string_view class_name, const Json& config);
+
+// The class names create_layer knows, sorted.
+std::vector<std::string> registered_layer_classes();
+
+}  // namespace inlay::core
