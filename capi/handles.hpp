@@ -7,12 +7,17 @@
 
 #include "graph/graph.hpp"
 #include "graph/keras_tensor.hpp"
+#include "graph/model.hpp"
 #include "graph/layer.hpp"
 #include "inlay/inlay.h"
 #include "types/type_spec.hpp"
 
 struct inlay_graph {
   std::shared_ptr<inlay::core::Graph> graph = std::make_shared<inlay::core::Graph>();
+};
+
+struct inlay_model {
+  std::unique_ptr<inlay::core::Model> model;  // the model shares its graph
 };
 
 namespace inlay::capi {

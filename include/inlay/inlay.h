@@ -242,6 +242,51 @@ INLAY_API inlay_status inlay_layer_get_config(const inlay_layer *l, char **json_
 INLAY_API size_t inlay_layer_output_count(const inlay_layer *l);
 INLAY_API inlay_tensor *inlay_layer_output(const inlay_layer *l, size_t i);
 
+/* ---------------------------------------------------------------------------------------------------------
+ * Models
+ * ------------------------------------------------------------------------------------------------------- */
+
+typedef struct inlay_model inlay_model;
+
+/* keras.Model(inputs, outputs, name): the Functional model between Input tensors and outputs of g, with
+ * Keras's checks ("Graph disconnected: ...", "The name \"x\" is used 2 times in the model. ...") as
+ * INLAY_INVALID_ARGUMENT. Inputs must be Input() tensors (Keras 3 would clone the graph behind other
+ * tensors; inlay asks for the Input tensor). name NULL: auto-named "functional", "functional_1", ...
+ * The model shares g's graph: inlay_graph_free(g) may come first. Free with inlay_model_free. */
+INLAY_API inlay_status inlay_model_create(inlay_graph *g, inlay_tensor *const *inputs, size_t n_inputs,
+                                          inlay_tensor *const *outputs, size_t n_outputs, const char *name,
+                                          inlay_model **out);
+/* keras.Sequential(layers, name): layers (of g) stacked in order, each called on the previous output. The
+ * first is an InputLayer (e.g. inlay_tensor_layer of an Input() tensor) or a layer made with input_shape /
+ * input_dim (an InputLayer is made for it); otherwise INLAY_UNSUPPORTED (inlay builds models eagerly).
+ * Layer errors are Keras's, as for inlay_layer_call. name NULL: auto-named "sequential", ... */
+INLAY_API inlay_status inlay_sequential_create(inlay_graph *g, inlay_layer *const *layers, size_t n_layers,
+                                               const char *name, inlay_model **out);
+INLAY_API void inlay_model_free(inlay_model *m);
+
+/* NULL-safe accessors (0 / NULL). Borrowed handles live as long as the model. */
+INLAY_API const char *inlay_model_name(const inlay_model *m);
+INLAY_API size_t inlay_model_input_count(const inlay_model *m);
+INLAY_API size_t inlay_model_output_count(const inlay_model *m);
+INLAY_API const inlay_tensor *inlay_model_input(const inlay_model *m, size_t i);
+INLAY_API const inlay_tensor *inlay_model_output(const inlay_model *m, size_t i);
+/* model.layers, in Keras's order (InputLayers first, then by depth). */
+INLAY_API size_t inlay_model_layer_count(const inlay_model *m);
+INLAY_API inlay_layer *inlay_model_layer(const inlay_model *m, size_t i);
+
+/* model.weights, in Keras's order: per layer, trainable weights then non-trainable ones. Values are
+ * float32, zero until set. weight_info gives the path ("dense/kernel"), rank and dims (borrowed; any of the
+ * out-pointers may be NULL). Index out of range: INLAY_NOT_FOUND. set/get copy exactly n_elements values
+ * (the product of the dims, else INLAY_SHAPE_MISMATCH naming the weight and its shape). */
+INLAY_API size_t inlay_model_weight_count(const inlay_model *m);
+INLAY_API inlay_status inlay_model_weight_info(const inlay_model *m, size_t i, const char **name, int *rank,
+                                               const int64_t **dims);
+INLAY_API inlay_status inlay_model_set_weight(inlay_model *m, size_t i, const float *data, size_t n_elements);
+INLAY_API inlay_status inlay_model_get_weight(const inlay_model *m, size_t i, float *data, size_t n_elements);
+
+/* model.to_json() in Keras 3's form. The caller frees *json_out with inlay_free. */
+INLAY_API inlay_status inlay_model_to_json(const inlay_model *m, char **json_out);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

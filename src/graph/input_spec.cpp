@@ -49,8 +49,11 @@ void assert_input_compatibility(const std::vector<InputSpec>& specs, const std::
                                 const std::string& layer_name) {
   if (specs.empty()) return;
   if (specs.size() != inputs.size()) {
+    std::string received;
+    for (const KerasTensor* x : inputs) received += (received.empty() ? "" : ", ") + keras_tensor_repr(*x);
     throw_invalid("Layer \"" + layer_name + "\" expects " + std::to_string(specs.size()) +
-                  " input(s), but it received " + std::to_string(inputs.size()) + " input tensors.");
+                  " input(s), but it received " + std::to_string(inputs.size()) +
+                  " input tensors. Inputs received: [" + received + "]");
   }
   for (std::size_t i = 0; i < inputs.size(); ++i) check_one(specs[i], *inputs[i], i, layer_name);
 }

@@ -44,4 +44,8 @@ class KerasTensor {
   KerasHistory history_;
 };
 
+// repr(KerasTensor) as Keras prints it in messages:
+// "<KerasTensor shape=(None, 3), dtype=float32, sparse=False, ragged=False, name=keras_tensor>".
+std::string keras_tensor_repr(const KerasTensor& x);
+
 }  // namespace inlay::core

@@ -36,8 +36,10 @@ Json Layer::build_config() const {
 
 Weight& Layer::add_weight(const std::string& weight_name, Shape shape, bool trainable) {
   const auto count = shape.num_elements();
-  if (!count) throw_invalid("Weight '" + name_ + "/" + weight_name + "' needs a fully defined shape, got " +
-                            shape.to_tuple_string());
+  if (!count) {
+    throw_invalid("Shapes used to initialize variables must be fully-defined (no `None` dimensions). Received: "
+                  "shape=" + shape.to_tuple_string() + " for variable path='" + name_ + "/" + weight_name + "'");
+  }
   weights_.push_back({weight_name, name_ + "/" + weight_name, std::move(shape), trainable,
                       std::vector<float>(static_cast<std::size_t>(*count), 0.0f)});
   return weights_.back();

@@ -53,6 +53,9 @@ class Layer {
   Graph* graph() const { return graph_; }
 
   bool built() const { return built_; }
+  // The input_shape / input_dim the layer was made with (batch dimension left out), for Sequential.
+  const std::optional<std::vector<int64_t>>& input_shape_arg() const { return input_shape_arg_; }
+  void set_input_shape_arg(std::vector<int64_t> shape) { input_shape_arg_ = std::move(shape); }
   // Keras's build_config: {"input_shape": ...} of the first call, null before it.
   Json build_config() const;
   const std::vector<Weight>& weights() const { return weights_; }
@@ -80,6 +83,7 @@ class Layer {
 
   std::string name_;
   Graph* graph_ = nullptr;
+  std::optional<std::vector<int64_t>> input_shape_arg_;
   bool built_ = false;
   Json build_input_shape_;
   std::vector<Weight> weights_;

@@ -12,7 +12,8 @@ std::unique_ptr<Layer> Dense::from_config(Graph& graph, const Json& config) {
       {"units", "activation", "use_bias", "kernel_initializer", "bias_initializer", "kernel_regularizer",
        "bias_regularizer", "kernel_constraint", "bias_constraint", "lora_rank", "lora_alpha", "quantization_config"});
   std::unique_ptr<Dense> layer(new Dense(std::move(base)));
-  layer->units_ = positive_int(args.take("units"), "units");
+  layer->units_arg_ = args.require("units");
+  layer->units_ = positive_int(layer->units_arg_, "units");
   layer->activation_ = parse_activation(args.take("activation"));
   layer->use_bias_ = python::truthy(args.take("use_bias", true));
   layer->kernel_initializer_ = serialize_initializer(args.take("kernel_initializer", "glorot_uniform"));
@@ -42,12 +43,8 @@ std::vector<InputSpec> Dense::input_specs() const {
 
 void Dense::build(const std::vector<const KerasTensor*>& inputs) {
   const int64_t input_dim = inputs.front()->shape().dims().back();
-  if (input_dim == kNoneDim) {
-    throw_invalid("The last dimension of the inputs to a Dense layer should be defined. Found None. Full input "
-                  "shape received: " + inputs.front()->shape().to_tuple_string());
-  }
+  add_weight("kernel", Shape({input_dim, units_}));  // a None last axis fails here, with Keras's message
   input_dim_ = input_dim;
-  add_weight("kernel", Shape({input_dim, units_}));
   if (use_bias_) add_weight("bias", Shape({units_}));
 }
 
@@ -59,7 +56,7 @@ std::vector<TypeSpec> Dense::compute_output_specs(const std::vector<const KerasT
 
 Json Dense::get_config() const {
   Json config = base_.to_json();
-  config["units"] = units_;
+  config["units"] = units_arg_;  // as given: Keras keeps units=True as True
   config["activation"] = activation_name(activation_);
   config["use_bias"] = use_bias_;
   config["kernel_initializer"] = kernel_initializer_;

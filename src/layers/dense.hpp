@@ -34,6 +34,7 @@ class Dense final : public Layer {
 
   BaseLayerConfig base_;
   int64_t units_ = 0;
+  Json units_arg_;
   Activation activation_ = Activation::Linear;
   bool use_bias_ = true;
   Json kernel_initializer_, bias_initializer_, kernel_regularizer_, bias_regularizer_, kernel_constraint_,

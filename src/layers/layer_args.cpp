@@ -1,5 +1,6 @@
 #include "layers/layer_args.hpp"
 
+#include "layers/serialization.hpp"
 #include "types/dtype.hpp"
 #include "util/error.hpp"
 #include "util/python_text.hpp"
@@ -20,9 +21,9 @@ std::string read_dtype_policy(const Json& value) {
     throw_invalid("Cannot interpret `dtype` argument. Expected a string or an instance of DTypePolicy. Received: dtype=" +
                   python::str(value));
   }
-  if (name == "mixed_float16" || name == "mixed_bfloat16") return name;
-  standardize_dtype(Json(name));  // "Invalid dtype: ..."
-  return name;
+  if (name == "mixed_float16" || name == "mixed_bfloat16" || dtype_from_name(name)) return name;
+  throw_invalid("Cannot convert '" + name + "' to a mixed precision DTypePolicy. Valid policies include "
+                "'mixed_float16', 'mixed_bfloat16', and the name of any float dtype such as 'float32'.");
 }
 
 }  // namespace
@@ -41,6 +42,13 @@ Json LayerArgs::take(const std::string& key, const Json& default_value) {
   taken_.insert(key);
   auto it = config_.find(key);
   return it == config_.end() ? default_value : *it;
+}
+
+Json LayerArgs::require(const std::string& key) {
+  if (!config_.contains(key)) {
+    throw_invalid(class_name_ + ".__init__() missing 1 required positional argument: '" + key + "'");
+  }
+  return take(key);
 }
 
 void LayerArgs::reserve(std::initializer_list<const char*> keys) {
@@ -65,14 +73,9 @@ BaseLayerConfig BaseLayerConfig::read(LayerArgs& args, Graph& graph, std::initia
   const Json name = args.take("name");
   base.name = name.is_null() ? graph.auto_name(args.class_name()) : validate_layer_name(name);
   base.dtype_policy = read_dtype_policy(args.take("dtype"));
-  base.activity_regularizer = args.take("activity_regularizer");
+  base.activity_regularizer = serialize_regularizer(args.take("activity_regularizer"));
   const Json input_dim = args.take("input_dim");
-  const Json input_shape = args.take("input_shape");
-  if (!input_dim.is_null()) {
-    base.input_shape = standardize_shape(Json::array({input_dim})).dims();
-  } else if (!input_shape.is_null()) {
-    base.input_shape = standardize_shape(input_shape).dims();
-  }
+  base.input_shape = input_shape_argument(input_dim, args.take("input_shape"));
   const Json trainable = args.take("trainable", true);
   args.finish();
   if (!trainable.is_boolean()) {
@@ -95,6 +98,12 @@ DType BaseLayerConfig::compute_dtype() const {
   return dtype_from_name(dtype_policy).value_or(kFloatX);
 }
 
+std::optional<std::vector<int64_t>> input_shape_argument(const Json& input_dim, const Json& input_shape) {
+  if (!input_dim.is_null()) return standardize_shape(Json::array({input_dim})).dims();
+  if (!input_shape.is_null()) return standardize_shape(input_shape).dims();
+  return std::nullopt;
+}
+
 Json serialize_dtype_policy(const std::string& name) {
   return {{"module", "keras"},
           {"class_name", "DTypePolicy"},
@@ -103,6 +112,7 @@ Json serialize_dtype_policy(const std::string& name) {
 }
 
 int64_t positive_int(const Json& value, const char* argument) {
+  if (value.is_boolean() && value.get<bool>()) return 1;
   if (!value.is_number_integer() || value.get<int64_t>() <= 0) {
     throw_invalid(std::string("Received an invalid value for `") + argument +
                   "`, expected a positive integer. Received: " + argument + "=" + python::str(value));

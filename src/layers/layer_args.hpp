@@ -25,6 +25,9 @@ class LayerArgs {
   // The value (null when absent), marking the key as used.
   Json take(const std::string& key);
   Json take(const std::string& key, const Json& default_value);
+  // A required positional argument: Python's TypeError "Dense.__init__() missing 1 required positional
+  // argument: 'units'" when absent.
+  Json require(const std::string& key);
 
   // Marks keys as known without reading them yet.
   void reserve(std::initializer_list<const char*> keys);
@@ -55,11 +58,14 @@ struct BaseLayerConfig {
   Json to_json() const;
 };
 
+// Layer.__init__'s input_dim (wins) / input_shape keywords as a shape without the batch dimension.
+std::optional<std::vector<int64_t>> input_shape_argument(const Json& input_dim, const Json& input_shape);
+
 // Keras 3's serialized DTypePolicy for a policy name.
 Json serialize_dtype_policy(const std::string& name);
 
 // "Received an invalid value for `units`, expected a positive integer. Received: units=0" and friends:
-// an int > 0 (floats and bools rejected, as Keras's isinstance(value, int) check does, bools excepted).
+// Keras's isinstance(value, int) and value > 0, where a bool is an int (True is 1).
 int64_t positive_int(const Json& value, const char* argument);
 
 }  // namespace inlay::core

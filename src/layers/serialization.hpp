@@ -1,6 +1,12 @@
 // Keras's serializable layer arguments: activations, initializers, regularizers and constraints, read
 // from any form Keras accepts (a name, Keras 3's {"module","class_name","config","registered_name"} dict,
-// tf.keras's {"class_name","config"} dict) and written back as Keras 3's get_config() writes them.
+// tf.keras's {"class_name","config"} dict, TensorFlow.js's snake-cased names and VarianceScaling dicts) and
+// written back as Keras 3's get_config() writes them: X.serialize(X.get(identifier)).
+//
+// Failures carry Keras's exact message: its ValueError, TypeError, KeyError, AttributeError and
+// NotImplementedError all become Status::InvalidArgument. Status::Unsupported marks what Keras accepts but
+// inlay cannot represent: a layer or other callable object used as an activation, an STFT initializer with
+// a named scipy window, a value or seed holding a serialized Keras object.
 #pragma once
 
 #include <string>
@@ -9,13 +15,16 @@
 
 namespace inlay::core {
 
-// The activations inlay runs. Keras 3 names; aliases resolve (swish -> silu, None -> linear).
+// Every function of keras.activations (Keras 3.15), named as Keras serializes it.
 enum class Activation {
   Linear, Relu, Relu6, LeakyRelu, Elu, Selu, Gelu, Sigmoid, HardSigmoid, Tanh, Softmax, Softplus, Softsign,
   Silu, Exponential, Mish,
+  Celu, Glu, HardShrink, HardSilu, HardTanh, LogSigmoid, LogSoftmax, SoftShrink, SparsePlus, SparseSigmoid,
+  Sparsemax, Squareplus, TanhShrink, Threshold,
 };
 
-// keras.activations.get: "Could not interpret activation function identifier: foo" for unknown ones.
+// keras.activations.get: a name (aliases swish -> silu, hard_swish -> hard_silu), None -> linear, or a
+// serialized function dict. "Could not interpret activation function identifier: foo" for unknown names.
 Activation parse_activation(const Json& identifier);
 // keras.activations.serialize: the name Keras 3 writes into configs ("linear", "relu", "silu", ...).
 std::string activation_name(Activation activation);

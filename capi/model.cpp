@@ -1,0 +1,149 @@
+// Models through the C ABI: Model(inputs, outputs), inspection, weights, JSON.
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "capi/errors.hpp"
+#include "capi/handles.hpp"
+#include "graph/model.hpp"
+#include "util/error.hpp"
+
+using namespace inlay;
+
+namespace {
+
+std::vector<core::KerasTensor*> tensor_list(inlay_tensor* const* tensors, size_t n, const char* argument) {
+  if (n > 0) capi::require(tensors, "inlay_model_create", argument);
+  std::vector<core::KerasTensor*> out;
+  for (size_t i = 0; i < n; ++i) {
+    if (tensors[i] == nullptr) {
+      throw core::Error(core::Status::InvalidArgument, std::string("inlay_model_create: ") + argument + "[" +
+                                                           std::to_string(i) + "] is NULL");
+    }
+    out.push_back(capi::unwrap(tensors[i]));
+  }
+  return out;
+}
+
+core::Weight& weight_at(const inlay_model* m, size_t i, const char* function) {
+  capi::require(m, function, "m");
+  const std::vector<core::Weight*> weights = m->model->weights();
+  if (i >= weights.size()) {
+    throw core::Error(core::Status::NotFound, std::string(function) + ": weight index " + std::to_string(i) +
+                                                  " is out of range (the model has " +
+                                                  std::to_string(weights.size()) + " weights)");
+  }
+  return *weights[i];
+}
+
+void check_element_count(const core::Weight& w, size_t n_elements, const char* function) {
+  if (n_elements != w.values.size()) {
+    throw core::Error(core::Status::ShapeMismatch,
+                      std::string(function) + ": weight '" + w.path + "' has shape " + w.shape.to_tuple_string() +
+                          " (" + std::to_string(w.values.size()) + " elements), got " + std::to_string(n_elements) +
+                          " elements");
+  }
+}
+
+}  // namespace
+
+extern "C" {
+
+inlay_status inlay_model_create(inlay_graph* g, inlay_tensor* const* inputs, size_t n_inputs,
+                                inlay_tensor* const* outputs, size_t n_outputs, const char* name,
+                                inlay_model** out) {
+  return capi::guarded("inlay_model_create", [&] {
+    capi::require(g, "inlay_model_create", "g");
+    capi::require(out, "inlay_model_create", "out");
+    auto model = std::make_unique<inlay_model>();
+    model->model = core::Model::functional(g->graph, tensor_list(inputs, n_inputs, "inputs"),
+                                           tensor_list(outputs, n_outputs, "outputs"),
+                                           name == nullptr ? core::Json() : core::Json(name));
+    *out = model.release();
+  });
+}
+
+inlay_status inlay_sequential_create(inlay_graph* g, inlay_layer* const* layers, size_t n_layers, const char* name,
+                                    inlay_model** out) {
+  return capi::guarded("inlay_sequential_create", [&] {
+    capi::require(g, "inlay_sequential_create", "g");
+    capi::require(out, "inlay_sequential_create", "out");
+    if (n_layers > 0) capi::require(layers, "inlay_sequential_create", "layers");
+    std::vector<core::Layer*> stack;
+    for (size_t i = 0; i < n_layers; ++i) {
+      if (layers[i] == nullptr) {
+        throw core::Error(core::Status::InvalidArgument,
+                          "inlay_sequential_create: layers[" + std::to_string(i) + "] is NULL");
+      }
+      stack.push_back(capi::unwrap(layers[i]));
+    }
+    auto model = std::make_unique<inlay_model>();
+    model->model = core::Sequential::create(g->graph, std::move(stack), name == nullptr ? core::Json() : core::Json(name));
+    *out = model.release();
+  });
+}
+
+void inlay_model_free(inlay_model* m) { delete m; }
+
+size_t inlay_model_input_count(const inlay_model* m) { return m == nullptr ? 0 : m->model->inputs().size(); }
+size_t inlay_model_output_count(const inlay_model* m) { return m == nullptr ? 0 : m->model->outputs().size(); }
+
+const inlay_tensor* inlay_model_input(const inlay_model* m, size_t i) {
+  if (m == nullptr || i >= m->model->inputs().size()) return nullptr;
+  return capi::wrap(m->model->inputs()[i]);
+}
+
+const inlay_tensor* inlay_model_output(const inlay_model* m, size_t i) {
+  if (m == nullptr || i >= m->model->outputs().size()) return nullptr;
+  return capi::wrap(m->model->outputs()[i]);
+}
+
+const char* inlay_model_name(const inlay_model* m) { return m == nullptr ? nullptr : m->model->name().c_str(); }
+
+size_t inlay_model_layer_count(const inlay_model* m) { return m == nullptr ? 0 : m->model->layers().size(); }
+
+inlay_layer* inlay_model_layer(const inlay_model* m, size_t i) {
+  if (m == nullptr || i >= m->model->layers().size()) return nullptr;
+  return capi::wrap(m->model->layers()[i]);
+}
+
+size_t inlay_model_weight_count(const inlay_model* m) { return m == nullptr ? 0 : m->model->weights().size(); }
+
+inlay_status inlay_model_weight_info(const inlay_model* m, size_t i, const char** name, int* rank,
+                                     const int64_t** dims) {
+  return capi::guarded("inlay_model_weight_info", [&] {
+    const core::Weight& w = weight_at(m, i, "inlay_model_weight_info");
+    if (name != nullptr) *name = w.path.c_str();
+    if (rank != nullptr) *rank = w.shape.rank();
+    if (dims != nullptr) *dims = w.shape.rank() > 0 ? w.shape.dims().data() : nullptr;
+  });
+}
+
+inlay_status inlay_model_set_weight(inlay_model* m, size_t i, const float* data, size_t n_elements) {
+  return capi::guarded("inlay_model_set_weight", [&] {
+    core::Weight& w = weight_at(m, i, "inlay_model_set_weight");
+    capi::require(data, "inlay_model_set_weight", "data");
+    check_element_count(w, n_elements, "inlay_model_set_weight");
+    std::copy(data, data + n_elements, w.values.begin());
+  });
+}
+
+inlay_status inlay_model_get_weight(const inlay_model* m, size_t i, float* data, size_t n_elements) {
+  return capi::guarded("inlay_model_get_weight", [&] {
+    const core::Weight& w = weight_at(m, i, "inlay_model_get_weight");
+    capi::require(data, "inlay_model_get_weight", "data");
+    check_element_count(w, n_elements, "inlay_model_get_weight");
+    std::copy(w.values.begin(), w.values.end(), data);
+  });
+}
+
+inlay_status inlay_model_to_json(const inlay_model* m, char** json_out) {
+  return capi::guarded("inlay_model_to_json", [&] {
+    capi::require(m, "inlay_model_to_json", "m");
+    capi::require(json_out, "inlay_model_to_json", "json_out");
+    *json_out = capi::copy_for_caller(m->model->to_json().dump());
+  });
+}
+
+}  // extern "C"

@@ -1,0 +1,11 @@
+#include "layers/add.hpp"
+
+namespace inlay::core {
+
+std::unique_ptr<Layer> Add::from_config(Graph& graph, const Json& config) {
+  LayerArgs args(kClassName, config);
+  BaseLayerConfig base = BaseLayerConfig::read(args, graph, {});
+  return std::unique_ptr<Layer>(new Add(std::move(base)));
+}
+
+}  // namespace inlay::core
