@@ -7,6 +7,7 @@
 #include "capi/errors.hpp"
 #include "capi/handles.hpp"
 #include "graph/model.hpp"
+#include "io/model_json.hpp"
 #include "util/error.hpp"
 
 using namespace inlay;
@@ -80,6 +81,16 @@ inlay_status inlay_sequential_create(inlay_graph* g, inlay_layer* const* layers,
     }
     auto model = std::make_unique<inlay_model>();
     model->model = core::Sequential::create(g->graph, std::move(stack), name == nullptr ? core::Json() : core::Json(name));
+    *out = model.release();
+  });
+}
+
+inlay_status inlay_model_from_json(const char* json, inlay_model** out) {
+  return capi::guarded("inlay_model_from_json", [&] {
+    capi::require(json, "inlay_model_from_json", "json");
+    capi::require(out, "inlay_model_from_json", "out");
+    auto model = std::make_unique<inlay_model>();
+    model->model = core::model_from_json(core::Json::parse(json));
     *out = model.release();
   });
 }

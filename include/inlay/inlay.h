@@ -262,6 +262,12 @@ INLAY_API inlay_status inlay_model_create(inlay_graph *g, inlay_tensor *const *i
  * Layer errors are Keras's, as for inlay_layer_call. name NULL: auto-named "sequential", ... */
 INLAY_API inlay_status inlay_sequential_create(inlay_graph *g, inlay_layer *const *layers, size_t n_layers,
                                                const char *name, inlay_model **out);
+/* A model from JSON: model.to_json() of Keras 3 or tf.keras 2 (Functional/Model and Sequential; tf.keras's
+ * batch_input_shape and old inbound_nodes lists are read as Keras 3's legacy loader reads them), a Keras
+ * file's {"model_config": ...}, or a TensorFlow.js model.json ({"modelTopology": ...}). Layers are created
+ * from their configs and called again, so every check runs as in Keras. Weights are zero.
+ * Malformed JSON or no model config: INLAY_PARSE_ERROR; a layer class inlay lacks: INLAY_UNSUPPORTED. */
+INLAY_API inlay_status inlay_model_from_json(const char *json, inlay_model **out);
 INLAY_API void inlay_model_free(inlay_model *m);
 
 /* NULL-safe accessors (0 / NULL). Borrowed handles live as long as the model. */

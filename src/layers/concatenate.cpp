@@ -35,10 +35,17 @@ int64_t Concatenate::axis() const {
 
 void Concatenate::check_int_axis() const {
   if (is_int(axis_)) return;
-  if (axis_.is_string()) throw_invalid("not all arguments converted during string formatting");
   if (axis_.is_number_float()) throw_invalid("list indices must be integers or slices, not float");
-  const std::string type = python::type_name(axis_);  // "<class 'NoneType'>"
-  throw_invalid("unsupported operand type(s) for %: '" + type.substr(8, type.size() - 10) + "' and 'int'");
+  if (axis_.is_string()) {
+    // `self.axis % n` formats the string; then `len(shape) > self.axis` compares an int with it.
+    if (axis_.get<std::string>().find('%') != std::string::npos) {
+      throw_invalid("'>' not supported between instances of 'int' and 'str'");
+    }
+    throw_invalid("not all arguments converted during string formatting");
+  }
+  // Keras tracks list and dict attributes in its own containers.
+  const char* type = axis_.is_array() ? "TrackedList" : axis_.is_object() ? "TrackedDict" : "NoneType";
+  throw_invalid(std::string("unsupported operand type(s) for %: '") + type + "' and 'int'");
 }
 
 // Concatenate.build: used purely for shape validation.
@@ -49,12 +56,18 @@ void Concatenate::build(const std::vector<const KerasTensor*>& inputs) {
     throw_invalid("A `Concatenate` layer should be called on a list of at least 1 input. Received: input_shape=" +
                   Shape(shapes.front()).to_tuple_string());
   }
-  check_int_axis();
+  if (!axis_.is_number_float()) check_int_axis();
   const int64_t concat_axis = axis();
   std::set<std::vector<int64_t>> shape_set;
   for (const auto& shape : shapes) {
-    if (shape.empty()) throw_invalid("integer modulo by zero");  // self.axis % len(shape)
+    if (shape.empty()) throw_invalid(axis_.is_number_float() ? "float modulo" : "integer modulo by zero");
     std::vector<int64_t> reduced = shape;
+    // A float axis only fails where it is used as an index.
+    if (axis_.is_number_float()) {
+      if (static_cast<double>(reduced.size()) > axis_.get<double>()) check_int_axis();
+      shape_set.insert(std::move(reduced));
+      continue;
+    }
     // `if len(shape) > self.axis: del shape[self.axis]`: a positive axis past the end removes nothing.
     if (static_cast<int64_t>(reduced.size()) > concat_axis) {
       const auto index = python_index(concat_axis, reduced.size());

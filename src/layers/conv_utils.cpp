@@ -206,10 +206,10 @@ Json standardize_padding(const Json& value, bool allow_causal) {
   const std::string padding = lowercase(value.get<std::string>());
   const bool ok = padding == "valid" || padding == "same" || (allow_causal && padding == "causal");
   if (!ok) {
-    // Keras prints a Python set of str, whose order changes from run to run (str hash randomisation);
-    // inlay prints the order the reference fixtures recorded.
+    // Keras prints a Python set of str, whose order follows the str hashes, so changes from run to run
+    // unless PYTHONHASHSEED is fixed; this is CPython's order under PYTHONHASHSEED=0 (the fixtures' seed).
     throw_invalid(std::string("The `padding` argument must be a list/tuple or one of ") +
-                  (allow_causal ? "{'valid', 'causal', 'same'}" : "{'valid', 'same'}") + ". Received: " + padding);
+                  (allow_causal ? "{'same', 'causal', 'valid'}" : "{'same', 'valid'}") + ". Received: " + padding);
   }
   return padding;
 }

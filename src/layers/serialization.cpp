@@ -106,11 +106,18 @@ constexpr std::string_view kRegularizersSource = "keras.src.regularizers.regular
 constexpr std::string_view kConstraints = "keras.constraints";
 constexpr std::string_view kConstraintsSource = "keras.src.constraints.constraints";
 
-// RandomInitializer.__init__: None, an int, or a serialized SeedGenerator.
+// RandomInitializer.__init__: None, an int, or a serialized SeedGenerator. get_config() writes the seed
+// argument back as it came, so a SeedGenerator's dict is kept (inlay does not check its config).
 void check_seed(Json& args) {
   const Json& seed = args["seed"];
   if (seed.is_null() || seed.is_boolean() || seed.is_number_integer()) return;
-  if (seed.is_object()) return require_plain(seed, "seed");
+  if (seed.is_object()) {
+    if (seed.value("module", Json()) == "keras.random" && seed.value("class_name", Json()) == "SeedGenerator" &&
+        seed.contains("config") && seed["config"].is_object()) {
+      return;
+    }
+    return require_plain(seed, "seed");
+  }
   value_error("`seed` argument should be an instance of `keras.random.SeedGenerator()` or an integer. Received: seed=" +
               python::str(seed));
 }

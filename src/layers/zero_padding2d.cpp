@@ -1,8 +1,8 @@
 #include "layers/zero_padding2d.hpp"
 
 #include <cctype>
-#include <cmath>
 
+#include "layers/call_error.hpp"
 #include "util/error.hpp"
 #include "util/python_text.hpp"
 
@@ -121,13 +121,10 @@ Json standardize_pair(const Json& value, const std::string& name) {
   return pair;
 }
 
+// A padding value as an int (Keras keeps floats; they make the padded dims floats, which the output's
+// shape then rejects).
 int64_t pad_value(const Json& item) {
-  if (is_int(item)) return int_value(item);
-  const double value = item.get<double>();
-  if (value != std::floor(value)) {
-    throw Error(Status::Unsupported, "ZeroPadding2D: fractional padding " + python::repr(item) + " is not supported.");
-  }
-  return static_cast<int64_t>(value);
+  return is_int(item) ? int_value(item) : static_cast<int64_t>(item.get<double>());
 }
 
 }  // namespace
@@ -171,11 +168,37 @@ std::vector<InputSpec> ZeroPadding2D::input_specs() const {
 }
 
 std::vector<TypeSpec> ZeroPadding2D::compute_output_specs(const std::vector<const KerasTensor*>& inputs) const {
+  return wrap_call_errors(kClassName, inputs, [&] { return infer(inputs); });
+}
+
+std::vector<TypeSpec> ZeroPadding2D::infer(const std::vector<const KerasTensor*>& inputs) const {
   std::vector<int64_t> dims = inputs.front()->shape().dims();
+  // The output shape as Python computes it: `dim += top + bottom` on the known spatial dims.
+  Json shape = Json::array();
+  for (int64_t d : dims) shape.push_back(d == kNoneDim ? Json() : Json(d));
   const std::size_t offset = channels_first() ? 2 : 1;
   for (std::size_t i = 0; i < 2; ++i) {
-    int64_t& dim = dims[offset + i];
-    if (dim != kNoneDim) dim += padding_[i][0] + padding_[i][1];
+    if (dims[offset + i] == kNoneDim) continue;
+    const Json& before = padding_json_[i][0];
+    const Json& after = padding_json_[i][1];
+    if (before.is_number_float() || after.is_number_float()) {
+      const auto number = [](const Json& x) { return x.is_boolean() ? (x.get<bool>() ? 1.0 : 0.0) : x.get<double>(); };
+      shape[offset + i] = static_cast<double>(dims[offset + i]) + (number(before) + number(after));
+    } else {
+      dims[offset + i] += padding_[i][0] + padding_[i][1];
+      shape[offset + i] = dims[offset + i];
+    }
+  }
+  // keras.backend.standardize_shape on the result.
+  for (const Json& d : shape) {
+    if (d.is_number_float()) {
+      throw_invalid("Cannot convert '" + python::repr(shape, python::Sequence::Tuple) + "' to a shape. Found invalid "
+                    "dimension '" + python::repr(d) + "' of type '<class 'float'>'. ");
+    }
+    if (d.is_number_integer() && d.get<int64_t>() < 0) {
+      throw_invalid("Cannot convert '" + python::repr(shape, python::Sequence::Tuple) +
+                    "' to a shape. Negative dimensions are not allowed.");
+    }
   }
   return {TypeSpec::tensor(Shape(std::move(dims)), base_.compute_dtype())};
 }

@@ -31,6 +31,8 @@ class ZeroPadding2D final : public Layer {
   std::vector<TypeSpec> compute_output_specs(const std::vector<const KerasTensor*>& inputs) const override;
 
  private:
+  std::vector<TypeSpec> infer(const std::vector<const KerasTensor*>& inputs) const;
+
   explicit ZeroPadding2D(BaseLayerConfig base) : Layer(base.name), base_(std::move(base)) {}
 
   BaseLayerConfig base_;

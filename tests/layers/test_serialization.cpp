@@ -33,6 +33,7 @@ const std::set<std::string>& unsupported_case_ids() {
   static const std::set<std::string> ids = {
       "activation_keras3_layer_relu",       // a ReLU layer as activation: Keras serializes the layer
       "activation_function_get",            // keras.activations.get itself, which Keras then calls "get"
+      "initializer_keras3_Constant_numpy",  // a numpy array value, {"class_name": "__numpy__", ...}
       // Keras: TypeError, no module keras.nonexistent. inlay has no list of Keras's modules, and reports any
       // keras.* module but keras.activations as unsupported.
       "activation_function_module_missing",
@@ -156,6 +157,7 @@ TEST(Serialization, SerializedFormIsAFixedPoint) {
   for (const auto& c : fixture().at("cases")) {
     const Json& result = c.at("result");
     if (c.at("kind") == "activation" || !result.at("ok").get<bool>()) continue;
+    if (unsupported_case_ids().count(c.at("id").get<std::string>()) > 0) continue;
     const Outcome again = run(c.at("kind"), result.at("serialized"));
     ASSERT_TRUE(again.ok) << c.at("id") << ": " << again.message;
     EXPECT_EQ(again.serialized.dump(), result.at("serialized").dump()) << c.at("id");
