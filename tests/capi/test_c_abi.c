@@ -1175,6 +1175,125 @@ static void test_null_arguments(void) {
   inlay_spec_free(spec);
 }
 
+/* Layer calls and models: the calls, their NULL arguments, and a model outliving its graph. */
+static void test_models(void) {
+  inlay_graph *g = NULL;
+  inlay_tensor *x = NULL, *y = NULL, *outs[2];
+  inlay_layer *dense = NULL, *input_layer;
+  inlay_model *m = NULL;
+  size_t n = 0;
+  const char *path = NULL;
+  int rank = 0;
+  const int64_t *dims = NULL;
+  float values[6] = {0, 1, 2, 3, 4, 5};
+  char *text = NULL;
+
+  if (!CHECK_STATUS(inlay_graph_create(&g), INLAY_OK)) return;
+  CHECK_STATUS(inlay_input(g, "{\"shape\":[2],\"name\":\"x\"}", NULL, NULL, &x), INLAY_OK);
+  CHECK_STATUS(inlay_layer_create(g, "Dense", "{\"units\":3,\"activation\":\"relu\"}", &dense), INLAY_OK);
+  if (x == NULL || dense == NULL) {
+    inlay_graph_free(g);
+    return;
+  }
+
+  /* inlay_layer_call: NULLs, capacity, then a real call. */
+  CHECK_NULL_ARG(inlay_layer_call(NULL, &x, 1, outs, 2, &n), "inlay_layer_call", "l");
+  CHECK_NULL_ARG(inlay_layer_call(dense, NULL, 1, outs, 2, &n), "inlay_layer_call", "inputs");
+  CHECK_NULL_ARG(inlay_layer_call(dense, &x, 1, NULL, 2, &n), "inlay_layer_call", "outputs");
+  CHECK_NULL_ARG(inlay_layer_call(dense, &x, 1, outs, 2, NULL), "inlay_layer_call", "n_outputs");
+  CHECK_STATUS(inlay_layer_call(dense, &x, 1, outs, 0, &n), INLAY_INVALID_ARGUMENT);
+  CHECK(inlay_layer_output_count(dense) == 0); /* nothing was called */
+  if (CHECK_STATUS(inlay_layer_call(dense, &x, 1, outs, 2, &n), INLAY_OK)) {
+    y = outs[0];
+    CHECK(n == 1);
+    CHECK(inlay_tensor_rank(y) == 2);
+    CHECK(inlay_tensor_dims(y)[0] == INLAY_DIM_NONE && inlay_tensor_dims(y)[1] == 3);
+    CHECK(inlay_tensor_layer(y) == dense);
+  }
+  /* Keras's InputSpec error once built for a last axis of 2 (hand-derived from the message format). */
+  {
+    inlay_tensor *z = NULL;
+    CHECK_STATUS(inlay_input(g, "{\"shape\":[5]}", NULL, NULL, &z), INLAY_OK);
+    if (z != NULL) {
+      CHECK_FAILS(inlay_layer_call(dense, &z, 1, outs, 2, &n), INLAY_INVALID_ARGUMENT,
+                  "Input 0 with name 'None' of layer 'dense' is incompatible with the layer: expected axis -1 of "
+                  "input shape to have value 2, but received input with shape (None, 5)");
+    }
+  }
+  if (y == NULL) {
+    inlay_graph_free(g);
+    return;
+  }
+
+  /* inlay_model_create: NULLs, then a model that outlives the graph. */
+  CHECK_NULL_ARG(inlay_model_create(NULL, &x, 1, &y, 1, NULL, &m), "inlay_model_create", "g");
+  CHECK_NULL_ARG(inlay_model_create(g, NULL, 1, &y, 1, NULL, &m), "inlay_model_create", "inputs");
+  CHECK_NULL_ARG(inlay_model_create(g, &x, 1, NULL, 1, NULL, &m), "inlay_model_create", "outputs");
+  CHECK_NULL_ARG(inlay_model_create(g, &x, 1, &y, 1, NULL, NULL), "inlay_model_create", "out");
+  CHECK_STATUS(inlay_model_create(g, &y, 1, &y, 1, NULL, &m), INLAY_INVALID_ARGUMENT); /* y is no Input */
+  CHECK_CONTAINS(inlay_last_error(), "not by an InputLayer");
+  if (!CHECK_STATUS(inlay_model_create(g, &x, 1, &y, 1, NULL, &m), INLAY_OK)) {
+    inlay_graph_free(g);
+    return;
+  }
+  inlay_graph_free(g);
+  CHECK_STR(inlay_model_name(m), "functional");
+  CHECK(inlay_model_input_count(m) == 1 && inlay_model_output_count(m) == 1);
+  CHECK(inlay_model_input(m, 0) == x && inlay_model_output(m, 0) == y);
+  CHECK(inlay_model_input(m, 1) == NULL && inlay_model_output(m, 1) == NULL);
+  CHECK(inlay_model_layer_count(m) == 2);
+  input_layer = inlay_model_layer(m, 0);
+  CHECK_STR(inlay_layer_class_name(input_layer), "InputLayer");
+  CHECK(inlay_model_layer(m, 2) == NULL);
+
+  /* Weights: kernel (2, 3) then bias (3,). */
+  CHECK(inlay_model_weight_count(m) == 2);
+  if (CHECK_STATUS(inlay_model_weight_info(m, 0, &path, &rank, &dims), INLAY_OK)) {
+    CHECK_STR(path, "dense/kernel");
+    CHECK(rank == 2 && dims[0] == 2 && dims[1] == 3);
+  }
+  CHECK_STATUS(inlay_model_weight_info(m, 1, NULL, NULL, NULL), INLAY_OK);
+  CHECK_STATUS(inlay_model_weight_info(m, 2, &path, &rank, &dims), INLAY_NOT_FOUND);
+  CHECK_NULL_ARG(inlay_model_weight_info(NULL, 0, &path, &rank, &dims), "inlay_model_weight_info", "m");
+  CHECK_STATUS(inlay_model_set_weight(m, 0, values, 6), INLAY_OK);
+  CHECK_STATUS(inlay_model_set_weight(m, 0, values, 7), INLAY_SHAPE_MISMATCH);
+  CHECK_NULL_ARG(inlay_model_set_weight(m, 0, NULL, 6), "inlay_model_set_weight", "data");
+  CHECK_NULL_ARG(inlay_model_set_weight(NULL, 0, values, 6), "inlay_model_set_weight", "m");
+  CHECK_NULL_ARG(inlay_model_get_weight(NULL, 0, values, 6), "inlay_model_get_weight", "m");
+  CHECK_NULL_ARG(inlay_model_get_weight(m, 0, NULL, 6), "inlay_model_get_weight", "data");
+
+  /* JSON out and back in. */
+  CHECK_NULL_ARG(inlay_model_to_json(NULL, &text), "inlay_model_to_json", "m");
+  CHECK_NULL_ARG(inlay_model_to_json(m, NULL), "inlay_model_to_json", "json_out");
+  if (CHECK_STATUS(inlay_model_to_json(m, &text), INLAY_OK)) {
+    inlay_model *again = NULL;
+    CHECK_CONTAINS(text, "\"class_name\":\"Functional\"");
+    if (CHECK_STATUS(inlay_model_from_json(text, &again), INLAY_OK)) {
+      CHECK(inlay_model_weight_count(again) == 2);
+      inlay_model_free(again);
+    }
+    inlay_free(text);
+  }
+  CHECK_NULL_ARG(inlay_model_from_json(NULL, &m), "inlay_model_from_json", "json");
+  CHECK_NULL_ARG(inlay_model_from_json("{}", NULL), "inlay_model_from_json", "out");
+  {
+    inlay_model *bad = NULL;
+    CHECK_STATUS(inlay_model_from_json("{not json", &bad), INLAY_PARSE_ERROR);
+    CHECK_STATUS(inlay_model_from_json("{\"class_name\":\"Sequential\"}", &bad), INLAY_PARSE_ERROR);
+    CHECK_STATUS(inlay_model_from_json("{\"class_name\":\"Foo\",\"config\":{}}", &bad), INLAY_UNSUPPORTED);
+    CHECK(bad == NULL);
+  }
+
+  /* NULL-safe accessors. */
+  CHECK(inlay_model_name(NULL) == NULL);
+  CHECK(inlay_model_input_count(NULL) == 0 && inlay_model_output_count(NULL) == 0);
+  CHECK(inlay_model_input(NULL, 0) == NULL && inlay_model_output(NULL, 0) == NULL);
+  CHECK(inlay_model_layer_count(NULL) == 0 && inlay_model_layer(NULL, 0) == NULL);
+  CHECK(inlay_model_weight_count(NULL) == 0);
+  inlay_model_free(NULL);
+  inlay_model_free(m);
+}
+
 int main(void) {
   test_basics(); /* first: checks inlay_last_error() before any failure */
   test_dtypes();
@@ -1182,6 +1301,7 @@ int main(void) {
   test_input();
   test_layers();
   test_null_arguments();
+  test_models();
   printf("%d passed, %d failed\n", g_passed, g_failed);
   return g_failed == 0 ? 0 : 1;
 }
