@@ -7,6 +7,8 @@
 #include "capi/errors.hpp"
 #include "capi/handles.hpp"
 #include "graph/model.hpp"
+#include "graph/summary.hpp"
+#include "io/model_file.hpp"
 #include "io/model_json.hpp"
 #include "util/error.hpp"
 
@@ -154,6 +156,24 @@ inlay_status inlay_model_to_json(const inlay_model* m, char** json_out) {
     capi::require(m, "inlay_model_to_json", "m");
     capi::require(json_out, "inlay_model_to_json", "json_out");
     *json_out = capi::copy_for_caller(m->model->to_json().dump());
+  });
+}
+
+inlay_status inlay_model_summary(const inlay_model* m, char** text_out) {
+  return capi::guarded("inlay_model_summary", [&] {
+    capi::require(m, "inlay_model_summary", "m");
+    capi::require(text_out, "inlay_model_summary", "text_out");
+    *text_out = capi::copy_for_caller(core::model_summary(*m->model));
+  });
+}
+
+inlay_status inlay_model_load(const char* path, inlay_model** out) {
+  return capi::guarded("inlay_model_load", [&] {
+    capi::require(path, "inlay_model_load", "path");
+    capi::require(out, "inlay_model_load", "out");
+    auto model = std::make_unique<inlay_model>();
+    model->model = core::load_model_file(path);
+    *out = model.release();
   });
 }
 

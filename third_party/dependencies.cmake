@@ -4,6 +4,7 @@
 # INLAY_FETCH_DEPS, INLAY_BUILD_TESTS and INLAY_BUILD_TOOLS. When it returns, these imported
 # targets exist:
 #   DNNL::dnnl (oneDNN 2.x, >= 2.6), spdlog::spdlog, nlohmann_json::nlohmann_json,
+#   libzip::zip and hdf5::hdf5 (system only: libzip-dev, libhdf5-dev; not built by the superbuild),
 #   GTest::gtest and GTest::gtest_main (when INLAY_BUILD_TESTS),
 #   CLI11::CLI11 (when INLAY_BUILD_TOOLS).
 #
@@ -96,6 +97,9 @@ function(inlay_dependency dep)
     if(where STREQUAL "" OR where MATCHES "NOTFOUND$")
       set(where "${GTEST_INCLUDE_DIRS}") # FindGTest without a GTestConfig.cmake
     endif()
+    if(where STREQUAL "")
+      set(where "${${pkg}_INCLUDE_DIRS}") # other find modules (FindHDF5)
+    endif()
     cmake_path(IS_PREFIX INLAY_DEPS_PREFIX "${where}" NORMALIZE from_superbuild)
     if(from_superbuild)
       set(origin "built earlier by the dependency superbuild")
@@ -145,6 +149,50 @@ function(_inlay_check_dnnl_opencl out)
         if(NOT OpenCL_FOUND)
           set(${out} "${dir}/dnnl-config.cmake needs OpenCL, which is not installed" PARENT_SCOPE)
         endif()
+      endif()
+      return()
+    endif()
+  endforeach()
+endfunction()
+
+# Debian 12's libzip-targets.cmake checks that the zipcmp, zipmerge and ziptool programs exist (packages
+# zipcmp, zipmerge, ziptool, which libzip-dev does not depend on) and is a hard configure error without
+# them, even from a QUIET find_package(libzip). Read the target files first and say what is missing.
+# Sets <out> to the reason libzip is unusable, or to "".
+function(_inlay_check_libzip_tools out)
+  set(${out} "" PARENT_SCOPE)
+  if(CMAKE_DISABLE_FIND_PACKAGE_libzip)
+    return()
+  endif()
+  set(candidates "")
+  if(libzip_DIR)
+    list(APPEND candidates "${libzip_DIR}")
+  endif()
+  foreach(prefix IN LISTS CMAKE_PREFIX_PATH CMAKE_SYSTEM_PREFIX_PATH)
+    foreach(libdir IN ITEMS "lib/${CMAKE_LIBRARY_ARCHITECTURE}" lib lib64)
+      list(APPEND candidates "${prefix}/${libdir}/cmake/libzip")
+    endforeach()
+  endforeach()
+  foreach(dir IN LISTS candidates)
+    if(EXISTS "${dir}/libzip-config.cmake")
+      # The targets files' _IMPORT_PREFIX: four levels above the config directory.
+      get_filename_component(import_prefix "${dir}/../../../.." ABSOLUTE)
+      file(GLOB target_files "${dir}/libzip-targets-*.cmake")
+      set(absent "")
+      foreach(target_file IN LISTS target_files)
+        file(STRINGS "${target_file}" lines REGEX "_IMPORT_CHECK_FILES_FOR_libzip::zip(cmp|merge|tool) ")
+        foreach(line IN LISTS lines)
+          if(line MATCHES "\\\$\\{_IMPORT_PREFIX\\}(/[^\"]+)\"")
+            set(program "${import_prefix}${CMAKE_MATCH_1}")
+            if(NOT EXISTS "${program}")
+              list(APPEND absent "${program}")
+            endif()
+          endif()
+        endforeach()
+      endforeach()
+      if(absent)
+        list(JOIN absent ", " absent)
+        set(${out} "${dir} needs ${absent}, which are not installed" PARENT_SCOPE)
       endif()
       return()
     endif()
@@ -276,7 +324,7 @@ set(_INLAY_DEPS_MISSING "")
 
 # System first, every time: forget locations in our own prefix cached by an earlier run, so
 # that a dependency installed on the system since then (or no longer disabled) wins.
-foreach(_inlay_pkg IN ITEMS dnnl spdlog fmt nlohmann_json GTest CLI11)
+foreach(_inlay_pkg IN ITEMS dnnl spdlog fmt nlohmann_json GTest CLI11 libzip)
   if(${_inlay_pkg}_DIR)
     cmake_path(IS_PREFIX INLAY_DEPS_PREFIX "${${_inlay_pkg}_DIR}" NORMALIZE _inlay_in_prefix)
     if(_inlay_in_prefix)
@@ -292,6 +340,21 @@ inlay_dependency(DNNL PACKAGE dnnl VERSION 2.6...<3 TARGETS DNNL::dnnl
 inlay_dependency(SPDLOG PACKAGE spdlog TARGETS spdlog::spdlog DEBIAN libspdlog-dev)
 inlay_dependency(NLOHMANN_JSON PACKAGE nlohmann_json VERSION 3 TARGETS nlohmann_json::nlohmann_json
                  DEBIAN nlohmann-json3-dev)
+# Model files: libzip reads .keras archives, HDF5's C library the weights in them. System packages only:
+# the superbuild does not build these two.
+_inlay_check_libzip_tools(_inlay_libzip_why_not)
+inlay_dependency(LIBZIP PACKAGE libzip TARGETS libzip::zip DEBIAN libzip-dev zipcmp zipmerge ziptool
+                 WHY_NOT "${_inlay_libzip_why_not}")
+inlay_dependency(HDF5 PACKAGE HDF5 MODULE TARGETS hdf5::hdf5 DEBIAN libhdf5-dev)
+if(INLAY_FETCH_DEPS)
+  foreach(_inlay_dep IN ITEMS LIBZIP HDF5)
+    if(_inlay_dep IN_LIST _INLAY_DEPS_MISSING)
+      message(FATAL_ERROR "inlay: ${_inlay_dep_${_inlay_dep}_PACKAGE} is not usable from the system "
+              "(${_inlay_dep_${_inlay_dep}_WHY}) and INLAY_FETCH_DEPS does not build it. Install it:\n"
+              "  sudo apt-get install --no-install-recommends ${_inlay_dep_${_inlay_dep}_DEBIAN}")
+    endif()
+  endforeach()
+endif()
 if(INLAY_BUILD_TESTS)
   inlay_dependency(GTEST PACKAGE GTest MODULE TARGETS GTest::gtest GTest::gtest_main
                    DEBIAN libgtest-dev)
@@ -302,6 +365,7 @@ endif()
 
 inlay_resolve_missing_dependencies()
 unset(_inlay_dnnl_why_not)
+unset(_inlay_libzip_why_not)
 unset(_inlay_dep)
 unset(_inlay_pkg)
 unset(_inlay_in_prefix)

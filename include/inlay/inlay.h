@@ -268,6 +268,25 @@ INLAY_API inlay_status inlay_sequential_create(inlay_graph *g, inlay_layer *cons
  * from their configs and called again, so every check runs as in Keras. Weights are zero.
  * Malformed JSON or no model config: INLAY_PARSE_ERROR; a layer class inlay lacks: INLAY_UNSUPPORTED. */
 INLAY_API inlay_status inlay_model_from_json(const char *json, inlay_model **out);
+/* A model and its weights from a file, recognized by its content:
+ *  - a Keras 3 .keras file (the zip model.save() writes: config.json, metadata.json, model.weights.h5);
+ *  - a Keras HDF5 .h5 file (tf.keras 2's model.save("m.h5"): the model_config attribute and model_weights);
+ *  - a TensorFlow.js layers model: the path of its model.json, or of the directory holding it; the weight
+ *    shards it lists (relative to model.json, never outside its directory) are read, and uint8 / uint16 /
+ *    float16 quantized weights are dequantized to float32.
+ * The model is rebuilt from its config as inlay_model_from_json does, then every weight of
+ * model.weights is filled from the file, matched by layer and weight name (weights keep the model's
+ * float32 values; see inlay_model_get_weight). On success *out is a new model, freed with
+ * inlay_model_free; on failure *out is untouched and nothing is kept. Files are untrusted: sizes are
+ * checked against the model before anything is read, and errors name the file and what was wrong:
+ *   INLAY_IO_ERROR        the file, or a shard it lists, cannot be opened or read;
+ *   INLAY_PARSE_ERROR     malformed contents: not a zip / HDF5 / JSON, a missing member or group,
+ *                         truncated data, a weight the file lacks or holds without a place in the model,
+ *                         a shard path leaving the model's directory;
+ *   INLAY_SHAPE_MISMATCH  a weight whose shape or element count differs from the model's;
+ *   INLAY_UNSUPPORTED     a layer class or a format variant inlay does not read (tfjs graph models, ...);
+ *   and the errors of inlay_model_from_json for the model config itself. */
+INLAY_API inlay_status inlay_model_load(const char *path, inlay_model **out);
 INLAY_API void inlay_model_free(inlay_model *m);
 
 /* NULL-safe accessors (0 / NULL). Borrowed handles live as long as the model. */
@@ -292,6 +311,12 @@ INLAY_API inlay_status inlay_model_get_weight(const inlay_model *m, size_t i, fl
 
 /* model.to_json() in Keras 3's form. The caller frees *json_out with inlay_free. */
 INLAY_API inlay_status inlay_model_to_json(const inlay_model *m, char **json_out);
+
+/* model.summary() as Keras 3 prints it to a print_fn: plain text (no colour) of the "Model:" line, the
+ * layer table drawn with box characters (UTF-8) and the "Total params" lines, ending with a newline. The
+ * widths are Keras's defaults on a wide terminal: 88 characters, or 108 with the "Connected to" column of
+ * models that are not a plain stack of layers. The caller frees *text_out with inlay_free. */
+INLAY_API inlay_status inlay_model_summary(const inlay_model *m, char **text_out);
 
 #ifdef __cplusplus
 } /* extern "C" */

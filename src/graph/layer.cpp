@@ -30,7 +30,7 @@ void Layer::add_node(std::vector<KerasTensor*> inputs, std::vector<KerasTensor*>
 }
 
 Json Layer::build_config() const {
-  if (!built_) return nullptr;
+  if (!built_ || !records_build_config()) return nullptr;
   return Json{{"input_shape", build_input_shape_}};
 }
 

@@ -56,8 +56,13 @@ class Layer {
   // The input_shape / input_dim the layer was made with (batch dimension left out), for Sequential.
   const std::optional<std::vector<int64_t>>& input_shape_arg() const { return input_shape_arg_; }
   void set_input_shape_arg(std::vector<int64_t> shape) { input_shape_arg_ = std::move(shape); }
-  // Keras's build_config: {"input_shape": ...} of the first call, null before it.
+  // Keras's build_config: {"input_shape": ...} of the first call; null before it, and for layers whose
+  // Keras class has no build() of its own (Keras records build shapes only in its build wrapper).
   Json build_config() const;
+  // True for the classes whose Keras counterpart overrides build() (they override build() here too).
+  virtual bool records_build_config() const { return false; }
+  // The keyword arguments Keras records with each call of the layer in a model's JSON ("inbound_nodes").
+  virtual Json node_kwargs() const { return Json::object(); }
   const std::vector<Weight>& weights() const { return weights_; }
   std::vector<Weight>& weights() { return weights_; }
 

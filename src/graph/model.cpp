@@ -261,7 +261,7 @@ Json Model::functional_config() const {
                   {"class_name", layer->class_name()},
                   {"config", layer->get_config()},
                   {"registered_name", nullptr}};
-    if (layer->class_name() != "InputLayer" && layer->built()) entry["build_config"] = layer->build_config();
+    if (Json build = layer->build_config(); !build.is_null()) entry["build_config"] = build;
     entry["name"] = layer->name();
     Json inbound = Json::array();
     for (int i = 0; i < static_cast<int>(layer->inbound_nodes().size()); ++i) {
@@ -276,7 +276,7 @@ Json Model::functional_config() const {
         for (const KerasTensor* x : node.inputs) list.push_back(tensor_json(*x));
         args.push_back(list);
       }
-      inbound.push_back({{"args", args}, {"kwargs", Json::object()}});
+      inbound.push_back({{"args", args}, {"kwargs", layer->node_kwargs()}});
     }
     entry["inbound_nodes"] = inbound;
     layers.push_back(entry);
@@ -350,7 +350,7 @@ Json Sequential::to_json() const {
                   {"class_name", layer->class_name()},
                   {"config", layer->get_config()},
                   {"registered_name", nullptr}};
-    if (layer->class_name() != InputLayer::kClassName && layer->built()) entry["build_config"] = layer->build_config();
+    if (Json build = layer->build_config(); !build.is_null()) entry["build_config"] = build;
     entries.push_back(entry);
   }
   const Json input_shape = inputs_.front()->shape().to_json();

@@ -174,15 +174,26 @@ std::unique_ptr<Layer> BatchNormalization::from_config(Graph& graph, const Json&
 }
 
 std::vector<InputSpec> BatchNormalization::input_specs() const {
-  InputSpec spec;  // none before build (just one input); build pins the rank and the normalized axis
-  if (built()) {
-    spec.ndim = input_rank_;
-    spec.axes[static_cast<int>(axis_)] = axis_dim_;
-  }
+  // None before build; build pins the rank and the size of the normalized axis.
+  if (!built()) return {};
+  InputSpec spec;
+  spec.ndim = input_rank_;
+  spec.axes[static_cast<int>(axis_)] = axis_dim_;
   return {spec};
 }
 
 void BatchNormalization::build(const std::vector<const KerasTensor*>& inputs) {
+  if (inputs.size() != 1) {
+    // build() receives the list of input shapes: input_shape[self.axis] picks one of them, and the weight
+    // shape (that_shape,) is no shape.
+    const auto n = static_cast<int64_t>(inputs.size());
+    if (axis_ >= n || axis_ < -n) throw_invalid("list index out of range");
+    const KerasTensor& picked = *inputs[static_cast<std::size_t>(axis_ < 0 ? axis_ + n : axis_)];
+    const std::string shape = picked.shape().to_tuple_string();
+    throw_invalid("Cannot convert '(" + shape + ",)' to a shape. Found invalid dimension '" + shape +
+                  "' of type '<class 'tuple'>'. ");
+  }
+  if (!inputs.front()->shape().has_rank()) throw_invalid("Undefined shapes are not supported.");
   const Shape& shape = inputs.front()->shape();
   const int rank = shape.rank();
   if (axis_ >= rank || axis_ < -rank) throw_invalid("tuple index out of range");  // input_shape[self.axis]

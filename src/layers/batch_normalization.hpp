@@ -15,6 +15,7 @@ namespace inlay::core {
 
 class BatchNormalization final : public Layer {
  public:
+  Json node_kwargs() const override { return {{"mask", nullptr}}; }  // what Keras records per call
   static constexpr std::string_view kClassName = "BatchNormalization";
   // BatchNormalization(**config)
   static std::unique_ptr<Layer> from_config(Graph& graph, const Json& config);
@@ -34,6 +35,7 @@ class BatchNormalization final : public Layer {
  protected:
   std::vector<InputSpec> input_specs() const override;
   void build(const std::vector<const KerasTensor*>& inputs) override;
+  bool records_build_config() const override { return true; }
   std::vector<TypeSpec> compute_output_specs(const std::vector<const KerasTensor*>& inputs) const override;
 
  private:

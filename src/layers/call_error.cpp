@@ -8,6 +8,9 @@ namespace inlay::core {
 
 void throw_call_error(std::string_view class_name, const std::vector<const KerasTensor*>& inputs, const Error& error) {
   const std::string call = std::string(class_name) + ".call()";
+  const std::string head = "Exception encountered when calling " + call + ".\n\n\x1b[1m" + error.what() +
+                           "\x1b[0m\n\nArguments received by " + call + ":\n  \u2022 ";
+  if (inputs.empty()) throw Error(error.status(), head + "inputs=[]");  // Keras names the empty list itself
   std::string args;
   if (inputs.size() == 1) {
     args = "(" + python::quote(keras_tensor_repr(*inputs.front())) + ",)";
@@ -19,9 +22,7 @@ void throw_call_error(std::string_view class_name, const std::vector<const Keras
     }
     args += "],)";
   }
-  throw Error(error.status(), "Exception encountered when calling " + call + ".\n\n\x1b[1m" + error.what() +
-                                  "\x1b[0m\n\nArguments received by " + call + ":\n  \u2022 args=" + args +
-                                  "\n  \u2022 kwargs=<class 'inspect._empty'>");
+  throw Error(error.status(), head + "args=" + args + "\n  \u2022 kwargs=<class 'inspect._empty'>");
 }
 
 }  // namespace inlay::core

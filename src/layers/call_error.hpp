@@ -13,7 +13,8 @@ namespace inlay::core {
 
 // "Exception encountered when calling Reshape.call().\n\n\x1b[1m<message>\x1b[0m\n\nArguments received by
 // Reshape.call():\n  • args=('<KerasTensor shape=..., name=keras_tensor>',)\n  • kwargs=<class 'inspect._empty'>"
-// for a call on one tensor; a call on several lists them: args=(['<KerasTensor ...>', ...],).
+// for a call on one tensor; a call on several lists them: args=(['<KerasTensor ...>', ...],); a call on
+// none ends with "inputs=[]".
 [[noreturn]] void throw_call_error(std::string_view class_name, const std::vector<const KerasTensor*>& inputs,
                                    const Error& error);
 

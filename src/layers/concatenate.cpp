@@ -95,6 +95,7 @@ void Concatenate::build(const std::vector<const KerasTensor*>& inputs) {
 // Concatenate.compute_output_shape: the first input's shape, its concatenation axis summed over the
 // inputs (None if any is None); then Merge's dtype and sparsity.
 std::vector<TypeSpec> Concatenate::infer(const std::vector<const KerasTensor*>& inputs) const {
+  check_list_call(inputs);
   const std::vector<std::vector<int64_t>> shapes = input_shapes(inputs);
   std::vector<int64_t> output = shapes.front();
   if (shapes.size() > 1) check_int_axis();

@@ -24,6 +24,7 @@ class Concatenate final : public Merge {
 
  protected:
   void build(const std::vector<const KerasTensor*>& inputs) override;
+  bool records_build_config() const override { return true; }
   std::vector<TypeSpec> infer(const std::vector<const KerasTensor*>& inputs) const override;
 
  private:

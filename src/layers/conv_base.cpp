@@ -80,7 +80,7 @@ std::unique_ptr<Layer> BaseConv::create(Graph& graph, const Json& config, std::s
 std::vector<InputSpec> BaseConv::input_specs() const {
   InputSpec spec;
   spec.min_ndim = rank_ + 2;
-  if (built()) spec.axes[channels_first() ? 1 : -1] = input_channels_;
+  if (spec_channels_) spec.axes[channels_first() ? 1 : -1] = *spec_channels_;
   return {spec};
 }
 
@@ -88,6 +88,8 @@ void BaseConv::build(const std::vector<const KerasTensor*>& inputs) {
   const Shape& input_shape = inputs.front()->shape();
   const std::vector<int64_t>& dims = input_shape.dims();
   const int64_t input_channel = channels_first() ? dims[1] : dims.back();
+  // self.input_spec = InputSpec(min_ndim=rank + 2, axes={channel_axis: input_channel}) comes first.
+  spec_channels_ = input_channel == kNoneDim ? std::nullopt : std::optional<int64_t>(input_channel);
   if (input_channel == kNoneDim) {
     throw_invalid("unsupported operand type(s) for %: 'NoneType' and '" + cu::python_type_bare(groups_json_) + "'");
   }
@@ -110,8 +112,9 @@ void BaseConv::build(const std::vector<const KerasTensor*>& inputs) {
                   kernel.to_tuple_string() + " for variable path='" + name() + "/kernel'");
   }
   input_channels_ = input_channel;
-  add_weight("kernel", std::move(kernel));
-  if (use_bias_) add_weight("bias", Shape({filters_}));
+  // A layer made with trainable=False has non-trainable variables (Layer._track_variable).
+  add_weight("kernel", std::move(kernel), base_.trainable);
+  if (use_bias_) add_weight("bias", Shape({filters_}), base_.trainable);
 }
 
 std::vector<TypeSpec> BaseConv::compute_output_specs(const std::vector<const KerasTensor*>& inputs) const {

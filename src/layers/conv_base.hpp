@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,7 @@ class BaseConv : public Layer {
 
   std::vector<InputSpec> input_specs() const override;
   void build(const std::vector<const KerasTensor*>& inputs) override;
+  bool records_build_config() const override { return true; }
   std::vector<TypeSpec> compute_output_specs(const std::vector<const KerasTensor*>& inputs) const override;
 
  private:
@@ -63,7 +65,10 @@ class BaseConv : public Layer {
   bool use_bias_ = true;
   Json kernel_initializer_, bias_initializer_, kernel_regularizer_, bias_regularizer_, kernel_constraint_,
       bias_constraint_;
-  int64_t input_channels_ = 0;  // pinned in the InputSpec once built
+  int64_t input_channels_ = 0;  // the channel count the kernel was built for
+  // The channel count build() pinned in the InputSpec. Keras pins it before its checks, so it stays pinned
+  // when the first build fails (a later call with other channels then fails the InputSpec check).
+  std::optional<int64_t> spec_channels_;
 };
 
 }  // namespace inlay::core

@@ -43,9 +43,10 @@ std::vector<InputSpec> Dense::input_specs() const {
 
 void Dense::build(const std::vector<const KerasTensor*>& inputs) {
   const int64_t input_dim = inputs.front()->shape().dims().back();
-  add_weight("kernel", Shape({input_dim, units_}));  // a None last axis fails here, with Keras's message
+  // A None last axis fails in add_weight, with Keras's message. A frozen layer's weights are not trainable.
+  add_weight("kernel", Shape({input_dim, units_}), base_.trainable);
   input_dim_ = input_dim;
-  if (use_bias_) add_weight("bias", Shape({units_}));
+  if (use_bias_) add_weight("bias", Shape({units_}), base_.trainable);
 }
 
 std::vector<TypeSpec> Dense::compute_output_specs(const std::vector<const KerasTensor*>& inputs) const {

@@ -27,6 +27,7 @@ class Dense final : public Layer {
  protected:
   std::vector<InputSpec> input_specs() const override;
   void build(const std::vector<const KerasTensor*>& inputs) override;
+  bool records_build_config() const override { return true; }
   std::vector<TypeSpec> compute_output_specs(const std::vector<const KerasTensor*>& inputs) const override;
 
  private:

@@ -13,6 +13,7 @@ namespace inlay::core {
 
 class Dropout final : public Layer {
  public:
+  Json node_kwargs() const override { return {{"training", false}}; }  // what Keras records per call
   static constexpr std::string_view kClassName = "Dropout";
   // Dropout(**config): `rate` is required.
   static std::unique_ptr<Layer> from_config(Graph& graph, const Json& config);

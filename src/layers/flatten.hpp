@@ -13,6 +13,7 @@ namespace inlay::core {
 
 class Flatten final : public Layer {
  public:
+  bool records_build_config() const override { return true; }  // built on first call, as in Keras
   static constexpr std::string_view kClassName = "Flatten";
   // Flatten(**config)
   static std::unique_ptr<Layer> from_config(Graph& graph, const Json& config);

@@ -12,6 +12,7 @@ namespace inlay::core {
 
 class GlobalAveragePooling1D final : public BaseGlobalPooling {
  public:
+  Json node_kwargs() const override { return {{"mask", nullptr}}; }  // what Keras records per call
   static constexpr std::string_view kClassName = "GlobalAveragePooling1D";
   // GlobalAveragePooling1D(**config)
   static std::unique_ptr<Layer> from_config(Graph& graph, const Json& config);

@@ -82,7 +82,14 @@ std::vector<TypeSpec> Merge::compute_output_specs(const std::vector<const KerasT
   return wrap_call_errors(class_name(), inputs, [&] { return infer(inputs); });
 }
 
+void Merge::check_list_call(const std::vector<const KerasTensor*>& inputs) {
+  if (inputs.empty()) throw_invalid("list index out of range");  // input_shape[0] of []
+  // `[x.shape for x in inputs]` on a single tensor
+  if (single_tensor(inputs)) throw_invalid("Iterating over a symbolic KerasTensor is not supported.");
+}
+
 std::vector<TypeSpec> Merge::infer(const std::vector<const KerasTensor*>& inputs) const {
+  check_list_call(inputs);
   const std::vector<std::vector<int64_t>> shapes = input_shapes(inputs);
   std::vector<int64_t> output = non_batch(shapes.front());
   for (std::size_t i = 1; i < shapes.size(); ++i) output = elementwise_shape(output, non_batch(shapes[i]));

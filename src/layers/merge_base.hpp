@@ -21,6 +21,7 @@ class Merge : public Layer {
 
   // Merge.build: a list of inputs, at most one known batch size, broadcast-compatible shapes.
   void build(const std::vector<const KerasTensor*>& inputs) override;
+  bool records_build_config() const override { return true; }
   // Merge.compute_output_spec: the broadcast shape with the known batch size, the compute dtype, sparse
   // when every input is.
   std::vector<TypeSpec> compute_output_specs(const std::vector<const KerasTensor*>& inputs) const override;
@@ -38,6 +39,9 @@ class Merge : public Layer {
   // Whether the call is Keras's call on a single tensor rather than on a list: inlay receives every call as
   // a list, and one input is taken as a single tensor (as it is for every other layer).
   static bool single_tensor(const std::vector<const KerasTensor*>& inputs) { return inputs.size() == 1; }
+  // What compute_output_spec raises for a call that is not on a list of tensors (reached once the layer
+  // is built: build() rejects these first).
+  static void check_list_call(const std::vector<const KerasTensor*>& inputs);
 
  private:
   BaseLayerConfig base_;

@@ -77,7 +77,10 @@ std::vector<TypeSpec> Reshape::compute_output_specs(const std::vector<const Kera
 }
 
 std::vector<TypeSpec> Reshape::infer(const std::vector<const KerasTensor*>& inputs) const {
+  // Reshape has no input_spec: a list of tensors reaches compute_output_spec as a list.
+  if (inputs.size() != 1) throw_invalid("'list' object has no attribute 'shape'");
   const KerasTensor& x = *inputs.front();
+  if (!x.shape().has_rank()) throw_invalid("Undefined shapes are not supported.");
   const std::vector<int64_t>& in = x.shape().dims();
   if (in.empty()) throw_invalid("tuple index out of range");
   const std::vector<int64_t> non_batch(in.begin() + 1, in.end());

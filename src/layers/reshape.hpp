@@ -25,7 +25,6 @@ class Reshape final : public Layer {
   const std::vector<std::optional<int64_t>>& target_shape() const { return target_shape_; }
 
  protected:
-  std::vector<InputSpec> input_specs() const override { return {InputSpec{}}; }  // one input of any rank
   std::vector<TypeSpec> compute_output_specs(const std::vector<const KerasTensor*>& inputs) const override;
 
  private:

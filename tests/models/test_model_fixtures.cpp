@@ -159,6 +159,10 @@ TEST_P(ModelFixtures, MatchesKeras) {
   // A JSON patch from Keras's to inlay's reads better than two long dumps.
   EXPECT_EQ(actual, expected.at("to_json")) << "patch from Keras to inlay: "
                                             << json::diff(expected.at("to_json"), actual).dump();
+
+  // model.summary(); the generator's print_fn writes the text it is given and a "\n".
+  ASSERT_EQ(inlay_model_summary(m, &text), INLAY_OK) << inlay_last_error();
+  EXPECT_EQ(take(text) + "\n", expected.at("summary").get<std::string>());
 }
 
 // Keras's own JSON read back by inlay gives the same model, and the same JSON again.
@@ -177,6 +181,8 @@ TEST_P(ModelFixtures, RoundTripsKerasJson) {
   ASSERT_EQ(inlay_model_to_json(m, &text), INLAY_OK);
   const json actual = json::parse(take(text));
   EXPECT_EQ(actual, expected.at("to_json")) << "patch: " << json::diff(expected.at("to_json"), actual).dump();
+  ASSERT_EQ(inlay_model_summary(m, &text), INLAY_OK) << inlay_last_error();
+  EXPECT_EQ(take(text) + "\n", expected.at("summary").get<std::string>());
   // A Sequential read from JSON builds its layers itself, so (as in Keras) their weights sit under the
   // model's name even where the original layer had been built before it joined the model.
   const std::string scope = std::string(inlay_model_name(m)) + "/";

@@ -1,0 +1,28 @@
+// Keras's own model files, read with libzip and HDF5's C library:
+//
+//  - Keras 3 ".keras": a zip holding config.json (model.to_json()'s dict), metadata.json and
+//    model.weights.h5. In the weights file every layer of model.layers has a group
+//    layers/<key>/vars whose datasets "0", "1", ... are the layer's variables (trainable ones first).
+//    <key> is the snake_case class name, numbered in model.layers order ("dense", "dense_1", ...; Keras's
+//    saving_lib). Weights are matched by that key, as Keras loads them.
+//  - tf.keras 2 / Keras legacy HDF5 (model.save("m.h5")): the root attribute model_config holds the model
+//    JSON; model_weights/<layer name> lists its datasets in the attribute weight_names, in the layer's
+//    weight order.
+//
+// Only numeric datasets, group links and (legacy files only) string attributes are read. Variable-length
+// strings live in the file's global heap, which HDF5 1.10 reads without bounds checks: .keras files never
+// need them, legacy .h5 files do (model_config, weight_names), so a crafted .h5 file can crash HDF5 itself.
+// See model_file.hpp for the error statuses.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "graph/model.hpp"
+
+namespace inlay::core {
+
+std::unique_ptr<Model> load_keras_file(const std::string& path);
+std::unique_ptr<Model> load_legacy_h5_file(const std::string& path);
+
+}  // namespace inlay::core

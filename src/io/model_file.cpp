@@ -1,0 +1,194 @@
+#include "io/model_file.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <fstream>
+#include <limits>
+#include <system_error>
+
+#include "io/keras_file.hpp"
+#include "io/model_json.hpp"
+#include "io/tfjs_file.hpp"
+#include "util/logging.hpp"
+#include "util/python_text.hpp"
+
+namespace inlay::core {
+namespace io {
+
+void fail(Status status, const std::string& file, const std::string& message) {
+  throw Error(status, python::quote(file) + ": " + message);
+}
+
+std::vector<unsigned char> read_file(const std::filesystem::path& path, std::uint64_t max_bytes,
+                                     const std::string& what) {
+  const std::string name = path.string();
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(status)) {
+    fail(Status::IoError, name, "cannot read " + what + ": " + (ec ? ec.message() : "no such file"));
+  }
+  if (std::filesystem::is_directory(status)) fail(Status::IoError, name, "cannot read " + what + ": it is a directory");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail(Status::IoError, name, "cannot open " + what + ": " + std::strerror(errno));
+  // The size is what the stream can seek to (regular files); reads stop at max_bytes + 1 either way.
+  in.seekg(0, std::ios::end);
+  const std::streamoff end = in.tellg();
+  in.seekg(0, std::ios::beg);
+  if (end >= 0 && static_cast<std::uint64_t>(end) > max_bytes) {
+    fail(Status::ParseError, name, what + " is " + std::to_string(end) + " bytes, more than the " +
+                                       std::to_string(max_bytes) + " inlay reads");
+  }
+  std::vector<unsigned char> data;
+  data.reserve(end > 0 ? static_cast<std::size_t>(end) : 0);
+  std::array<char, 1 << 16> chunk{};
+  while (in) {
+    in.read(chunk.data(), chunk.size());
+    const std::streamsize got = in.gcount();
+    if (got <= 0) break;
+    if (data.size() + static_cast<std::uint64_t>(got) > max_bytes) {
+      fail(Status::ParseError, name, what + " is more than the " + std::to_string(max_bytes) + " bytes inlay reads");
+    }
+    data.insert(data.end(), chunk.data(), chunk.data() + got);
+  }
+  if (in.bad()) fail(Status::IoError, name, "error reading " + what);
+  return data;
+}
+
+Json parse_json(std::string_view text, const std::string& file, const std::string& what) {
+  // Depth is checked while parsing, before a deep document can exhaust the stack of a recursive walk.
+  bool too_deep = false;
+  auto limit_depth = [&too_deep](int depth, nlohmann::json::parse_event_t, Json&) {
+    if (depth > kMaxJsonDepth) {
+      too_deep = true;
+      throw std::length_error("too deep");
+    }
+    return true;
+  };
+  try {
+    return Json::parse(text.begin(), text.end(), limit_depth);
+  } catch (const nlohmann::json::exception& e) {
+    fail(Status::ParseError, file, what + " is not valid JSON: " + e.what());
+  } catch (const std::length_error&) {
+    if (!too_deep) throw;
+    fail(Status::ParseError, file, what + " nests JSON deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+  }
+}
+
+std::unique_ptr<Model> model_from_file_json(const Json& json, const std::string& file) {
+  try {
+    return model_from_json(json);
+  } catch (const Error& e) {
+    throw Error(e.status(), python::quote(file) + ": " + e.what());
+  }
+}
+
+std::vector<LayerWeights> weights_by_layer(const Model& model) {
+  std::vector<LayerWeights> out;
+  for (Layer* layer : model.layers()) {
+    LayerWeights entry{layer, {}};
+    for (bool trainable : {true, false}) {
+      for (Weight& w : layer->weights()) {
+        if (w.trainable == trainable) entry.weights.push_back(&w);
+      }
+    }
+    if (!entry.weights.empty()) out.push_back(std::move(entry));
+  }
+  return out;
+}
+
+std::uint64_t weight_bytes(const Model& model, std::uint64_t elem_bytes) {
+  constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
+  std::uint64_t total = 0;
+  for (const Weight* w : model.weights()) {
+    const std::uint64_t n = w->values.size();
+    if (n != 0 && elem_bytes > kMax / n) return kMax;
+    if (total > kMax - n * elem_bytes) return kMax;
+    total += n * elem_bytes;
+  }
+  return total;
+}
+
+std::string quoted_list(const std::vector<std::string>& items, std::size_t max_items) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size() && i < max_items; ++i) {
+    if (i > 0) out += ", ";
+    out += python::quote(items[i]);
+  }
+  if (items.size() > max_items) out += " (and " + std::to_string(items.size() - max_items) + " more)";
+  return out;
+}
+
+}  // namespace io
+
+namespace {
+
+enum class Format { Keras, LegacyH5, Tfjs };
+
+bool ends_with(const std::string& text, std::string_view suffix) {
+  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c); });
+  return text;
+}
+
+// What the file is, from its first bytes; the extension decides only for files that are none of them
+// (so the reader of the format it claims reports what is wrong with it).
+Format detect(const std::filesystem::path& path) {
+  const std::string name = path.string();
+  std::ifstream in(path, std::ios::binary);
+  if (!in) io::fail(Status::IoError, name, std::string("cannot open the model file: ") + std::strerror(errno));
+  std::array<char, 64> head{};
+  in.read(head.data(), head.size());
+  const auto n = static_cast<std::size_t>(in.gcount());
+  const std::string_view bytes(head.data(), n);
+  if (bytes.substr(0, 4) == std::string_view("PK\x03\x04", 4) || bytes.substr(0, 4) == std::string_view("PK\x05\x06", 4)) {
+    return Format::Keras;
+  }
+  if (bytes.substr(0, 8) == std::string_view("\x89HDF\r\n\x1a\n", 8)) return Format::LegacyH5;
+  std::size_t i = bytes.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;  // UTF-8 byte order mark
+  while (i < n && (bytes[i] == ' ' || bytes[i] == '\t' || bytes[i] == '\n' || bytes[i] == '\r')) ++i;
+  if (i < n && bytes[i] == '{') return Format::Tfjs;
+  const std::string lowered = lower(name);
+  if (ends_with(lowered, ".keras") || ends_with(lowered, ".zip")) return Format::Keras;
+  if (ends_with(lowered, ".h5") || ends_with(lowered, ".hdf5") || ends_with(lowered, ".keras.h5")) {
+    return Format::LegacyH5;
+  }
+  if (ends_with(lowered, ".json")) return Format::Tfjs;
+  io::fail(Status::ParseError, name,
+           "not a model file inlay reads: neither a Keras .keras file (zip), a Keras HDF5 .h5 file, nor a "
+           "TensorFlow.js model.json");
+}
+
+}  // namespace
+
+std::unique_ptr<Model> load_model_file(const std::string& path) {
+  if (path.empty()) throw_invalid("inlay_model_load: the path is empty");
+  const std::filesystem::path p(path);
+  std::error_code ec;
+  const auto status = std::filesystem::status(p, ec);
+  if (ec || !std::filesystem::exists(status)) {
+    io::fail(Status::IoError, path, "cannot open the model file: " + (ec ? ec.message() : std::string("no such file or directory")));
+  }
+  if (std::filesystem::is_directory(status)) {
+    log().debug("loading the TensorFlow.js model in directory '{}'", path);
+    return load_tfjs_model(p / "model.json");
+  }
+  switch (detect(p)) {
+    case Format::Keras:
+      log().debug("loading the Keras file '{}'", path);
+      return load_keras_file(path);
+    case Format::LegacyH5:
+      log().debug("loading the Keras HDF5 file '{}'", path);
+      return load_legacy_h5_file(path);
+    case Format::Tfjs:
+      break;
+  }
+  log().debug("loading the TensorFlow.js model '{}'", path);
+  return load_tfjs_model(p);
+}
+
+}  // namespace inlay::core

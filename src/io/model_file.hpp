@@ -1,0 +1,71 @@
+// Models from files: inlay_model_load's dispatch, plus the small helpers the file readers share.
+//
+// What load_model_file accepts, recognized by content (the extension only breaks ties):
+//   - a Keras 3 ".keras" file (a zip: config.json, metadata.json, model.weights.h5)        -> keras_file
+//   - a tf.keras / Keras legacy HDF5 ".h5" file (model_config attribute + model_weights)    -> keras_file
+//   - a TensorFlow.js layers model: its model.json, or the directory holding it              -> tfjs_file
+// Files are untrusted: every size is capped or checked against the model before anything is allocated,
+// and every failure is a core::Error naming the file and what was wrong with it:
+//   IoError      the file (or a member, shard) cannot be opened or read
+//   ParseError   malformed contents: not a zip / HDF5 / JSON, missing members, truncated data, weights
+//                missing from the file or present in it without a place in the model
+//   ShapeMismatch a weight whose shape or element count differs from the model's
+//   Unsupported  a format variant inlay does not read (tfjs graph models, string weights, ...)
+// Errors of the model config itself (core::model_from_json's) keep their status, prefixed by the file.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "graph/model.hpp"
+#include "util/error.hpp"
+#include "util/json.hpp"
+
+namespace inlay::core {
+
+// inlay_model_load: the model and its weights from a .keras file, a legacy .h5 file, or a TensorFlow.js
+// model.json (or its directory).
+std::unique_ptr<Model> load_model_file(const std::string& path);
+
+namespace io {
+
+// The largest JSON document (config.json, model.json, an HDF5 model_config attribute) inlay reads.
+inline constexpr std::uint64_t kMaxJsonBytes = 64ull << 20;
+// JSON nesting deeper than this is refused (model configs are a few levels deep).
+inline constexpr int kMaxJsonDepth = 256;
+
+// "'<path>': <message>" as an Error of the given status.
+[[noreturn]] void fail(Status status, const std::string& file, const std::string& message);
+
+// The whole file, refusing one larger than max_bytes (IoError when unreadable, ParseError when too large).
+std::vector<unsigned char> read_file(const std::filesystem::path& path, std::uint64_t max_bytes,
+                                     const std::string& what);
+
+// JSON text to a value, refusing malformed text and nesting deeper than kMaxJsonDepth (ParseError naming
+// `what`).
+Json parse_json(std::string_view text, const std::string& file, const std::string& what);
+
+// core::model_from_json on a file's model config; its errors keep their status and get the file as context.
+std::unique_ptr<Model> model_from_file_json(const Json& json, const std::string& file);
+
+// A model's weights, grouped by layer in model.layers order (only layers that have weights), each layer's
+// trainable weights first: the order Keras saves and model.weights lists them.
+struct LayerWeights {
+  Layer* layer = nullptr;
+  std::vector<Weight*> weights;
+};
+std::vector<LayerWeights> weights_by_layer(const Model& model);
+
+// Total bytes of the model's weights stored as elements of elem_bytes each (saturating; for caps).
+std::uint64_t weight_bytes(const Model& model, std::uint64_t elem_bytes);
+
+// "'a', 'b', 'c' (and 7 more)" for messages.
+std::string quoted_list(const std::vector<std::string>& items, std::size_t max_items = 8);
+
+}  // namespace io
+}  // namespace inlay::core

@@ -1,0 +1,358 @@
+#include "io/tfjs_file.hpp"
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <map>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "io/model_file.hpp"
+#include "util/python_text.hpp"
+
+namespace inlay::core {
+namespace {
+
+using io::fail;
+using python::quote;
+
+enum class Encoding { Float32, Int32, Uint8, Uint16, Float16 };
+
+std::uint64_t element_bytes(Encoding e) {
+  switch (e) {
+    case Encoding::Uint8:
+      return 1;
+    case Encoding::Uint16:
+    case Encoding::Float16:
+      return 2;
+    case Encoding::Float32:
+    case Encoding::Int32:
+      break;
+  }
+  return 4;
+}
+
+struct ManifestWeight {
+  std::string name;
+  Weight* target = nullptr;
+  Encoding encoding = Encoding::Float32;
+  double min = 0.0;
+  double scale = 1.0;
+  std::uint64_t bytes = 0;
+};
+
+struct ManifestGroup {
+  std::vector<std::string> paths;
+  std::vector<ManifestWeight> weights;
+  std::uint64_t bytes = 0;
+};
+
+float half_to_float(std::uint16_t h) {
+  const std::uint32_t sign = static_cast<std::uint32_t>(h & 0x8000u) << 16;
+  const std::uint32_t exponent = (h >> 10) & 0x1fu;
+  std::uint32_t mantissa = h & 0x3ffu;
+  std::uint32_t bits = 0;
+  if (exponent == 0x1f) {
+    bits = sign | 0x7f800000u | (mantissa << 13);  // inf, NaN
+  } else if (exponent != 0) {
+    bits = sign | ((exponent + 112u) << 23) | (mantissa << 13);
+  } else if (mantissa != 0) {  // subnormal: normalize
+    std::uint32_t e = 113;
+    while ((mantissa & 0x400u) == 0) {
+      mantissa <<= 1;
+      --e;
+    }
+    bits = sign | (e << 23) | ((mantissa & 0x3ffu) << 13);
+  } else {
+    bits = sign;
+  }
+  float out = 0.0f;
+  std::memcpy(&out, &bits, sizeof out);
+  return out;
+}
+
+std::uint32_t le32(const unsigned char* p) {
+  return static_cast<std::uint32_t>(p[0]) | static_cast<std::uint32_t>(p[1]) << 8 |
+         static_cast<std::uint32_t>(p[2]) << 16 | static_cast<std::uint32_t>(p[3]) << 24;
+}
+
+std::uint16_t le16(const unsigned char* p) {
+  return static_cast<std::uint16_t>(static_cast<unsigned>(p[0]) | static_cast<unsigned>(p[1]) << 8);
+}
+
+void decode(const unsigned char* p, const ManifestWeight& mw) {
+  std::vector<float>& out = mw.target->values;
+  const std::size_t n = out.size();
+  switch (mw.encoding) {
+    case Encoding::Float32:
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::uint32_t bits = le32(p + 4 * i);
+        std::memcpy(&out[i], &bits, sizeof bits);
+      }
+      break;
+    case Encoding::Int32:
+      for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<float>(static_cast<std::int32_t>(le32(p + 4 * i)));
+      break;
+    case Encoding::Uint8:
+      for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<float>(p[i] * mw.scale + mw.min);
+      break;
+    case Encoding::Uint16:
+      for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<float>(le16(p + 2 * i) * mw.scale + mw.min);
+      break;
+    case Encoding::Float16:
+      for (std::size_t i = 0; i < n; ++i) out[i] = half_to_float(le16(p + 2 * i));
+      break;
+  }
+}
+
+class ManifestReader {
+ public:
+  ManifestReader(Model& model, std::string file) : file_(std::move(file)) {
+    for (const io::LayerWeights& lw : io::weights_by_layer(model)) {
+      for (Weight* w : lw.weights) {
+        const std::string key = lw.layer->name() + "/" + w->name;
+        if (!by_key_.emplace(key, w).second) ambiguous_.push_back(key);
+        order_.push_back(w);
+      }
+    }
+  }
+
+  std::vector<ManifestGroup> read(const Json& manifest) {
+    std::vector<ManifestGroup> groups;
+    if (manifest.is_null()) {
+      check_complete();
+      return groups;
+    }
+    if (!manifest.is_array()) bad("\"weightsManifest\" is not a list");
+    for (std::size_t g = 0; g < manifest.size(); ++g) groups.push_back(group(manifest[g], g));
+    check_complete();
+    return groups;
+  }
+
+ private:
+  [[noreturn]] void bad(const std::string& why) const { fail(Status::ParseError, file_, "model.json: " + why); }
+
+  ManifestGroup group(const Json& entry, std::size_t g) {
+    const std::string where = "weightsManifest[" + std::to_string(g) + "]";
+    if (!entry.is_object()) bad(where + " is not an object");
+    ManifestGroup out;
+    const Json& paths = entry.contains("paths") ? entry["paths"] : Json();
+    if (!paths.is_array()) bad(where + " has no \"paths\" list");
+    for (const Json& p : paths) {
+      if (!p.is_string()) bad(where + ".paths holds a non-string");
+      out.paths.push_back(p.get<std::string>());
+    }
+    const Json& weights = entry.contains("weights") ? entry["weights"] : Json();
+    if (!weights.is_array()) bad(where + " has no \"weights\" list");
+    for (std::size_t i = 0; i < weights.size(); ++i) {
+      ManifestWeight mw = weight(weights[i], where + ".weights[" + std::to_string(i) + "]");
+      out.bytes += mw.bytes;  // bounded: every weight is a distinct model weight of at most 4 bytes per value
+      out.weights.push_back(std::move(mw));
+    }
+    return out;
+  }
+
+  ManifestWeight weight(const Json& entry, const std::string& where) {
+    if (!entry.is_object()) bad(where + " is not an object");
+    if (!entry.contains("name") || !entry["name"].is_string()) bad(where + " has no \"name\"");
+    ManifestWeight mw;
+    mw.name = entry["name"].get<std::string>();
+    const std::string named = "weight " + quote(mw.name) + " (" + where + ")";
+    if (!entry.contains("shape") || !entry["shape"].is_array()) bad(named + " has no \"shape\" list");
+    std::vector<int64_t> dims;
+    for (const Json& d : entry["shape"]) {
+      if (!d.is_number_integer() || d.get<int64_t>() < 0 || (d.is_number_unsigned() && d.get<std::uint64_t>() > INT64_MAX)) {
+        bad(named + " has a shape that is not a list of sizes: " + entry["shape"].dump());
+      }
+      dims.push_back(d.get<int64_t>());
+    }
+    const Shape shape(dims);
+    std::uint64_t count = 0;
+    try {
+      count = static_cast<std::uint64_t>(shape.num_elements().value_or(0));
+    } catch (const Error&) {
+      bad(named + " has a shape whose size overflows: " + shape.to_tuple_string());
+    }
+
+    const std::string dtype = entry.contains("dtype") && entry["dtype"].is_string() ? entry["dtype"].get<std::string>() : "";
+    if (dtype == "float32") {
+      mw.encoding = Encoding::Float32;
+    } else if (dtype == "int32") {
+      mw.encoding = Encoding::Int32;
+    } else if (dtype.empty()) {
+      bad(named + " has no \"dtype\"");
+    } else {
+      fail(Status::Unsupported, file_, "model.json: " + named + " has dtype " + quote(dtype) +
+                                           "; inlay reads float32 and int32 weights");
+    }
+    if (entry.contains("quantization") && !entry["quantization"].is_null()) {
+      const Json& q = entry["quantization"];
+      if (!q.is_object() || !q.contains("dtype") || !q["dtype"].is_string()) bad(named + " has a malformed \"quantization\"");
+      const std::string qtype = q["dtype"].get<std::string>();
+      if (qtype == "uint8" || qtype == "uint16") {
+        mw.encoding = qtype == "uint8" ? Encoding::Uint8 : Encoding::Uint16;
+        if (!q.contains("scale") || !q["scale"].is_number() || !q.contains("min") || !q["min"].is_number()) {
+          bad(named + " is quantized to " + qtype + " without numbers \"scale\" and \"min\"");
+        }
+        mw.scale = q["scale"].get<double>();
+        mw.min = q["min"].get<double>();
+        if (!std::isfinite(mw.scale) || !std::isfinite(mw.min)) bad(named + " has a non-finite quantization scale or min");
+      } else if (qtype == "float16") {
+        mw.encoding = Encoding::Float16;
+      } else {
+        fail(Status::Unsupported, file_, "model.json: " + named + " is quantized to " + quote(qtype) +
+                                             "; inlay reads uint8, uint16 and float16 quantization");
+      }
+    }
+
+    mw.target = match(mw.name);
+    if (mw.target == nullptr) {
+      std::vector<std::string> keys;
+      for (const auto& [key, w] : by_key_) keys.push_back(key);
+      bad(named + " matches no weight of the model (its weights: " + io::quoted_list(keys) + ")");
+    }
+    if (auto [it, fresh] = assigned_.emplace(mw.target, mw.name); !fresh) {
+      bad("weights " + quote(it->second) + " and " + quote(mw.name) + " of the manifest are both for the model's weight " +
+          quote(mw.target->path));
+    }
+    if (mw.target->shape.dims() != dims) {
+      fail(Status::ShapeMismatch, file_, "model.json: " + named + " has shape " + shape.to_tuple_string() +
+                                             ", but the model's weight " + quote(mw.target->path) + " has shape " +
+                                             mw.target->shape.to_tuple_string());
+    }
+    if (count != mw.target->values.size()) {
+      fail(Status::ShapeMismatch, file_, "model.json: " + named + " has " + std::to_string(count) +
+                                             " values, the model's weight " + quote(mw.target->path) + " has " +
+                                             std::to_string(mw.target->values.size()));
+    }
+    mw.bytes = count * element_bytes(mw.encoding);
+    return mw;
+  }
+
+  // The model weight a manifest name is for: "<layer>/<weight>", after dropping a ":0" suffix and, when
+  // that does not match, leading scopes ("sequential/dense/kernel" -> "dense/kernel").
+  Weight* match(std::string name) const {
+    const std::size_t colon = name.rfind(':');
+    if (colon != std::string::npos && colon + 1 < name.size() &&
+        name.find_first_not_of("0123456789", colon + 1) == std::string::npos) {
+      name.erase(colon);
+    }
+    while (name.find('/') != std::string::npos) {
+      if (auto it = by_key_.find(name); it != by_key_.end()) {
+        for (const std::string& key : ambiguous_) {
+          if (key == name) bad("the model has two weights named " + quote(name));
+        }
+        return it->second;
+      }
+      name.erase(0, name.find('/') + 1);
+    }
+    return nullptr;
+  }
+
+  void check_complete() const {
+    std::vector<std::string> missing;
+    for (const Weight* w : order_) {
+      if (assigned_.count(w) == 0) missing.push_back(w->path);
+    }
+    if (!missing.empty()) {
+      bad("weightsManifest has no values for " + std::to_string(missing.size()) + " of the model's " +
+          std::to_string(order_.size()) + " weights: " + io::quoted_list(missing));
+    }
+  }
+
+  std::string file_;
+  std::map<std::string, Weight*> by_key_;
+  std::vector<std::string> ambiguous_;
+  std::vector<Weight*> order_;
+  std::map<const Weight*, std::string> assigned_;
+};
+
+// A shard path from the manifest, resolved against the model's directory; paths that could leave it are
+// refused.
+std::filesystem::path shard_path(const std::filesystem::path& dir, const std::string& relative, const std::string& file) {
+  auto refuse = [&](const std::string& why) {
+    fail(Status::ParseError, file, "model.json: the shard path " + quote(relative) + " " + why);
+  };
+  if (relative.empty()) refuse("is empty");
+  if (relative.find('\0') != std::string::npos) refuse("holds a NUL character");
+  if (relative.find('\\') != std::string::npos) refuse("holds a backslash");
+  const std::filesystem::path p(relative);
+  if (p.is_absolute() || p.has_root_name() || p.has_root_directory()) refuse("is absolute; shards must be next to model.json");
+  for (const auto& part : p) {
+    if (part == "..") refuse("leaves the model's directory");
+  }
+  return dir / p;
+}
+
+std::vector<unsigned char> read_group(const std::filesystem::path& dir, const ManifestGroup& group, std::size_t g,
+                                      const std::string& file) {
+  std::vector<std::filesystem::path> shards;
+  std::uint64_t total = 0;
+  for (const std::string& relative : group.paths) {
+    std::filesystem::path p = shard_path(dir, relative, file);
+    std::error_code ec;
+    const std::uintmax_t size = std::filesystem::file_size(p, ec);
+    if (ec) fail(Status::IoError, file, "cannot read the weight shard " + quote(relative) + ": " + ec.message());
+    total += size;
+    if (total > group.bytes) break;  // reported below
+    shards.push_back(std::move(p));
+  }
+  const std::string where = "weightsManifest[" + std::to_string(g) + "]";
+  if (total != group.bytes) {
+    fail(Status::ParseError, file, "the shards of " + where + " hold " + (total > group.bytes ? "more than " : "") +
+                                       std::to_string(total) + " bytes, but its weights take " +
+                                       std::to_string(group.bytes) + (total < group.bytes ? " (truncated shards?)" : ""));
+  }
+  std::vector<unsigned char> data;
+  data.reserve(static_cast<std::size_t>(group.bytes));
+  for (std::size_t i = 0; i < shards.size(); ++i) {
+    std::vector<unsigned char> bytes = io::read_file(shards[i], group.bytes - data.size(), "the weight shard " + quote(group.paths[i]));
+    data.insert(data.end(), bytes.begin(), bytes.end());
+  }
+  if (data.size() != group.bytes) {
+    fail(Status::ParseError, file, "the shards of " + where + " changed size while being read");
+  }
+  return data;
+}
+
+}  // namespace
+
+std::unique_ptr<Model> load_tfjs_model(const std::filesystem::path& model_json) {
+  const std::string file = model_json.string();
+  const std::vector<unsigned char> text = io::read_file(model_json, io::kMaxJsonBytes, "model.json");
+  const Json json = io::parse_json(std::string_view(reinterpret_cast<const char*>(text.data()), text.size()), file,
+                                   "model.json");
+  if (!json.is_object()) fail(Status::ParseError, file, "model.json is not a JSON object");
+  if (json.contains("format")) {
+    if (!json["format"].is_string()) fail(Status::ParseError, file, "model.json: \"format\" is not a string");
+    const std::string format = json["format"].get<std::string>();
+    if (format == "graph-model") {
+      fail(Status::Unsupported, file, "TensorFlow.js graph models are not supported; inlay reads layers models "
+                                      "(format \"layers-model\")");
+    }
+    if (format != "layers-model") {
+      fail(Status::Unsupported, file, "unknown TensorFlow.js model format " + quote(format) +
+                                          "; inlay reads layers models (format \"layers-model\")");
+    }
+  }
+  if (!json.contains("modelTopology")) {
+    fail(Status::ParseError, file, std::string("model.json has no \"modelTopology\": not a TensorFlow.js layers model") +
+                                       (json.contains("class_name") ? " (a bare Keras model config: use inlay_model_from_json)" : ""));
+  }
+  std::unique_ptr<Model> model = io::model_from_file_json(json, file);
+  const std::vector<ManifestGroup> groups =
+      ManifestReader(*model, file).read(json.contains("weightsManifest") ? json["weightsManifest"] : Json());
+  const std::filesystem::path dir = model_json.parent_path();
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    const std::vector<unsigned char> data = read_group(dir, groups[g], g, file);
+    std::uint64_t offset = 0;
+    for (const ManifestWeight& mw : groups[g].weights) {
+      decode(data.data() + offset, mw);
+      offset += mw.bytes;
+    }
+  }
+  return model;
+}
+
+}  // namespace inlay::core
