@@ -197,6 +197,51 @@ class graph {
   std::shared_ptr<inlay_graph> g_;
 };
 
+// An owned model: Model(inputs, outputs), Sequential, or one read from JSON or a file.
+class model {
+ public:
+  // Functional(inputs, outputs, name); name empty: auto-named.
+  static model functional(const graph& g, const std::vector<tensor>& inputs, const std::vector<tensor>& outputs,
+                          const std::string& name = "") {
+    std::vector<inlay_tensor*> ins, outs;
+    for (const tensor& t : inputs) ins.push_back(t.get());
+    for (const tensor& t : outputs) outs.push_back(t.get());
+    inlay_model* out = nullptr;
+    detail::check(inlay_model_create(g.get(), ins.data(), ins.size(), outs.data(), outs.size(),
+                                     name.empty() ? nullptr : name.c_str(), &out));
+    return model(out);
+  }
+  // A .keras file, a TensorFlow.js model.json (or its directory), ...
+  static model load(const std::string& path) {
+    inlay_model* out = nullptr;
+    detail::check(inlay_model_load(path.c_str(), &out));
+    return model(out);
+  }
+  static model from_json(const std::string& json) {
+    inlay_model* out = nullptr;
+    detail::check(inlay_model_from_json(json.c_str(), &out));
+    return model(out);
+  }
+
+  std::string name() const { return inlay_model_name(m_.get()); }
+  std::string to_json() const {
+    char* json = nullptr;
+    detail::check(inlay_model_to_json(m_.get(), &json));
+    return detail::take_string(json);
+  }
+  std::string summary() const {
+    char* text = nullptr;
+    detail::check(inlay_model_summary(m_.get(), &text));
+    return detail::take_string(text);
+  }
+  size_t weight_count() const { return inlay_model_weight_count(m_.get()); }
+  inlay_model* get() const { return m_.get(); }
+
+ private:
+  explicit model(inlay_model* owned) : m_(owned, inlay_model_free) {}
+  std::shared_ptr<inlay_model> m_;
+};
+
 }  // namespace inlay
 
 #endif  // INLAY_INLAY_HPP

@@ -129,3 +129,26 @@ TEST(CppWrapper, VersionAndRuntime) {
 
 }  // namespace
 }  // namespace inlay_test
+
+namespace inlay_test {
+namespace {
+
+TEST(CppWrapper, ModelFromLayersJsonAndFile) {
+  inlay::graph g;
+  inlay::tensor x = g.input(R"({"shape":[32]})");
+  inlay::layer dense = g.create_layer("Dense", R"({"units":16,"activation":"softmax"})");
+  inlay_tensor* y = nullptr;
+  size_t n = 0;
+  inlay_tensor* in = x.get();
+  ASSERT_EQ(inlay_layer_call(dense.get(), &in, 1, &y, 1, &n), INLAY_OK);
+  const inlay::model m = inlay::model::functional(g, {x}, {inlay::tensor(y)}, "logreg");
+  EXPECT_EQ(m.name(), "logreg");
+  EXPECT_EQ(m.weight_count(), 2u);  // dense/kernel (32, 16), dense/bias (16,)
+  const inlay::model again = inlay::model::from_json(m.to_json());
+  EXPECT_EQ(again.to_json(), m.to_json());
+  EXPECT_NE(again.summary().find("Total params: 528"), std::string::npos);  // 32*16 + 16
+  EXPECT_THROW(inlay::model::load("/nonexistent/model.keras"), inlay::error);
+}
+
+}  // namespace
+}  // namespace inlay_test

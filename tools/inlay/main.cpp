@@ -3,8 +3,12 @@
 //   inlay demo             builds the Keras docs' example inputs on the placeholder graph and prints them
 //   inlay input KWARGS     keras.Input(**KWARGS) with KWARGS as JSON; prints the tensor or Keras's error
 //   inlay spec JSON        validates a type spec and prints its canonical JSON
+//   inlay summary MODEL    Keras's model.summary() of a .keras file, a TensorFlow.js model.json, or a file
+//                          holding a model's JSON (Keras 3 / tf.keras to_json())
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <iostream>
 #include <string>
 
@@ -83,6 +87,30 @@ int run_spec(const std::string& json) {
   }
 }
 
+// A JSON file is a model config (or a TensorFlow.js model.json); anything else goes to the file loader.
+inlay::model open_model(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw inlay::error(INLAY_IO_ERROR, "cannot open " + path);
+  const int first = in.peek();
+  const bool looks_like_json = first == '{';
+  if (looks_like_json && path.find("model.json") == std::string::npos) {
+    std::ostringstream text;
+    text << in.rdbuf();
+    return inlay::model::from_json(text.str());
+  }
+  return inlay::model::load(path);
+}
+
+int run_summary(const std::string& path) {
+  try {
+    std::cout << open_model(path).summary();
+    return 0;
+  } catch (const inlay::error& e) {
+    std::cerr << inlay_status_name(e.status()) << ": " << e.what() << "\n";
+    return 2;
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -98,11 +126,17 @@ int main(int argc, char** argv) {
   auto* spec = app.add_subcommand("spec", "Validate a type spec given as JSON and print it");
   spec->add_option("json", spec_json, "e.g. '{\"kind\":\"ragged\",\"shape\":[null,null,8]}'")->required();
 
+  std::string model_path;
+  auto* summary = app.add_subcommand("summary", "Print Keras's model.summary() of a model file");
+  summary->add_option("model", model_path, "a .keras file, a TensorFlow.js model.json, or a model JSON file")
+      ->required();
+
   CLI11_PARSE(app, argc, argv);
   try {
     if (*demo) return run_demo();
     if (*input) return run_input(kwargs);
     if (*spec) return run_spec(spec_json);
+    if (*summary) return run_summary(model_path);
   } catch (const std::exception& e) {
     std::cerr << "inlay: " << e.what() << "\n";
     return 1;
