@@ -14,6 +14,9 @@ namespace inlay::core {
 // the "Model:" line, the table, the "Total params" lines; ends with a newline. line_length 0 takes Keras's
 // default on a wide terminal: 88 for sequential-like models (no "Connected to" column), 108 otherwise.
 // Keras's ValueError "Insufficient console width to print summary." when a column gets under 4 characters.
+// The console is taken to be wider than every line (Keras on a narrower one would also wrap the "Model:" and
+// params lines and crop the table at its width). Not reproduced: rich's emoji codes in names (":smile:"), and
+// its MarkupError for a "[/tag]" in a name with no tag to close (the tag is dropped instead).
 std::string model_summary(const Model& model, int line_length = 0);
 
 }  // namespace inlay::core

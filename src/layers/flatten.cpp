@@ -2,38 +2,17 @@
 
 #include <cctype>
 
+#include "layers/conv_utils.hpp"
 #include "util/error.hpp"
 #include "util/python_text.hpp"
 
 namespace inlay::core {
-namespace {
-
-// keras.backend.standardize_data_format: None -> image_data_format() ("channels_last"), otherwise
-// str(value).lower(), which must be one of the two formats.
-std::string standardize_data_format(const Json& value) {
-  if (value.is_null()) return "channels_last";
-  std::string text = python::str(value);
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (text != "channels_first" && text != "channels_last") {
-    throw_invalid("The `data_format` argument must be one of {'channels_first', 'channels_last'}. Received: data_format=" +
-                  text);
-  }
-  return text;
-}
-
-// Keras autocasts floating inputs to the layer's compute dtype; other dtypes pass through.
-bool is_float_dtype(DType dtype) {
-  return dtype == DType::Float32 || dtype == DType::Float64 || dtype == DType::Float16 || dtype == DType::BFloat16 ||
-         dtype == DType::Float8E4M3FN || dtype == DType::Float8E5M2;
-}
-
-}  // namespace
 
 std::unique_ptr<Layer> Flatten::from_config(Graph& graph, const Json& config) {
   LayerArgs args(kClassName, config);
   BaseLayerConfig base = BaseLayerConfig::read(args, graph, {"data_format"});
   std::unique_ptr<Flatten> layer(new Flatten(std::move(base)));
-  layer->data_format_ = standardize_data_format(args.take("data_format"));
+  layer->data_format_ = conv_utils::standardize_data_format(args.take("data_format"));
   return layer;
 }
 
@@ -57,7 +36,7 @@ std::vector<TypeSpec> Flatten::compute_output_specs(const std::vector<const Kera
     flattened = Shape(std::vector<int64_t>(dims.begin() + 1, dims.end())).num_elements().value_or(kNoneDim);
   }
   const Shape shape({dims.front(), flattened});
-  const DType dtype = is_float_dtype(x.dtype()) ? base_.compute_dtype() : x.dtype();
+  const DType dtype = is_floating(x.dtype()) ? base_.compute_dtype() : x.dtype();
   if (x.sparse()) return {TypeSpec::sparse(shape, dtype)};
   return {TypeSpec::tensor(shape, dtype)};
 }

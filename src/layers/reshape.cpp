@@ -48,11 +48,6 @@ void validate_reshape_shape(const Json& target) {
   }
 }
 
-bool is_float_dtype(DType dtype) {
-  return dtype == DType::Float32 || dtype == DType::Float64 || dtype == DType::Float16 || dtype == DType::BFloat16 ||
-         dtype == DType::Float8E4M3FN || dtype == DType::Float8E5M2;
-}
-
 }  // namespace
 
 std::unique_ptr<Layer> Reshape::from_config(Graph& graph, const Json& config) {
@@ -120,7 +115,7 @@ std::vector<TypeSpec> Reshape::infer(const std::vector<const KerasTensor*>& inpu
     }
   }
   const Shape shape(std::move(out));
-  const DType dtype = is_float_dtype(x.dtype()) ? base_.compute_dtype() : x.dtype();
+  const DType dtype = is_floating(x.dtype()) ? base_.compute_dtype() : x.dtype();
   if (x.sparse()) return {TypeSpec::sparse(shape, dtype)};
   return {TypeSpec::tensor(shape, dtype)};
 }

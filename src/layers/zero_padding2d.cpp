@@ -3,24 +3,12 @@
 #include <cctype>
 
 #include "layers/call_error.hpp"
+#include "layers/conv_utils.hpp"
 #include "util/error.hpp"
 #include "util/python_text.hpp"
 
 namespace inlay::core {
 namespace {
-
-// keras.backend.standardize_data_format: None -> image_data_format() ("channels_last"), otherwise
-// str(value).lower(), which must be one of the two formats.
-std::string standardize_data_format(const Json& value) {
-  if (value.is_null()) return "channels_last";
-  std::string text = python::str(value);
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (text != "channels_first" && text != "channels_last") {
-    throw_invalid("The `data_format` argument must be one of {'channels_first', 'channels_last'}. Received: data_format=" +
-                  text);
-  }
-  return text;
-}
 
 bool is_int(const Json& value) { return value.is_number_integer() || value.is_boolean(); }
 int64_t int_value(const Json& value) {
@@ -134,7 +122,7 @@ std::unique_ptr<Layer> ZeroPadding2D::from_config(Graph& graph, const Json& conf
   BaseLayerConfig base = BaseLayerConfig::read(args, graph, {"padding", "data_format"});
   std::unique_ptr<ZeroPadding2D> layer(new ZeroPadding2D(std::move(base)));
   const Json padding = args.take("padding", Json::array({1, 1}));
-  layer->data_format_ = standardize_data_format(args.take("data_format"));
+  layer->data_format_ = conv_utils::standardize_data_format(args.take("data_format"));
   if (is_int(padding)) {
     layer->padding_json_ = Json::array({Json::array({padding, padding}), Json::array({padding, padding})});
   } else if (padding.is_array() || padding.is_string() || padding.is_object()) {  // hasattr(padding, "__len__")

@@ -70,6 +70,11 @@ bool is_valid_dtype(int value) {
   return value >= static_cast<int>(DType::Float32) && value <= static_cast<int>(DType::Complex128);
 }
 
+bool is_floating(DType t) {
+  return t == DType::Float32 || t == DType::Float64 || t == DType::Float16 || t == DType::BFloat16 ||
+         t == DType::Float8E4M3FN || t == DType::Float8E5M2;
+}
+
 std::optional<DType> dtype_from_name(std::string_view name) {
   for (const auto& info : kDTypes) {
     if (info.name == name) return info.dtype;

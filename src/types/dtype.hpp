@@ -44,6 +44,9 @@ std::size_t dtype_size(DType t);
 
 bool is_valid_dtype(int value);
 
+// The floating dtypes (float16/32/64, bfloat16, float8): the ones Keras autocasts to a layer's compute dtype.
+bool is_floating(DType t);
+
 // An exact canonical name, or one of the aliases Keras maps ("int" -> int64 with the TensorFlow backend).
 std::optional<DType> dtype_from_name(std::string_view name);
 
