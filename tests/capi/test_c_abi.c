@@ -1284,6 +1284,23 @@ static void test_models(void) {
     CHECK(bad == NULL);
   }
 
+  /* Summary: Keras's table, here with a Dense of 2 * 3 + 3 = 9 parameters. */
+  CHECK_NULL_ARG(inlay_model_summary(NULL, &text), "inlay_model_summary", "m");
+  CHECK_NULL_ARG(inlay_model_summary(m, NULL), "inlay_model_summary", "text_out");
+  if (CHECK_STATUS(inlay_model_summary(m, &text), INLAY_OK)) {
+    CHECK_CONTAINS(text, "Model: \"functional\"");
+    CHECK_CONTAINS(text, "Total params: 9 (36.00 B)");
+    inlay_free(text);
+  }
+  /* inlay_model_load: NULLs and a missing file. */
+  CHECK_NULL_ARG(inlay_model_load(NULL, &m), "inlay_model_load", "path");
+  CHECK_NULL_ARG(inlay_model_load("model.keras", NULL), "inlay_model_load", "out");
+  {
+    inlay_model *missing = NULL;
+    CHECK_STATUS(inlay_model_load("/nonexistent/dir/model.keras", &missing), INLAY_IO_ERROR);
+    CHECK(missing == NULL);
+  }
+
   /* NULL-safe accessors. */
   CHECK(inlay_model_name(NULL) == NULL);
   CHECK(inlay_model_input_count(NULL) == 0 && inlay_model_output_count(NULL) == 0);
