@@ -270,15 +270,20 @@ INLAY_API inlay_status inlay_sequential_create(inlay_graph *g, inlay_layer *cons
 INLAY_API inlay_status inlay_model_from_json(const char *json, inlay_model **out);
 /* A model and its weights from a file, recognized by its content:
  *  - a Keras 3 .keras file (the zip model.save() writes: config.json, metadata.json, model.weights.h5);
- *  - a Keras HDF5 .h5 file (tf.keras 2's model.save("m.h5"): the model_config attribute and model_weights);
+ *  - a Keras HDF5 .h5 file (tf.keras 2's model.save("m.h5"): the model_config attribute and model_weights),
+ *    only when the environment sets INLAY_TRUSTED_H5=1 (INLAY_UNSUPPORTED otherwise): their
+ *    variable-length string attributes are read by HDF5 1.10, which can crash on crafted files (.keras
+ *    files need no such reads), so this is for files the caller trusts;
  *  - a TensorFlow.js layers model: the path of its model.json, or of the directory holding it; the weight
  *    shards it lists (relative to model.json, never outside its directory) are read, and uint8 / uint16 /
  *    float16 quantized weights are dequantized to float32.
  * The model is rebuilt from its config as inlay_model_from_json does, then every weight of
- * model.weights is filled from the file, matched by layer and weight name (weights keep the model's
- * float32 values; see inlay_model_get_weight). On success *out is a new model, freed with
- * inlay_model_free; on failure *out is untouched and nothing is kept. Files are untrusted: sizes are
- * checked against the model before anything is read, and errors name the file and what was wrong:
+ * model.weights is filled from the file (as float32, see inlay_model_get_weight), found as Keras finds it:
+ * .keras by the layer's place in model.layers (layers/<snake_case class>_<n>/vars/<i>), .h5 by layer name
+ * and the layer's weight_names, tfjs by weight name ("dense/kernel"). Every weight must be there, with
+ * the model's shape, and the file may hold no others. On success *out is a new model, freed with
+ * inlay_model_free; on failure *out is untouched and nothing is kept. Sizes are checked against the model
+ * before anything is read, and errors name the file and what was wrong:
  *   INLAY_IO_ERROR        the file, or a shard it lists, cannot be opened or read;
  *   INLAY_PARSE_ERROR     malformed contents: not a zip / HDF5 / JSON, a missing member or group,
  *                         truncated data, a weight the file lacks or holds without a place in the model,

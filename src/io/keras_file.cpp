@@ -80,11 +80,13 @@ class ZipArchive {
   std::vector<unsigned char> read(const zip_stat_t& st, std::uint64_t max_bytes) const {
     const std::string name = st.name != nullptr ? st.name : "?";
     if (st.size > max_bytes) {
-      fail(Status::ParseError, path_, name + " is " + std::to_string(st.size) + " bytes, more than the " +
-                                          std::to_string(max_bytes) + " inlay reads for it");
+      fail(Status::ParseError, path_,
+           name + " is " + std::to_string(st.size) + " bytes, more than the " + std::to_string(max_bytes) +
+               " inlay reads for it");
     }
     zip_file_t* file = zip_fopen_index(zip_, st.index, 0);
-    if (file == nullptr) fail(Status::ParseError, path_, "cannot open " + name + " in the archive: " + zip_strerror(zip_));
+    if (file == nullptr)
+      fail(Status::ParseError, path_, "cannot open " + name + " in the archive: " + zip_strerror(zip_));
     struct Closer {
       zip_file_t* f;
       ~Closer() {
@@ -101,8 +103,8 @@ class ZipArchive {
       got += static_cast<std::uint64_t>(n);
     }
     if (got < st.size) {
-      fail(Status::ParseError, path_, name + " is truncated: " + std::to_string(got) + " of its " +
-                                          std::to_string(st.size) + " bytes are there");
+      fail(Status::ParseError, path_,
+           name + " is truncated: " + std::to_string(got) + " of its " + std::to_string(st.size) + " bytes are there");
     }
     // Read on to the end, where libzip checks the data's CRC and length.
     unsigned char extra = 0;
@@ -391,7 +393,8 @@ std::optional<std::vector<std::string>> string_attribute(hid_t obj, const std::s
     return out;
   }
   const std::size_t size = H5Tget_size(type.get());
-  if (size == 0 || count > max_bytes / size) bad("is more than the " + std::to_string(max_bytes) + " bytes inlay reads");
+  if (size == 0 || count > max_bytes / size)
+    bad("is more than the " + std::to_string(max_bytes) + " bytes inlay reads");
   std::vector<char> buffer(static_cast<std::size_t>(count) * size);
   if (H5Aread(attr.get(), type.get(), buffer.data()) < 0) bad("cannot be read: " + hdf5_error());
   for (hsize_t i = 0; i < count; ++i) {
@@ -411,7 +414,8 @@ std::optional<std::vector<std::string>> list_attribute(hid_t obj, const std::str
     if (!part) break;
     if (!out) out.emplace();
     out->insert(out->end(), part->begin(), part->end());
-    if (out->size() > kMaxStrings) fail(Status::ParseError, file, "the attribute " + quote(name) + " of " + where + " holds too many strings");
+    if (out->size() > kMaxStrings)
+      fail(Status::ParseError, file, "the attribute " + quote(name) + " of " + where + " holds too many strings");
   }
   return out;
 }
@@ -437,8 +441,9 @@ void read_weight(hid_t loc, const std::string& path, Weight& w, const std::strin
   Hid type(H5Dget_type(dataset), H5Tclose);
   const H5T_class_t type_class = type.valid() ? H5Tget_class(type.get()) : H5T_NO_CLASS;
   if (type_class != H5T_FLOAT && type_class != H5T_INTEGER) {
-    fail(Status::ParseError, file, where + " (weight " + quote(w.path) + ") does not hold numbers (HDF5 type class " +
-                                       std::to_string(static_cast<int>(type_class)) + ")");
+    fail(Status::ParseError, file,
+         where + " (weight " + quote(w.path) + ") does not hold numbers (HDF5 type class " +
+             std::to_string(static_cast<int>(type_class)) + ")");
   }
   Hid space(H5Dget_space(dataset), H5Sclose);
   if (!space.valid()) fail(Status::ParseError, file, where + ": cannot read its dataspace: " + hdf5_error());
@@ -459,13 +464,15 @@ void read_weight(hid_t loc, const std::string& path, Weight& w, const std::strin
     same = w.shape.dims()[i] >= 0 && dims[i] == static_cast<hsize_t>(w.shape.dims()[i]);
   }
   if (!same) {
-    fail(Status::ShapeMismatch, file, "weight " + quote(w.path) + " has shape " + w.shape.to_tuple_string() +
-                                          " in the model, but " + where + " has shape " + dims_text(dims));
+    fail(Status::ShapeMismatch, file,
+         "weight " + quote(w.path) + " has shape " + w.shape.to_tuple_string() + " in the model, but " + where +
+             " has shape " + dims_text(dims));
   }
   const hssize_t points = H5Sget_simple_extent_npoints(space.get());
   if (points < 0 || static_cast<std::uint64_t>(points) != w.values.size()) {
-    fail(Status::ShapeMismatch, file, where + " holds " + std::to_string(points) + " values, weight " + quote(w.path) +
-                                          " has " + std::to_string(w.values.size()));
+    fail(Status::ShapeMismatch, file,
+         where + " holds " + std::to_string(points) + " values, weight " + quote(w.path) + " has " +
+             std::to_string(w.values.size()));
   }
   // Raw data kept in other files (external storage, virtual datasets) is not followed.
   Hid dcpl(H5Dget_create_plist(dataset), H5Pclose);
@@ -535,18 +542,17 @@ void load_keras3_weights(const H5Image& h5, Model& model, const std::string& fil
   switch (link_kind(h5.root(), "layers")) {
     case LinkKind::Hard:
       layers_group = open_path(h5.root(), "layers", why);
-      if (!layers_group.valid() || !is_group(layers_group.get())) {
-        fail(Status::ParseError, file, h5_name + ": 'layers' is not a group");
-      }
+      if (!layers_group.valid()) fail(Status::ParseError, file, h5_name + ": 'layers': " + why);
+      if (!is_group(layers_group.get())) fail(Status::ParseError, file, h5_name + ": 'layers' is not a group");
       for (const std::string& key : link_names(layers_group.get(), file, h5_name + ": layers")) {
         Hid group = open_path(layers_group.get(), key, why);
         if (!group.valid() || !is_group(group.get())) continue;  // not a layer's group (Keras writes only groups)
         SavedLayer entry;
         if (link_kind(group.get(), "vars") == LinkKind::Hard) {
           Hid vars = open_path(group.get(), "vars", why);
-          if (!vars.valid() || !is_group(vars.get())) {
+          if (!vars.valid()) fail(Status::ParseError, file, h5_name + ": layers/" + key + "/vars: " + why);
+          if (!is_group(vars.get()))
             fail(Status::ParseError, file, h5_name + ": layers/" + key + "/vars is not a group");
-          }
           entry.n_vars = link_names(vars.get(), file, h5_name + ": layers/" + key + "/vars").size();
         }
         saved.emplace(key, entry);
@@ -563,19 +569,19 @@ void load_keras3_weights(const H5Image& h5, Model& model, const std::string& fil
     const std::string& key = keys.at(lw.layer);
     const auto it = saved.find(key);
     if (it == saved.end()) {
-      fail(Status::ParseError, file, h5_name + " has no weights for layer " + quote(layer_name) + " (" +
-                                         std::string(lw.layer->class_name()) + ", layers/" + key +
-                                         "/vars): missing " + io::quoted_list(weight_paths(lw)));
+      fail(Status::ParseError, file,
+           h5_name + " has no weights for layer " + quote(layer_name) + " (" + std::string(lw.layer->class_name()) +
+               ", layers/" + key + "/vars): missing " + io::quoted_list(weight_paths(lw)));
     }
     SavedLayer& entry = it->second;
     entry.used = true;
     if (entry.n_vars != lw.weights.size()) {
       std::string expected;
       for (const std::string& n : weight_names(lw)) expected += (expected.empty() ? "" : ", ") + quote(n);
-      fail(Status::ParseError, file, "Layer " + quote(layer_name) + " expected " + std::to_string(lw.weights.size()) +
-                                         " variables, but received " + std::to_string(entry.n_vars) +
-                                         " variables during loading. Expected: [" + expected + "] (" + h5_name +
-                                         ": layers/" + key + "/vars)");
+      fail(Status::ParseError, file,
+           "Layer " + quote(layer_name) + " expected " + std::to_string(lw.weights.size()) +
+               " variables, but received " + std::to_string(entry.n_vars) + " variables during loading. Expected: [" +
+               expected + "] (" + h5_name + ": layers/" + key + "/vars)");
     }
     for (std::size_t i = 0; i < lw.weights.size(); ++i) {
       const std::string path = key + "/vars/" + std::to_string(i);
@@ -585,8 +591,9 @@ void load_keras3_weights(const H5Image& h5, Model& model, const std::string& fil
   // Weights for layers the model does not have (Keras warns and skips them; inlay refuses the file).
   for (const auto& [key, entry] : saved) {
     if (!entry.used && entry.n_vars > 0) {
-      fail(Status::ParseError, file, h5_name + " holds " + std::to_string(entry.n_vars) + " weights in layers/" + key +
-                                         "/vars, for which the model has no layer");
+      fail(Status::ParseError, file,
+           h5_name + " holds " + std::to_string(entry.n_vars) + " weights in layers/" + key +
+               "/vars, for which the model has no layer");
     }
   }
 }
@@ -601,7 +608,8 @@ void load_legacy_weights(const H5Image& h5, Model& model, const std::string& fil
   switch (link_kind(h5.root(), "model_weights")) {
     case LinkKind::Hard:
       weights_root = open_path(h5.root(), "model_weights", why);
-      if (!weights_root.valid() || !is_group(weights_root.get())) fail(Status::ParseError, file, "'model_weights' is not a group");
+      if (!weights_root.valid() || !is_group(weights_root.get()))
+        fail(Status::ParseError, file, "'model_weights' is not a group");
       break;
     case LinkKind::Other:
       fail(Status::ParseError, file, "'model_weights' is a soft or external link");
@@ -617,14 +625,17 @@ void load_legacy_weights(const H5Image& h5, Model& model, const std::string& fil
     const std::string where = "model_weights/" + name;
     Hid group = open_path(weights_root.get(), name, why);
     if (!group.valid() || !is_group(group.get())) {
-      fail(Status::ParseError, file, "the file has no weights for layer " + quote(name) + " (" + where + ": " + why +
-                                         "): missing " + io::quoted_list(weight_paths(lw)));
+      fail(Status::ParseError, file,
+           "the file has no weights for layer " + quote(name) + " (" + where + ": " + why + "): missing " +
+               io::quoted_list(weight_paths(lw)));
     }
-    const std::vector<std::string> names = list_attribute(group.get(), "weight_names", file, where).value_or(std::vector<std::string>{});
+    const std::vector<std::string> names =
+        list_attribute(group.get(), "weight_names", file, where).value_or(std::vector<std::string>{});
     if (names.size() != lw.weights.size()) {
-      fail(Status::ParseError, file, "Layer #" + std::to_string(index) + " (named " + quote(name) + ") expects " +
-                                         std::to_string(lw.weights.size()) + " weight(s), but the saved weights have " +
-                                         std::to_string(names.size()) + " element(s). (" + where + ")");
+      fail(Status::ParseError, file,
+           "Layer #" + std::to_string(index) + " (named " + quote(name) + ") expects " +
+               std::to_string(lw.weights.size()) + " weight(s), but the saved weights have " +
+               std::to_string(names.size()) + " element(s). (" + where + ")");
     }
     for (std::size_t i = 0; i < names.size(); ++i) {
       read_weight(group.get(), names[i], *lw.weights[i], file, where + "/" + names[i]);
@@ -639,8 +650,9 @@ void load_legacy_weights(const H5Image& h5, Model& model, const std::string& fil
       if (!group.valid() || !is_group(group.get())) continue;
       const auto names = list_attribute(group.get(), "weight_names", file, "model_weights/" + name);
       if (names && !names->empty()) {
-        fail(Status::ParseError, file, "the file holds " + std::to_string(names->size()) + " weights of layer " +
-                                           quote(name) + ", which the model does not have");
+        fail(Status::ParseError, file,
+             "the file holds " + std::to_string(names->size()) + " weights of layer " + quote(name) +
+                 ", which the model does not have");
       }
     }
   }
@@ -660,8 +672,8 @@ std::unique_ptr<Model> load_keras_file(const std::string& path) {
       std::string_view(reinterpret_cast<const char*>(config_bytes.data()), config_bytes.size()), path, "config.json");
   if (const auto metadata_entry = zip.stat("metadata.json")) {
     const std::vector<unsigned char> bytes = zip.read(*metadata_entry, kMaxMetadataBytes);
-    const Json metadata =
-        io::parse_json(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), path, "metadata.json");
+    const Json metadata = io::parse_json(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
+                                         path, "metadata.json");
     if (!metadata.is_object()) fail(Status::ParseError, path, "metadata.json is not a JSON object");
     if (metadata.contains("keras_version") && metadata["keras_version"].is_string()) {
       log().debug("'{}' was saved by Keras {}", path, metadata["keras_version"].get<std::string>());

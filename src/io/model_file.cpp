@@ -1,6 +1,7 @@
 #include "io/model_file.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <array>
 #include <cstring>
 #include <fstream>
@@ -36,8 +37,8 @@ std::vector<unsigned char> read_file(const std::filesystem::path& path, std::uin
   const std::streamoff end = in.tellg();
   in.seekg(0, std::ios::beg);
   if (end >= 0 && static_cast<std::uint64_t>(end) > max_bytes) {
-    fail(Status::ParseError, name, what + " is " + std::to_string(end) + " bytes, more than the " +
-                                       std::to_string(max_bytes) + " inlay reads");
+    fail(Status::ParseError, name,
+         what + " is " + std::to_string(end) + " bytes, more than the " + std::to_string(max_bytes) + " inlay reads");
   }
   std::vector<unsigned char> data;
   data.reserve(end > 0 ? static_cast<std::size_t>(end) : 0);
@@ -145,7 +146,8 @@ Format detect(const std::filesystem::path& path) {
   in.read(head.data(), head.size());
   const auto n = static_cast<std::size_t>(in.gcount());
   const std::string_view bytes(head.data(), n);
-  if (bytes.substr(0, 4) == std::string_view("PK\x03\x04", 4) || bytes.substr(0, 4) == std::string_view("PK\x05\x06", 4)) {
+  if (bytes.substr(0, 4) == std::string_view("PK\x03\x04", 4) ||
+      bytes.substr(0, 4) == std::string_view("PK\x05\x06", 4)) {
     return Format::Keras;
   }
   if (bytes.substr(0, 8) == std::string_view("\x89HDF\r\n\x1a\n", 8)) return Format::LegacyH5;
@@ -171,7 +173,8 @@ std::unique_ptr<Model> load_model_file(const std::string& path) {
   std::error_code ec;
   const auto status = std::filesystem::status(p, ec);
   if (ec || !std::filesystem::exists(status)) {
-    io::fail(Status::IoError, path, "cannot open the model file: " + (ec ? ec.message() : std::string("no such file or directory")));
+    io::fail(Status::IoError, path,
+             "cannot open the model file: " + (ec ? ec.message() : std::string("no such file or directory")));
   }
   if (std::filesystem::is_directory(status)) {
     log().debug("loading the TensorFlow.js model in directory '{}'", path);
@@ -181,9 +184,20 @@ std::unique_ptr<Model> load_model_file(const std::string& path) {
     case Format::Keras:
       log().debug("loading the Keras file '{}'", path);
       return load_keras_file(path);
-    case Format::LegacyH5:
+    case Format::LegacyH5: {
+      // Reading this format means HDF5 1.10 variable-length string attributes (model_config,
+      // weight_names), which HDF5 reads without bounds checks: a crafted file can crash the process. So
+      // these files are opt-in, for files the caller trusts.
+      const char* trusted = std::getenv("INLAY_TRUSTED_H5");
+      if (trusted == nullptr || std::string_view(trusted) != "1") {
+        throw Error(Status::Unsupported,
+                    "'" + path + "' is a legacy Keras HDF5 (.h5) file. HDF5 cannot read its string attributes "
+                    "safely from untrusted files, so inlay loads .h5 files only when INLAY_TRUSTED_H5=1 is set; "
+                    "otherwise save the model as .keras.");
+      }
       log().debug("loading the Keras HDF5 file '{}'", path);
       return load_legacy_h5_file(path);
+    }
     case Format::Tfjs:
       break;
   }

@@ -162,7 +162,8 @@ class ManifestReader {
     if (!entry.contains("shape") || !entry["shape"].is_array()) bad(named + " has no \"shape\" list");
     std::vector<int64_t> dims;
     for (const Json& d : entry["shape"]) {
-      if (!d.is_number_integer() || d.get<int64_t>() < 0 || (d.is_number_unsigned() && d.get<std::uint64_t>() > INT64_MAX)) {
+      if (!d.is_number_integer() || d.get<int64_t>() < 0 ||
+          (d.is_number_unsigned() && d.get<std::uint64_t>() > INT64_MAX)) {
         bad(named + " has a shape that is not a list of sizes: " + entry["shape"].dump());
       }
       dims.push_back(d.get<int64_t>());
@@ -175,7 +176,8 @@ class ManifestReader {
       bad(named + " has a shape whose size overflows: " + shape.to_tuple_string());
     }
 
-    const std::string dtype = entry.contains("dtype") && entry["dtype"].is_string() ? entry["dtype"].get<std::string>() : "";
+    const std::string dtype =
+        entry.contains("dtype") && entry["dtype"].is_string() ? entry["dtype"].get<std::string>() : "";
     if (dtype == "float32") {
       mw.encoding = Encoding::Float32;
     } else if (dtype == "int32") {
@@ -183,12 +185,13 @@ class ManifestReader {
     } else if (dtype.empty()) {
       bad(named + " has no \"dtype\"");
     } else {
-      fail(Status::Unsupported, file_, "model.json: " + named + " has dtype " + quote(dtype) +
-                                           "; inlay reads float32 and int32 weights");
+      fail(Status::Unsupported, file_,
+           "model.json: " + named + " has dtype " + quote(dtype) + "; inlay reads float32 and int32 weights");
     }
     if (entry.contains("quantization") && !entry["quantization"].is_null()) {
       const Json& q = entry["quantization"];
-      if (!q.is_object() || !q.contains("dtype") || !q["dtype"].is_string()) bad(named + " has a malformed \"quantization\"");
+      if (!q.is_object() || !q.contains("dtype") || !q["dtype"].is_string())
+        bad(named + " has a malformed \"quantization\"");
       const std::string qtype = q["dtype"].get<std::string>();
       if (qtype == "uint8" || qtype == "uint16") {
         mw.encoding = qtype == "uint8" ? Encoding::Uint8 : Encoding::Uint16;
@@ -197,12 +200,14 @@ class ManifestReader {
         }
         mw.scale = q["scale"].get<double>();
         mw.min = q["min"].get<double>();
-        if (!std::isfinite(mw.scale) || !std::isfinite(mw.min)) bad(named + " has a non-finite quantization scale or min");
+        if (!std::isfinite(mw.scale) || !std::isfinite(mw.min))
+          bad(named + " has a non-finite quantization scale or min");
       } else if (qtype == "float16") {
         mw.encoding = Encoding::Float16;
       } else {
-        fail(Status::Unsupported, file_, "model.json: " + named + " is quantized to " + quote(qtype) +
-                                             "; inlay reads uint8, uint16 and float16 quantization");
+        fail(Status::Unsupported, file_,
+             "model.json: " + named + " is quantized to " + quote(qtype) +
+                 "; inlay reads uint8, uint16 and float16 quantization");
       }
     }
 
@@ -213,18 +218,18 @@ class ManifestReader {
       bad(named + " matches no weight of the model (its weights: " + io::quoted_list(keys) + ")");
     }
     if (auto [it, fresh] = assigned_.emplace(mw.target, mw.name); !fresh) {
-      bad("weights " + quote(it->second) + " and " + quote(mw.name) + " of the manifest are both for the model's weight " +
-          quote(mw.target->path));
+      bad("weights " + quote(it->second) + " and " + quote(mw.name) +
+          " of the manifest are both for the model's weight " + quote(mw.target->path));
     }
     if (mw.target->shape.dims() != dims) {
-      fail(Status::ShapeMismatch, file_, "model.json: " + named + " has shape " + shape.to_tuple_string() +
-                                             ", but the model's weight " + quote(mw.target->path) + " has shape " +
-                                             mw.target->shape.to_tuple_string());
+      fail(Status::ShapeMismatch, file_,
+           "model.json: " + named + " has shape " + shape.to_tuple_string() + ", but the model's weight " +
+               quote(mw.target->path) + " has shape " + mw.target->shape.to_tuple_string());
     }
     if (count != mw.target->values.size()) {
-      fail(Status::ShapeMismatch, file_, "model.json: " + named + " has " + std::to_string(count) +
-                                             " values, the model's weight " + quote(mw.target->path) + " has " +
-                                             std::to_string(mw.target->values.size()));
+      fail(Status::ShapeMismatch, file_,
+           "model.json: " + named + " has " + std::to_string(count) + " values, the model's weight " +
+               quote(mw.target->path) + " has " + std::to_string(mw.target->values.size()));
     }
     mw.bytes = count * element_bytes(mw.encoding);
     return mw;
@@ -270,7 +275,8 @@ class ManifestReader {
 
 // A shard path from the manifest, resolved against the model's directory; paths that could leave it are
 // refused.
-std::filesystem::path shard_path(const std::filesystem::path& dir, const std::string& relative, const std::string& file) {
+std::filesystem::path shard_path(const std::filesystem::path& dir, const std::string& relative,
+                                 const std::string& file) {
   auto refuse = [&](const std::string& why) {
     fail(Status::ParseError, file, "model.json: the shard path " + quote(relative) + " " + why);
   };
@@ -278,7 +284,8 @@ std::filesystem::path shard_path(const std::filesystem::path& dir, const std::st
   if (relative.find('\0') != std::string::npos) refuse("holds a NUL character");
   if (relative.find('\\') != std::string::npos) refuse("holds a backslash");
   const std::filesystem::path p(relative);
-  if (p.is_absolute() || p.has_root_name() || p.has_root_directory()) refuse("is absolute; shards must be next to model.json");
+  if (p.is_absolute() || p.has_root_name() || p.has_root_directory())
+    refuse("is absolute; shards must be next to model.json");
   for (const auto& part : p) {
     if (part == "..") refuse("leaves the model's directory");
   }
@@ -294,20 +301,20 @@ std::vector<unsigned char> read_group(const std::filesystem::path& dir, const Ma
     std::error_code ec;
     const std::uintmax_t size = std::filesystem::file_size(p, ec);
     if (ec) fail(Status::IoError, file, "cannot read the weight shard " + quote(relative) + ": " + ec.message());
-    total += size;
-    if (total > group.bytes) break;  // reported below
+    total = size > UINT64_MAX - total ? UINT64_MAX : total + size;
     shards.push_back(std::move(p));
   }
   const std::string where = "weightsManifest[" + std::to_string(g) + "]";
   if (total != group.bytes) {
-    fail(Status::ParseError, file, "the shards of " + where + " hold " + (total > group.bytes ? "more than " : "") +
-                                       std::to_string(total) + " bytes, but its weights take " +
-                                       std::to_string(group.bytes) + (total < group.bytes ? " (truncated shards?)" : ""));
+    fail(Status::ParseError, file,
+         "the shards of " + where + " hold " + std::to_string(total) + " bytes, but its weights take " +
+             std::to_string(group.bytes) + (total < group.bytes ? " (truncated shards?)" : ""));
   }
   std::vector<unsigned char> data;
   data.reserve(static_cast<std::size_t>(group.bytes));
   for (std::size_t i = 0; i < shards.size(); ++i) {
-    std::vector<unsigned char> bytes = io::read_file(shards[i], group.bytes - data.size(), "the weight shard " + quote(group.paths[i]));
+    std::vector<unsigned char> bytes =
+        io::read_file(shards[i], group.bytes - data.size(), "the weight shard " + quote(group.paths[i]));
     data.insert(data.end(), bytes.begin(), bytes.end());
   }
   if (data.size() != group.bytes) {
@@ -321,24 +328,27 @@ std::vector<unsigned char> read_group(const std::filesystem::path& dir, const Ma
 std::unique_ptr<Model> load_tfjs_model(const std::filesystem::path& model_json) {
   const std::string file = model_json.string();
   const std::vector<unsigned char> text = io::read_file(model_json, io::kMaxJsonBytes, "model.json");
-  const Json json = io::parse_json(std::string_view(reinterpret_cast<const char*>(text.data()), text.size()), file,
-                                   "model.json");
+  const Json json =
+      io::parse_json(std::string_view(reinterpret_cast<const char*>(text.data()), text.size()), file, "model.json");
   if (!json.is_object()) fail(Status::ParseError, file, "model.json is not a JSON object");
   if (json.contains("format")) {
     if (!json["format"].is_string()) fail(Status::ParseError, file, "model.json: \"format\" is not a string");
     const std::string format = json["format"].get<std::string>();
     if (format == "graph-model") {
-      fail(Status::Unsupported, file, "TensorFlow.js graph models are not supported; inlay reads layers models "
-                                      "(format \"layers-model\")");
+      fail(Status::Unsupported, file,
+           "TensorFlow.js graph models are not supported; inlay reads layers models "
+           "(format \"layers-model\")");
     }
     if (format != "layers-model") {
-      fail(Status::Unsupported, file, "unknown TensorFlow.js model format " + quote(format) +
-                                          "; inlay reads layers models (format \"layers-model\")");
+      fail(Status::Unsupported, file,
+           "unknown TensorFlow.js model format " + quote(format) +
+               "; inlay reads layers models (format \"layers-model\")");
     }
   }
   if (!json.contains("modelTopology")) {
-    fail(Status::ParseError, file, std::string("model.json has no \"modelTopology\": not a TensorFlow.js layers model") +
-                                       (json.contains("class_name") ? " (a bare Keras model config: use inlay_model_from_json)" : ""));
+    fail(Status::ParseError, file,
+         std::string("model.json has no \"modelTopology\": not a TensorFlow.js layers model") +
+             (json.contains("class_name") ? " (a bare Keras model config: use inlay_model_from_json)" : ""));
   }
   std::unique_ptr<Model> model = io::model_from_file_json(json, file);
   const std::vector<ManifestGroup> groups =
