@@ -42,6 +42,16 @@ class OrderedDict {
   std::vector<std::pair<Key, Value>> entries_;
 };
 
+// serialize_keras_object(layer): what both model kinds write for each layer before their own keys.
+Json serialized_layer(const Layer& layer) {
+  Json entry = {{"module", "keras.layers"},
+                {"class_name", layer.class_name()},
+                {"config", layer.get_config()},
+                {"registered_name", nullptr}};
+  if (Json build = layer.build_config(); !build.is_null()) entry["build_config"] = build;
+  return entry;
+}
+
 NodeRef producer(const KerasTensor& x) { return {x.history().layer, x.history().node_index}; }
 
 bool is_input_node(const NodeRef& ref) { return ref.node().inputs.empty(); }
@@ -257,11 +267,7 @@ Json Model::functional_config() const {
 
   Json layers = Json::array();
   for (const Layer* layer : layers_) {
-    Json entry = {{"module", "keras.layers"},
-                  {"class_name", layer->class_name()},
-                  {"config", layer->get_config()},
-                  {"registered_name", nullptr}};
-    if (Json build = layer->build_config(); !build.is_null()) entry["build_config"] = build;
+    Json entry = serialized_layer(*layer);
     entry["name"] = layer->name();
     Json inbound = Json::array();
     for (int i = 0; i < static_cast<int>(layer->inbound_nodes().size()); ++i) {
@@ -346,11 +352,7 @@ std::unique_ptr<Sequential> Sequential::create(std::shared_ptr<Graph> graph, std
 Json Sequential::to_json() const {
   Json entries = Json::array();
   for (const Layer* layer : stack_) {
-    Json entry = {{"module", "keras.layers"},
-                  {"class_name", layer->class_name()},
-                  {"config", layer->get_config()},
-                  {"registered_name", nullptr}};
-    if (Json build = layer->build_config(); !build.is_null()) entry["build_config"] = build;
+    Json entry = serialized_layer(*layer);
     entries.push_back(entry);
   }
   const Json input_shape = inputs_.front()->shape().to_json();
