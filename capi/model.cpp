@@ -31,7 +31,7 @@ std::vector<core::KerasTensor*> tensor_list(inlay_tensor* const* tensors, size_t
 
 core::Weight& weight_at(const inlay_model* m, size_t i, const char* function) {
   capi::require(m, function, "m");
-  const std::vector<core::Weight*> weights = m->model->weights();
+  const std::vector<core::Weight*>& weights = m->model->weights();
   if (i >= weights.size()) {
     throw core::Error(core::Status::NotFound, std::string(function) + ": weight index " + std::to_string(i) +
                                                   " is out of range (the model has " +

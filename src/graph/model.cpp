@@ -135,6 +135,7 @@ std::unique_ptr<Model> Model::functional(std::shared_ptr<Graph> graph, std::vect
   model->inputs_ = std::move(inputs);
   model->outputs_ = std::move(outputs);
   model->map_graph();
+  model->collect_weights();
   return model;
 }
 
@@ -233,16 +234,15 @@ void Model::check_outputs_reachable() const {
   }
 }
 
-std::vector<Weight*> Model::weights() const {
-  std::vector<Weight*> out;
+void Model::collect_weights() {
+  weights_.clear();
   for (Layer* layer : layers_) {
     for (bool trainable : {true, false}) {
       for (Weight& w : layer->weights()) {
-        if (w.trainable == trainable) out.push_back(&w);
+        if (w.trainable == trainable) weights_.push_back(&w);
       }
     }
   }
-  return out;
 }
 
 Json Model::functional_config() const {
@@ -346,6 +346,7 @@ std::unique_ptr<Sequential> Sequential::create(std::shared_ptr<Graph> graph, std
   model->stack_ = layers;
   model->map_graph();
   model->layers_.erase(model->layers_.begin());  // Sequential.layers leaves the InputLayer out
+  model->collect_weights();
   return model;
 }
 

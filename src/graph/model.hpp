@@ -37,8 +37,9 @@ class Model {
   const std::vector<Layer*>& layers() const { return layers_; }
   // The nodes to run, inputs first (every input of a node is computed by an earlier one).
   const std::vector<NodeRef>& execution_order() const { return execution_order_; }
-  // model.weights: each layer's trainable then non-trainable weights, in layer order.
-  std::vector<Weight*> weights() const;
+  // model.weights: each layer's trainable then non-trainable weights, in layer order. Collected once:
+  // every layer of a model is built, so its weights no longer change.
+  const std::vector<Weight*>& weights() const { return weights_; }
 
   Graph& graph() const { return *graph_; }
   // model.to_json() of Keras 3 (a dict; dump() gives the text).
@@ -54,6 +55,7 @@ class Model {
   // Runs map_graph over inputs -> outputs and fills layers_ and execution_order_.
   void map_graph();
   void check_outputs_reachable() const;
+  void collect_weights();
   Json functional_config() const;
 
   std::shared_ptr<Graph> graph_;
@@ -63,6 +65,7 @@ class Model {
   std::vector<KerasTensor*> outputs_;
   std::vector<Layer*> layers_;
   std::vector<NodeRef> execution_order_;
+  std::vector<Weight*> weights_;
 };
 
 // keras.Sequential(layers, name): a stack of single-input layers. The first is an InputLayer, or a layer
