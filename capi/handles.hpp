@@ -9,6 +9,8 @@
 #include "graph/keras_tensor.hpp"
 #include "graph/model.hpp"
 #include "graph/layer.hpp"
+#include "runtime/engine.hpp"
+#include "types/array.hpp"
 #include "inlay/inlay.h"
 #include "types/type_spec.hpp"
 
@@ -17,7 +19,8 @@ struct inlay_graph {
 };
 
 struct inlay_model {
-  std::unique_ptr<inlay::core::Model> model;  // the model shares its graph
+  std::unique_ptr<inlay::core::Model> model;         // the model shares its graph
+  std::unique_ptr<inlay::runtime::Engine> engine;    // made with the model; runs it (declared after: freed first)
 };
 
 namespace inlay::capi {
@@ -31,6 +34,10 @@ inline core::KerasTensor* unwrap(const inlay_tensor* t) {
   return reinterpret_cast<core::KerasTensor*>(const_cast<inlay_tensor*>(t));
 }
 inline inlay_tensor* wrap(core::KerasTensor* t) { return reinterpret_cast<inlay_tensor*>(t); }
+
+// An array handle is the core Array's own address.
+inline core::Array* unwrap(const inlay_array* a) { return reinterpret_cast<core::Array*>(const_cast<inlay_array*>(a)); }
+inline inlay_array* wrap(core::Array* a) { return reinterpret_cast<inlay_array*>(a); }
 
 inline core::Layer* unwrap(const inlay_layer* l) {
   return reinterpret_cast<core::Layer*>(const_cast<inlay_layer*>(l));

@@ -10,6 +10,7 @@
 #include "graph/summary.hpp"
 #include "io/model_file.hpp"
 #include "io/model_json.hpp"
+#include "runtime/engine.hpp"
 #include "util/error.hpp"
 
 using namespace inlay;
@@ -63,6 +64,7 @@ inlay_status inlay_model_create(inlay_graph* g, inlay_tensor* const* inputs, siz
     model->model = core::Model::functional(g->graph, tensor_list(inputs, n_inputs, "inputs"),
                                            tensor_list(outputs, n_outputs, "outputs"),
                                            name == nullptr ? core::Json() : core::Json(name));
+    model->engine = std::make_unique<runtime::Engine>(*model->model);
     *out = model.release();
   });
 }
@@ -83,6 +85,7 @@ inlay_status inlay_sequential_create(inlay_graph* g, inlay_layer* const* layers,
     }
     auto model = std::make_unique<inlay_model>();
     model->model = core::Sequential::create(g->graph, std::move(stack), name == nullptr ? core::Json() : core::Json(name));
+    model->engine = std::make_unique<runtime::Engine>(*model->model);
     *out = model.release();
   });
 }
@@ -93,6 +96,7 @@ inlay_status inlay_model_from_json(const char* json, inlay_model** out) {
     capi::require(out, "inlay_model_from_json", "out");
     auto model = std::make_unique<inlay_model>();
     model->model = core::model_from_json(core::Json::parse(json));
+    model->engine = std::make_unique<runtime::Engine>(*model->model);
     *out = model.release();
   });
 }
@@ -139,6 +143,7 @@ inlay_status inlay_model_set_weight(inlay_model* m, size_t i, const float* data,
     capi::require(data, "inlay_model_set_weight", "data");
     check_element_count(w, n_elements, "inlay_model_set_weight");
     std::copy(data, data + n_elements, w.values.begin());
+    m->model->graph().weights_changed();
   });
 }
 
@@ -173,6 +178,7 @@ inlay_status inlay_model_load(const char* path, inlay_model** out) {
     capi::require(out, "inlay_model_load", "out");
     auto model = std::make_unique<inlay_model>();
     model->model = core::load_model_file(path);
+    model->engine = std::make_unique<runtime::Engine>(*model->model);
     *out = model.release();
   });
 }

@@ -323,6 +323,91 @@ INLAY_API inlay_status inlay_model_to_json(const inlay_model *m, char **json_out
  * models that are not a plain stack of layers. The caller frees *text_out with inlay_free. */
 INLAY_API inlay_status inlay_model_summary(const inlay_model *m, char **text_out);
 
+/* ---------------------------------------------------------------------------------------------------------
+ * Concrete arrays and inference
+ * ------------------------------------------------------------------------------------------------------- */
+
+/* A concrete array: dense (row-major, C order), sparse (tf.SparseTensor's COO form) or ragged (a
+ * tf.RaggedTensor of ragged_rank 1: flat values plus row_splits). An owned array holds its data; a
+ * wrapped one borrows the caller's buffers, which must outlive it (zero-copy). */
+typedef struct inlay_array inlay_array;
+
+typedef enum inlay_array_kind { INLAY_ARRAY_DENSE = 1, INLAY_ARRAY_SPARSE, INLAY_ARRAY_RAGGED } inlay_array_kind;
+
+/* An owned dense array of these dims (rank 0..INLAY_MAX_RANK, every dim >= 0), zero-filled. Dims whose
+ * byte size overflows: INLAY_INVALID_ARGUMENT; allocation failure: INLAY_OUT_OF_MEMORY. */
+INLAY_API inlay_status inlay_array_create(inlay_dtype t, const int64_t *dims, int rank, inlay_array **out);
+/* A dense array over the caller's data (not copied, not freed; data may be NULL only when it has no elements). */
+INLAY_API inlay_status inlay_array_wrap(inlay_dtype t, const int64_t *dims, int rank, void *data, inlay_array **out);
+/* A sparse array: dense_dims (rank entries), indices (nnz x rank int64, row-major, each in range, in any
+ * order; duplicates are summed where it is consumed, as tf.sparse ops do) and nnz values of dtype t.
+ * The indices are checked here: out of range -> INLAY_INVALID_ARGUMENT naming the entry. Borrowed. */
+INLAY_API inlay_status inlay_array_wrap_sparse(inlay_dtype t, const int64_t *dense_dims, int rank,
+                                               const int64_t *indices, const void *values, size_t nnz,
+                                               inlay_array **out);
+/* A ragged array of ragged_rank 1: flat_values of dims flat_dims (flat_rank >= 1), row_splits of
+ * n_row_splits >= 1 entries, starting at 0, non-decreasing, ending at flat_dims[0]. Its dims are
+ * (n_row_splits - 1, INLAY_DIM_NONE, flat_dims[1:]...). Borrowed. */
+INLAY_API inlay_status inlay_array_wrap_ragged(inlay_dtype t, const void *flat_values, const int64_t *flat_dims,
+                                               int flat_rank, const int64_t *row_splits, size_t n_row_splits,
+                                               inlay_array **out);
+/* Loads a NumPy .npy file (format 1.0-3.0, C or Fortran order, little- or big-endian bool / int / uint /
+ * float16/32/64 / complex) into an owned dense array. Errors: INLAY_IO_ERROR, INLAY_PARSE_ERROR naming
+ * what was malformed, INLAY_UNSUPPORTED for object arrays and dtypes inlay has no name for. */
+INLAY_API inlay_status inlay_array_load_npy(const char *path, inlay_array **out);
+/* Writes a dense array as a .npy file (format 1.0, C order) that numpy.load reads. */
+INLAY_API inlay_status inlay_array_save_npy(const inlay_array *a, const char *path);
+INLAY_API void inlay_array_free(inlay_array *a);
+
+#define INLAY_MAX_RANK 8
+
+/* NULL-safe accessors (NULL / -1 / 0). Dense: the elements. Sparse: the nnz values. Ragged: the flat values. */
+INLAY_API void *inlay_array_data(const inlay_array *a);
+INLAY_API inlay_array_kind inlay_array_kind_of(const inlay_array *a);
+/* The logical dims (a sparse array's dense_dims; a ragged array's (rows, INLAY_DIM_NONE, ...)). Borrowed. */
+INLAY_API int inlay_array_rank(const inlay_array *a);
+INLAY_API const int64_t *inlay_array_dims(const inlay_array *a);
+INLAY_API inlay_dtype inlay_array_dtype(const inlay_array *a);
+/* Elements in the data buffer: the product of the dims (dense), nnz (sparse), product of flat_dims (ragged). */
+INLAY_API size_t inlay_array_element_count(const inlay_array *a);
+/* Ragged only (NULL otherwise): the row_splits and the flat values' dims. Borrowed. */
+INLAY_API const int64_t *inlay_array_row_splits(const inlay_array *a, size_t *n_row_splits);
+INLAY_API const int64_t *inlay_array_flat_dims(const inlay_array *a, int *flat_rank);
+/* Sparse only (NULL otherwise): the nnz x rank indices. Borrowed. */
+INLAY_API const int64_t *inlay_array_sparse_indices(const inlay_array *a, size_t *nnz);
+
+/* model.predict on one batch, on the CPU through oneDNN. inputs: one array per model input, in
+ * inlay_model_input order, each of the input's dtype and of a shape compatible with it (a sparse array
+ * for a sparse Input, a ragged one for a ragged Input). outputs: n_outputs == inlay_model_output_count;
+ * outputs[i] == NULL: the library allocates it (the caller frees it with inlay_array_free); otherwise it
+ * is written in place and must have exactly the output's dims and dtype. Everything is checked before
+ * anything is computed, so on failure no output is written or allocated:
+ *   INLAY_INVALID_ARGUMENT  NULL pointers, wrong counts, a dtype or array kind the input does not take;
+ *   INLAY_SHAPE_MISMATCH    Keras's message: Input 0 of layer "functional" is incompatible with the layer:
+ *                           expected shape=(None, 32), found shape=(2, 5) (and the same for outputs);
+ *   INLAY_UNSUPPORTED       a layer option inlay does not run (the message names the layer and option).
+ * The first call for a given set of input dims compiles an execution plan (oneDNN primitives, weights
+ * reordered once, a memory plan); later calls with those dims reuse it and allocate nothing of their own.
+ * Safe to call from many threads at once on one model. inlay_model_set_weight drops the compiled plans. */
+INLAY_API inlay_status inlay_model_predict(inlay_model *m, const inlay_array *const *inputs, size_t n_inputs,
+                                           inlay_array **outputs, size_t n_outputs);
+
+/* Compiles (and caches) the execution plan for inputs of these arrays' dims without running it, so the
+ * first predict is as fast as later ones. Same checks as inlay_model_predict. */
+INLAY_API inlay_status inlay_model_prepare(inlay_model *m, const inlay_array *const *inputs, size_t n_inputs);
+
+/* Threads each predict call uses. 0 (the default) means the INLAY_NUM_THREADS environment variable if it
+ * is set, else every core. Not to be called while another thread predicts on m. */
+INLAY_API inlay_status inlay_model_set_num_threads(inlay_model *m, int n_threads);
+INLAY_API int inlay_model_num_threads(const inlay_model *m); /* the effective count; 0 for NULL */
+
+typedef enum inlay_precision {
+  INLAY_PRECISION_FLOAT32 = 0, /* the default: float32 everywhere, Keras's results to ~1e-6 */
+  INLAY_PRECISION_BFLOAT16     /* Dense and Conv in bfloat16 with float32 accumulation (opt-in, faster) */
+} inlay_precision;
+/* INLAY_UNSUPPORTED when this CPU has no bfloat16 instructions. Drops the compiled plans. */
+INLAY_API inlay_status inlay_model_set_precision(inlay_model *m, inlay_precision p);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

@@ -2,6 +2,8 @@
 // (Keras keeps these per session; inlay keeps them per graph, so graphs are independent).
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -29,7 +31,13 @@ class Graph {
   bool owns(const KerasTensor* tensor) const { return tensor != nullptr && &tensor->graph() == this; }
   const std::vector<std::unique_ptr<Layer>>& layers() const { return layers_; }
 
+  // Bumped whenever a weight of a layer of this graph changes, so compiled plans (which hold reordered
+  // copies of the weights) know to recompile. Several models may share the graph's layers.
+  uint64_t weights_version() const { return weights_version_.load(std::memory_order_acquire); }
+  void weights_changed() { weights_version_.fetch_add(1, std::memory_order_acq_rel); }
+
  private:
+  std::atomic<uint64_t> weights_version_{0};
   std::unordered_map<std::string, int> name_uids_;
   std::vector<std::unique_ptr<Layer>> layers_;
   std::vector<std::unique_ptr<KerasTensor>> tensors_;

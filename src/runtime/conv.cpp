@@ -1,0 +1,123 @@
+// Conv1D / Conv2D / Conv3D on oneDNN: a direct convolution with TensorFlow's padding made explicit
+// (asymmetric for "same" with even windows, left-only for "causal"), dilation, strides and groups, in
+// the layout oneDNN prefers (format any): consecutive convolutions stay in blocked layouts, reorders
+// happen only where a consumer needs Keras's own layout. Bias, a folded BatchNormalization and
+// eltwise activations are fused.
+#include "layers/conv_base.hpp"
+#include "runtime/lowerings.hpp"
+#include "runtime/window.hpp"
+#include "util/error.hpp"
+
+namespace inlay::runtime {
+
+using dnnl::memory;
+
+namespace {
+
+const std::vector<float>& weight_values(const Layer& layer, const std::string& name) {
+  for (const core::Weight& w : layer.weights()) {
+    if (w.name == name) return w.values;
+  }
+  throw core::Error(core::Status::InternalError, "layer '" + layer.name() + "' has no weight '" + name + "'");
+}
+
+// The Keras kernel (k_1, ..., k_r, in / groups, filters) described as oneDNN weights: (filters, in, k...)
+// or, grouped, (groups, filters / groups, in / groups, k...), through strides over the Keras bytes.
+memory::desc keras_kernel_md(const core::BaseConv& layer, int64_t in_per_group) {
+  const int64_t filters = layer.filters(), groups = layer.groups();
+  const std::vector<int64_t>& ks = layer.kernel_size();
+  memory::dims spatial_strides(ks.size());
+  int64_t stride = in_per_group * filters;
+  for (std::size_t i = ks.size(); i-- > 0;) {
+    spatial_strides[i] = stride;
+    stride *= ks[i];
+  }
+  memory::dims dims, strides;
+  if (groups > 1) {
+    dims = {groups, filters / groups, in_per_group};
+    strides = {filters / groups, 1, filters};
+  } else {
+    dims = {filters, in_per_group};
+    strides = {1, filters};
+  }
+  dims.insert(dims.end(), ks.begin(), ks.end());
+  strides.insert(strides.end(), spatial_strides.begin(), spatial_strides.end());
+  return memory::desc(dims, memory::data_type::f32, strides);
+}
+
+}  // namespace
+
+void lower_conv(PlanBuilder& b, const core::BaseConv& layer, const Node& node) {
+  const std::string& name = layer.name();
+  const bool channels_first = layer.channels_first();
+  ValueId x = b.value_of(node.inputs[0]);
+  const memory::desc src_view = b.spatial_view(x, channels_first, name);
+  const std::vector<int64_t> in_nc = nc_dims(b.dims(x), channels_first);
+  const int64_t batch = in_nc[0], in_channels = in_nc[1], filters = layer.filters(), groups = layer.groups();
+  const int rank = layer.rank();
+
+  memory::dims strides, dilates, pad_left, pad_right;
+  std::vector<int64_t> out_nc = {batch, filters};
+  for (int i = 0; i < rank; ++i) {
+    const WindowPadding p = window_padding(in_nc[2 + i], layer.kernel_size()[i], layer.strides()[i],
+                                           layer.dilation_rate()[i], layer.padding());
+    strides.push_back(layer.strides()[i]);
+    dilates.push_back(layer.dilation_rate()[i] - 1);  // oneDNN counts the gaps
+    pad_left.push_back(p.left);
+    pad_right.push_back(p.right);
+    out_nc.push_back(p.output);
+  }
+  std::vector<int64_t> out_dims = out_nc;
+  if (!channels_first) {
+    out_dims.erase(out_dims.begin() + 1);
+    out_dims.push_back(filters);
+  }
+  b.check_dims(node.outputs[0], out_dims, name);
+
+  const int channel_axis = channels_first ? 1 : rank + 1;
+  const Fusion fusion = plan_fusion(b, node.outputs[0], layer.activation(), channel_axis);
+  std::vector<float> kernel = weight_values(layer, "kernel");
+  std::vector<float> bias = layer.use_bias() ? weight_values(layer, "bias") : std::vector<float>();
+  if (fusion.batch_norm != nullptr) {
+    // The kernel's last axis is the filter: scale each filter, fold the shift into the bias.
+    const ChannelAffine bn = batch_norm_affine(*fusion.batch_norm);
+    if (bias.empty()) bias.assign(static_cast<std::size_t>(filters), 0.f);
+    for (std::size_t i = 0; i < kernel.size(); ++i) kernel[i] *= bn.scale[i % static_cast<std::size_t>(filters)];
+    for (int64_t f = 0; f < filters; ++f) bias[f] = bias[f] * bn.scale[f] + bn.shift[f];
+  }
+
+  dnnl::post_ops ops;
+  const bool own_fused = append_activation_post_ops(ops, layer.activation());
+  for (core::Activation a : fusion.activations) append_activation_post_ops(ops, a);
+  dnnl::primitive_attr attr = b.attributes();
+  attr.set_post_ops(ops);
+
+  const bool bf16 = b.options().bf16;
+  const memory::data_type type = bf16 ? memory::data_type::bf16 : memory::data_type::f32;
+  const memory::desc user_kernel = keras_kernel_md(layer, in_channels / groups);
+  const memory::desc src_md = bf16 ? memory::desc(in_nc, type, memory::format_tag::any) : src_view;
+  const memory::desc weights_any(user_kernel.dims(), type, memory::format_tag::any);
+  const memory::desc bias_md({filters}, memory::data_type::f32, memory::format_tag::a);
+  const memory::desc dst_any(out_nc, memory::data_type::f32, memory::format_tag::any);
+  const auto prop = dnnl::prop_kind::forward_inference;
+  const auto algo = dnnl::algorithm::convolution_direct;
+  const auto desc =
+      bias.empty()
+          ? dnnl::convolution_forward::desc(prop, algo, src_md, weights_any, dst_any, strides, dilates, pad_left,
+                                            pad_right)
+          : dnnl::convolution_forward::desc(prop, algo, src_md, weights_any, bias_md, dst_any, strides, dilates,
+                                            pad_left, pad_right);
+  const dnnl::convolution_forward::primitive_desc pd(desc, attr, b.engine());
+
+  if (pd.src_desc() != src_view) x = b.reorder(x, src_view, pd.src_desc(), b.dims(x), true, channels_first, name);
+  std::vector<ConstantArg> constants = {{DNNL_ARG_WEIGHTS, b.constant(user_kernel, kernel.data(), pd.weights_desc())}};
+  if (!bias.empty()) constants.push_back({DNNL_ARG_BIAS, b.constant(bias_md, bias.data(), bias_md)});
+
+  ValueId out = b.add_value(out_dims, pd.dst_desc(), true, channels_first);
+  b.add_primitive(name, dnnl::convolution_forward(pd), pd.scratchpad_desc(),
+                  {{DNNL_ARG_SRC, x, pd.src_desc()}, {DNNL_ARG_DST, out, pd.dst_desc()}}, std::move(constants));
+  if (!own_fused) out = apply_activation(b, out, layer.activation(), name);
+  b.set_output(fusion.output, out);
+}
+
+}  // namespace inlay::runtime

@@ -1,0 +1,112 @@
+// Dense on oneDNN: an inner product over the input flattened to (rows, input_dim), with the bias, a
+// folded BatchNormalization and the activations fused. Sparse inputs (rank 2) run a hand-written
+// sparse x dense product that never densifies the batch.
+#include <algorithm>
+#include <cstring>
+
+#include "layers/dense.hpp"
+#include "runtime/lowerings.hpp"
+#include "util/error.hpp"
+
+namespace inlay::runtime {
+
+using dnnl::memory;
+
+namespace {
+
+const std::vector<float>& weight_values(const Layer& layer, const std::string& name) {
+  for (const core::Weight& w : layer.weights()) {
+    if (w.name == name) return w.values;
+  }
+  throw core::Error(core::Status::InternalError, "layer '" + layer.name() + "' has no weight '" + name + "'");
+}
+
+// y = bias + x @ kernel for a COO x of dense shape (rows, k): each nonzero adds a scaled kernel row.
+void lower_sparse_dense(PlanBuilder& b, const core::Dense& layer, const Node& node, ValueId x) {
+  const std::vector<int64_t>& dims = b.dims(x);
+  if (dims.size() != 2) throw_unsupported(layer.name(), "a sparse input of rank " + std::to_string(dims.size()));
+  const int64_t rows = dims[0], units = layer.units();
+  const int input_index = b.value(x).input_index;
+  auto kernel = std::make_shared<std::vector<float>>(weight_values(layer, "kernel"));
+  auto bias = std::make_shared<std::vector<float>>(layer.use_bias() ? weight_values(layer, "bias")
+                                                                    : std::vector<float>(units, 0.f));
+  ValueId out = b.add_plain({rows, units});
+  b.add_custom(
+      layer.name(),
+      [input_index, out, rows, units, kernel, bias](const RunContext& c) {
+        const Array& sparse = c.input(input_index);
+        float* y = c.f32(out);
+        for (int64_t r = 0; r < rows; ++r) std::copy_n(bias->data(), units, y + r * units);
+        const int64_t* indices = sparse.sparse_indices();
+        const float* values = static_cast<const float*>(sparse.data());
+        for (std::size_t k = 0; k < sparse.nnz(); ++k) {
+          const float v = values[k];
+          const float* w = kernel->data() + indices[2 * k + 1] * units;
+          float* row = y + indices[2 * k] * units;
+          for (int64_t n = 0; n < units; ++n) row[n] += v * w[n];
+        }
+      },
+      {x}, {out});
+  out = apply_activation(b, out, layer.activation(), layer.name());
+  b.set_output(node.outputs[0], out);
+}
+
+}  // namespace
+
+void lower_dense(PlanBuilder& b, const core::Dense& layer, const Node& node) {
+  const std::string& name = layer.name();
+  ValueId x = b.value_of(node.inputs[0]);
+  if (b.value(x).sparse) return lower_sparse_dense(b, layer, node, x);
+
+  x = b.to_plain(x, name);
+  const std::vector<int64_t> in_dims = b.dims(x);
+  const int64_t k = in_dims.back(), units = layer.units();
+  const int64_t rows = product(in_dims, 0, in_dims.size() - 1);
+  std::vector<int64_t> out_dims = in_dims;
+  out_dims.back() = units;
+  b.check_dims(node.outputs[0], out_dims, name);
+
+  const Fusion fusion = plan_fusion(b, node.outputs[0], layer.activation(), static_cast<int>(in_dims.size()) - 1);
+  std::vector<float> kernel = weight_values(layer, "kernel");  // (k, units), row-major
+  std::vector<float> bias = layer.use_bias() ? weight_values(layer, "bias") : std::vector<float>();
+  if (fusion.batch_norm != nullptr) {
+    const ChannelAffine bn = batch_norm_affine(*fusion.batch_norm);
+    if (bias.empty()) bias.assign(static_cast<std::size_t>(units), 0.f);
+    for (int64_t i = 0; i < k; ++i) {
+      for (int64_t n = 0; n < units; ++n) kernel[static_cast<std::size_t>(i * units + n)] *= bn.scale[n];
+    }
+    for (int64_t n = 0; n < units; ++n) bias[n] = bias[n] * bn.scale[n] + bn.shift[n];
+  }
+
+  dnnl::post_ops ops;
+  const bool own_fused = append_activation_post_ops(ops, layer.activation());
+  for (core::Activation a : fusion.activations) append_activation_post_ops(ops, a);
+  dnnl::primitive_attr attr = b.attributes();
+  attr.set_post_ops(ops);
+
+  const memory::data_type type = b.options().bf16 ? memory::data_type::bf16 : memory::data_type::f32;
+  const memory::desc src_f32 = plain_md({rows, k});
+  const memory::desc src_md = with_type(src_f32, type);
+  const memory::desc weights_any({units, k}, type, memory::format_tag::any);
+  const memory::desc bias_md({units}, memory::data_type::f32, memory::format_tag::a);
+  const memory::desc dst_md = plain_md({rows, units});
+  const auto desc = bias.empty()
+                        ? dnnl::inner_product_forward::desc(dnnl::prop_kind::forward_inference, src_md, weights_any, dst_md)
+                        : dnnl::inner_product_forward::desc(dnnl::prop_kind::forward_inference, src_md, weights_any,
+                                                            bias_md, dst_md);
+  const dnnl::inner_product_forward::primitive_desc pd(desc, attr, b.engine());
+
+  if (type != memory::data_type::f32) x = b.reorder(x, src_f32, src_md, in_dims, false, false, name);
+  // The Keras kernel (k, units) is oneDNN's (units, k) weights in "ba" order.
+  const memory::desc kernel_md({units, k}, memory::data_type::f32, memory::format_tag::ba);
+  std::vector<ConstantArg> constants = {{DNNL_ARG_WEIGHTS, b.constant(kernel_md, kernel.data(), pd.weights_desc())}};
+  if (!bias.empty()) constants.push_back({DNNL_ARG_BIAS, b.constant(bias_md, bias.data(), bias_md)});
+
+  ValueId out = b.add_plain(out_dims);
+  b.add_primitive(name, dnnl::inner_product_forward(pd), pd.scratchpad_desc(),
+                  {{DNNL_ARG_SRC, x, src_md}, {DNNL_ARG_DST, out, dst_md}}, std::move(constants));
+  if (!own_fused) out = apply_activation(b, out, layer.activation(), name);
+  b.set_output(fusion.output, out);
+}
+
+}  // namespace inlay::runtime

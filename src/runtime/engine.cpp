@@ -1,0 +1,287 @@
+#include "runtime/engine.hpp"
+
+#include <omp.h>
+
+#include <cstdlib>
+#include <mutex>
+#include <string>
+
+#include "runtime/plan_builder.hpp"
+#include "util/error.hpp"
+#include "util/logging.hpp"
+
+namespace inlay::runtime {
+
+using core::ArrayKind;
+using core::Error;
+using core::SpecKind;
+using core::Status;
+
+namespace {
+
+constexpr std::size_t kMaxCachedPlans = 16;
+
+std::string tuple(const int64_t* dims, int rank) {
+  std::string out = "(";
+  for (int i = 0; i < rank; ++i) out += (i ? ", " : "") + (dims[i] < 0 ? std::string("None") : std::to_string(dims[i]));
+  if (rank == 1) out += ",";
+  return out + ")";
+}
+
+// Keras shows an input's expected shape with the batch dimension as None.
+std::string expected_shape(const core::Shape& shape) {
+  std::vector<int64_t> dims = shape.dims();
+  if (!dims.empty()) dims[0] = -1;
+  return tuple(dims.data(), static_cast<int>(dims.size()));
+}
+
+const char* kind_name(ArrayKind kind) {
+  switch (kind) {
+    case ArrayKind::Sparse: return "sparse";
+    case ArrayKind::Ragged: return "ragged";
+    default: return "dense";
+  }
+}
+
+ArrayKind expected_kind(const core::KerasTensor& t) {
+  if (t.sparse()) return ArrayKind::Sparse;
+  if (t.ragged()) return ArrayKind::Ragged;
+  return ArrayKind::Dense;
+}
+
+int default_threads() {
+  if (const char* env = std::getenv("INLAY_NUM_THREADS")) {
+    char* end = nullptr;
+    const long n = std::strtol(env, &end, 10);
+    if (end != env && *end == '\0' && n > 0 && n <= 4096) return static_cast<int>(n);
+    core::log().warn("INLAY_NUM_THREADS='{}' is not a positive integer; using OpenMP's default", env);
+  }
+  return omp_get_max_threads();
+}
+
+// Sets this thread's OpenMP thread count for the scope (oneDNN sizes its parallel regions from it, both
+// when it creates primitives and when it runs them).
+class ThreadCountScope {
+ public:
+  explicit ThreadCountScope(int threads) : saved_(omp_get_max_threads()) {
+    if (threads != saved_) omp_set_num_threads(threads);
+  }
+  ~ThreadCountScope() {
+    if (omp_get_max_threads() != saved_) omp_set_num_threads(saved_);
+  }
+  ThreadCountScope(const ThreadCountScope&) = delete;
+  ThreadCountScope& operator=(const ThreadCountScope&) = delete;
+
+ private:
+  int saved_;
+};
+
+bool cpu_has_bf16() {
+  const auto isa = static_cast<unsigned>(dnnl::get_effective_cpu_isa());
+  const auto bf16 = static_cast<unsigned>(dnnl::cpu_isa::avx512_core_bf16);
+  return (isa & bf16) == bf16;
+}
+
+}  // namespace
+
+Engine::Engine(const core::Model& model) : model_(model), threads_(default_threads()) {}
+
+void Engine::set_threads(int threads) {
+  if (threads < 0) throw core::Error(Status::InvalidArgument, "the thread count must be >= 0, got " + std::to_string(threads));
+  const int effective = threads == 0 ? default_threads() : threads;
+  if (effective != threads_) {
+    threads_ = effective;
+    invalidate();
+  }
+}
+
+void Engine::set_bf16(bool bf16) {
+  if (bf16 && !cpu_has_bf16()) {
+    throw Error(Status::Unsupported, "bfloat16 precision needs a CPU with AVX512-BF16 (or AMX) instructions");
+  }
+  if (bf16 != bf16_) {
+    bf16_ = bf16;
+    invalidate();
+  }
+}
+
+void Engine::invalidate() {
+  std::unique_lock lock(mutex_);
+  plans_.clear();
+}
+
+void Engine::check_inputs(const Array* const* inputs, std::size_t n_inputs, std::vector<InputView>& views) const {
+  const auto& model_inputs = model_.inputs();
+  if (n_inputs != model_inputs.size()) {
+    throw Error(Status::InvalidArgument, "Model \"" + model_.name() + "\" expects " +
+                                             std::to_string(model_inputs.size()) + " input(s), but it received " +
+                                             std::to_string(n_inputs) + " input tensors");
+  }
+  views.resize(n_inputs);
+  for (std::size_t i = 0; i < n_inputs; ++i) {
+    const core::KerasTensor& spec = *model_inputs[i];
+    const Array* a = inputs[i];
+    if (a == nullptr) throw Error(Status::InvalidArgument, "inputs[" + std::to_string(i) + "] is NULL");
+    const std::string which = "Input " + std::to_string(i) + " ('" + spec.name() + "') of layer \"" + model_.name() + "\"";
+    if (a->kind() != expected_kind(spec)) {
+      throw Error(Status::InvalidArgument, which + " expects a " + kind_name(expected_kind(spec)) + " array, got a " +
+                                               kind_name(a->kind()) + " array");
+    }
+    if (a->dtype() != spec.dtype()) {
+      throw Error(Status::InvalidArgument, which + " expects dtype " + std::string(core::dtype_name(spec.dtype())) +
+                                               ", got " + std::string(core::dtype_name(a->dtype())));
+    }
+    // Keras's Functional._adjust_input_rank: a trailing axis of size 1 may be added or dropped.
+    const std::vector<int64_t>& want = spec.shape().dims();
+    const int spec_rank = spec.shape().rank();
+    int rank = a->rank();
+    const int64_t* dims = a->dims().data();
+    if (spec_rank >= 0 && a->kind() == ArrayKind::Dense) {
+      if (rank == spec_rank + 1 && rank > 0 && dims[rank - 1] == 1) rank = spec_rank;
+    }
+    InputView& view = views[i];
+    view.array = a;
+    view.rank = rank;
+    for (int d = 0; d < rank; ++d) view.dims[d] = dims[d];
+    if (spec_rank >= 0 && a->kind() == ArrayKind::Dense && rank == spec_rank - 1 && want.back() == 1) {
+      view.dims[rank] = 1;
+      view.rank = ++rank;
+    }
+    bool ok = spec_rank < 0 || rank == spec_rank;
+    for (int d = 0; ok && d < rank && spec_rank >= 0; ++d) {
+      ok = want[static_cast<std::size_t>(d)] < 0 || view.dims[d] < 0 || want[static_cast<std::size_t>(d)] == view.dims[d];
+    }
+    if (!ok) {
+      throw Error(Status::ShapeMismatch, "Input " + std::to_string(i) + " of layer \"" + model_.name() +
+                                             "\" is incompatible with the layer: expected shape=" +
+                                             expected_shape(spec.shape()) + ", found shape=" + a->shape_string());
+    }
+    if (a->kind() == ArrayKind::Ragged) {  // the plan sees the flat values
+      view.rank = static_cast<int>(a->flat_dims().size());
+      for (int d = 0; d < view.rank; ++d) view.dims[d] = a->flat_dims()[static_cast<std::size_t>(d)];
+    }
+  }
+}
+
+std::shared_ptr<const Plan> Engine::plan_for(const std::vector<InputView>& views) {
+  auto matches = [&](const Plan& plan) {
+    for (std::size_t i = 0; i < views.size(); ++i) {
+      const std::vector<int64_t>& dims = plan.input_dims[i];
+      if (dims.size() != static_cast<std::size_t>(views[i].rank)) return false;
+      for (int d = 0; d < views[i].rank; ++d) {
+        if (dims[static_cast<std::size_t>(d)] != views[i].dims[d]) return false;
+      }
+    }
+    return true;
+  };
+  const uint64_t weights_version = model_.graph().weights_version();
+  {
+    std::shared_lock lock(mutex_);
+    if (weights_version == weights_version_) {
+      for (auto it = plans_.rbegin(); it != plans_.rend(); ++it) {
+        if (matches(**it)) return *it;
+      }
+    }
+  }
+  for (const core::KerasTensor* input : model_.inputs()) {
+    if (input->dtype() != core::DType::Float32) {
+      throw Error(Status::Unsupported, "inlay's runtime runs float32 models; input '" + input->name() + "' has dtype " +
+                                           std::string(core::dtype_name(input->dtype())));
+    }
+  }
+  std::vector<InputDesc> descs;
+  for (const InputView& view : views) descs.push_back({std::vector<int64_t>(view.dims, view.dims + view.rank), view.array->kind()});
+  std::shared_ptr<const Plan> plan;
+  try {
+    plan = PlanBuilder(model_, std::move(descs), PlanOptions{threads_, bf16_}).build();
+  } catch (const dnnl::error& e) {
+    throw Error(Status::InternalError, "oneDNN could not compile model \"" + model_.name() + "\": " + e.what());
+  }
+  std::unique_lock lock(mutex_);
+  if (weights_version != weights_version_) {  // the weights changed since the cached plans were compiled
+    plans_.clear();
+    weights_version_ = weights_version;
+  }
+  for (const auto& cached : plans_) {
+    if (matches(*cached)) return cached;  // another thread compiled it meanwhile
+  }
+  if (plans_.size() >= kMaxCachedPlans) plans_.erase(plans_.begin());
+  plans_.push_back(plan);
+  return plan;
+}
+
+void Engine::check_outputs(const Plan& plan, const Array* const* inputs, Array** outputs, std::size_t n_outputs) const {
+  if (n_outputs != plan.outputs.size()) {
+    throw Error(Status::InvalidArgument, "Model \"" + model_.name() + "\" has " + std::to_string(plan.outputs.size()) +
+                                             " output(s), but n_outputs is " + std::to_string(n_outputs));
+  }
+  for (std::size_t i = 0; i < n_outputs; ++i) {
+    const Array* out = outputs[i];
+    if (out == nullptr) continue;
+    const OutputBinding& binding = plan.outputs[i];
+    const bool ragged = binding.ragged_input >= 0;
+    const std::vector<int64_t>& have = ragged ? out->flat_dims() : out->dims();
+    bool ok = out->dtype() == core::DType::Float32 && out->kind() == (ragged ? ArrayKind::Ragged : ArrayKind::Dense) &&
+              have == binding.dims;
+    if (ok && ragged) {
+      const Array& in = *inputs[binding.ragged_input];
+      ok = out->row_split_count() == in.row_split_count() &&
+           std::equal(in.row_splits(), in.row_splits() + in.row_split_count(), out->row_splits());
+    }
+    if (!ok) {
+      throw Error(Status::ShapeMismatch,
+                  "Output " + std::to_string(i) + " of model \"" + model_.name() + "\" is a " +
+                      std::string(ragged ? "ragged" : "dense") + " float32 array of shape=" +
+                      tuple(binding.dims.data(), static_cast<int>(binding.dims.size())) +
+                      (ragged ? " (flat values, with the input's row_splits)" : "") + ", but outputs[" +
+                      std::to_string(i) + "] is a " + kind_name(out->kind()) + " " +
+                      std::string(core::dtype_name(out->dtype())) + " array of shape=" + out->shape_string());
+    }
+  }
+}
+
+void Engine::prepare(const Array* const* inputs, std::size_t n_inputs) {
+  thread_local std::vector<InputView> views;
+  check_inputs(inputs, n_inputs, views);
+  const ThreadCountScope scope(threads_);
+  plan_for(views);
+}
+
+void Engine::predict(const Array* const* inputs, std::size_t n_inputs, Array** outputs, std::size_t n_outputs) {
+  thread_local std::vector<InputView> views;
+  check_inputs(inputs, n_inputs, views);
+  const ThreadCountScope scope(threads_);
+  const std::shared_ptr<const Plan> plan = plan_for(views);
+  check_outputs(*plan, inputs, outputs, n_outputs);
+
+  // Allocate the missing outputs; hand them over only once the run succeeded.
+  thread_local std::vector<std::unique_ptr<Array>> allocated;
+  thread_local std::vector<Array*> targets;
+  allocated.clear();
+  allocated.resize(n_outputs);
+  targets.assign(outputs, outputs + n_outputs);
+  for (std::size_t i = 0; i < n_outputs; ++i) {
+    if (outputs[i] != nullptr) continue;
+    const OutputBinding& binding = plan->outputs[i];
+    if (binding.ragged_input >= 0) {
+      const Array& in = *inputs[binding.ragged_input];
+      allocated[i] = Array::create_ragged(core::DType::Float32, binding.dims,
+                                          std::vector<int64_t>(in.row_splits(), in.row_splits() + in.row_split_count()));
+    } else {
+      allocated[i] = Array::create(core::DType::Float32, binding.dims);
+    }
+    targets[i] = allocated[i].get();
+  }
+  try {
+    plan->run(inputs, targets.data());
+  } catch (const dnnl::error& e) {
+    allocated.clear();
+    throw Error(Status::InternalError, "oneDNN failed running model \"" + model_.name() + "\": " + e.what());
+  }
+  for (std::size_t i = 0; i < n_outputs; ++i) {
+    if (allocated[i]) outputs[i] = allocated[i].release();
+  }
+  allocated.clear();
+}
+
+}  // namespace inlay::runtime

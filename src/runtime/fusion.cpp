@@ -1,0 +1,77 @@
+// What Dense and Conv fold into themselves: a following BatchNormalization (into the weights and bias,
+// since in inference it is a per-channel affine map) and following Activation / Dropout layers (as
+// oneDNN eltwise post-ops / nothing). Only along a chain where each tensor has a single consumer and is
+// not a model output, so no folded tensor is ever needed on its own.
+#include <cmath>
+
+#include "layers/activation.hpp"
+#include "layers/batch_normalization.hpp"
+#include "layers/dropout.hpp"
+#include "runtime/lowerings.hpp"
+#include "util/error.hpp"
+
+namespace inlay::runtime {
+
+namespace {
+
+const std::vector<float>* find_weight(const Layer& layer, const std::string& name) {
+  for (const core::Weight& w : layer.weights()) {
+    if (w.name == name) return &w.values;
+  }
+  return nullptr;
+}
+
+bool is_eltwise(core::Activation a) {
+  dnnl::post_ops ops;
+  return append_activation_post_ops(ops, a);
+}
+
+}  // namespace
+
+ChannelAffine batch_norm_affine(const core::BatchNormalization& bn) {
+  const std::vector<float>* mean = find_weight(bn, "moving_mean");
+  const std::vector<float>* variance = find_weight(bn, "moving_variance");
+  const std::vector<float>* gamma = find_weight(bn, "gamma");
+  const std::vector<float>* beta = find_weight(bn, "beta");
+  if (mean == nullptr || variance == nullptr) {
+    throw core::Error(core::Status::InternalError, "BatchNormalization '" + bn.name() + "' has no moving statistics");
+  }
+  // Keras 3 in inference: inv = rsqrt(variance + epsilon) * gamma; y = x * inv - mean * inv + beta.
+  ChannelAffine affine;
+  const std::size_t n = mean->size();
+  affine.scale.resize(n);
+  affine.shift.resize(n);
+  for (std::size_t c = 0; c < n; ++c) {
+    float inv = 1.f / std::sqrt((*variance)[c] + static_cast<float>(bn.epsilon()));
+    if (gamma != nullptr) inv *= (*gamma)[c];
+    affine.scale[c] = inv;
+    affine.shift[c] = -(*mean)[c] * inv + (beta != nullptr ? (*beta)[c] : 0.f);
+  }
+  return affine;
+}
+
+Fusion plan_fusion(PlanBuilder& b, const KerasTensor* t, core::Activation own_activation, int channel_axis) {
+  Fusion fusion;
+  fusion.output = t;
+  if (!is_eltwise(own_activation)) return fusion;
+  bool batch_norm_allowed = own_activation == core::Activation::Linear;
+  while (const Node* node = b.sole_consumer(fusion.output)) {
+    const Layer* layer = b.layer_of(node);
+    if (const auto* bn = dynamic_cast<const core::BatchNormalization*>(layer)) {
+      if (!batch_norm_allowed || bn->normalized_axis() != channel_axis) break;
+      fusion.batch_norm = bn;
+    } else if (const auto* act = dynamic_cast<const core::ActivationLayer*>(layer)) {
+      if (!is_eltwise(act->activation())) break;
+      fusion.activations.push_back(act->activation());
+    } else if (dynamic_cast<const core::Dropout*>(layer) == nullptr) {
+      break;
+    }
+    // Once an activation is applied, a BatchNormalization after it no longer folds into the weights.
+    batch_norm_allowed = batch_norm_allowed && fusion.activations.empty() && fusion.batch_norm == nullptr;
+    b.mark_fused(node);
+    fusion.output = node->outputs[0];
+  }
+  return fusion;
+}
+
+}  // namespace inlay::runtime

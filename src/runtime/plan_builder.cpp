@@ -1,0 +1,315 @@
+#include "runtime/plan_builder.hpp"
+
+#include <algorithm>
+
+#include "graph/input_layer.hpp"
+#include "runtime/lowerings.hpp"
+#include "util/error.hpp"
+#include "util/logging.hpp"
+
+namespace inlay::runtime {
+
+using dnnl::memory;
+
+// --- helpers
+
+memory::dims to_dnnl(const std::vector<int64_t>& dims) { return memory::dims(dims.begin(), dims.end()); }
+
+memory::desc plain_md(const std::vector<int64_t>& dims, memory::data_type type) {
+  memory::dims strides(dims.size(), 1);
+  for (std::size_t i = dims.size(); i-- > 1;) strides[i - 1] = strides[i] * std::max<int64_t>(dims[i], 1);
+  return memory::desc(to_dnnl(dims), type, strides);
+}
+
+std::vector<int64_t> nc_dims(const std::vector<int64_t>& keras_dims, bool channels_first) {
+  if (channels_first || keras_dims.size() < 3) return keras_dims;
+  std::vector<int64_t> nc = {keras_dims.front(), keras_dims.back()};
+  nc.insert(nc.end(), keras_dims.begin() + 1, keras_dims.end() - 1);
+  return nc;
+}
+
+memory::desc nc_md(const std::vector<int64_t>& nc, bool channels_last_bytes, memory::data_type type) {
+  if (!channels_last_bytes || nc.size() < 3) return plain_md(nc, type);
+  // Channels innermost, then the spatial dims in order, then the batch.
+  memory::dims strides(nc.size(), 1);
+  int64_t stride = std::max<int64_t>(nc[1], 1);
+  for (std::size_t i = nc.size(); i-- > 2;) {
+    strides[i] = stride;
+    stride *= std::max<int64_t>(nc[i], 1);
+  }
+  strides[0] = stride;
+  return memory::desc(to_dnnl(nc), type, strides);
+}
+
+memory::desc with_type(const memory::desc& md, memory::data_type type) {
+  memory::desc out = md;
+  out.data.data_type = memory::convert_to_c(type);
+  return out;
+}
+
+int64_t product(const std::vector<int64_t>& dims, std::size_t begin, std::size_t end) {
+  int64_t p = 1;
+  for (std::size_t i = begin; i < end; ++i) p *= dims[i];
+  return p;
+}
+
+void throw_unsupported(const std::string& layer, const std::string& what) {
+  throw core::Error(core::Status::Unsupported, "Layer '" + layer + "': " + what + " is not supported by inlay's runtime");
+}
+
+// --- the builder
+
+PlanBuilder::PlanBuilder(const core::Model& model, std::vector<InputDesc> inputs, PlanOptions options)
+    : model_(model), inputs_(std::move(inputs)), options_(options), plan_(std::make_unique<Plan>()) {
+  plan_->engine = dnnl::engine(dnnl::engine::kind::cpu, 0);
+  plan_->threads = options.threads;
+  plan_->bf16 = options.bf16;
+  for (const InputDesc& in : inputs_) plan_->input_dims.push_back(in.dims);
+  for (const core::NodeRef& ref : model.execution_order()) {
+    const Node& node = ref.node();
+    node_layers_[&node] = ref.layer;
+    for (const KerasTensor* t : node.inputs) consumers_[t].push_back(&node);
+  }
+  for (const KerasTensor* t : model.outputs()) model_outputs_.insert(t);
+}
+
+dnnl::primitive_attr PlanBuilder::attributes() const {
+  dnnl::primitive_attr attr;
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  return attr;
+}
+
+std::unique_ptr<Plan> PlanBuilder::build() {
+  add_inputs();
+  for (const core::NodeRef& ref : model_.execution_order()) {
+    const Node& node = ref.node();
+    if (ref.layer->class_name() == core::InputLayer::kClassName || fused_.count(&node) > 0) continue;
+    lower(*ref.layer, node);
+  }
+  bind_outputs();
+  compute_lifetimes();
+  plan_->assign_memory();
+  core::log().debug("plan for model '{}': {} steps, {} values, arena {} bytes, scratchpad {} bytes", model_.name(),
+                    plan_->steps.size(), plan_->values.size(), plan_->arena_bytes, plan_->scratchpad_bytes);
+  return std::move(plan_);
+}
+
+void PlanBuilder::add_inputs() {
+  for (std::size_t i = 0; i < model_.inputs().size(); ++i) {
+    const InputDesc& in = inputs_[i];
+    Value value;
+    value.dims = in.dims;
+    value.md = plain_md(in.dims);
+    value.storage = Storage::Input;
+    value.input_index = static_cast<int>(i);
+    value.sparse = in.kind == core::ArrayKind::Sparse;
+    if (in.kind == core::ArrayKind::Ragged) value.ragged_input = static_cast<int>(i);
+    plan_->values.push_back(std::move(value));
+    values_[model_.inputs()[i]] = static_cast<ValueId>(plan_->values.size() - 1);
+  }
+}
+
+void PlanBuilder::lower(const Layer& layer, const Node& node) {
+  // Ragged values carry only their flat values: a layer may consume them only when it works on the last
+  // axis alone (tf.keras maps such layers over the flat values, as ragged.map_flat_values does).
+  int ragged = -1;
+  for (const KerasTensor* t : node.inputs) {
+    const Value& v = value(value_of(t));
+    if (v.ragged_input >= 0) ragged = v.ragged_input;
+    if (v.sparse && layer.class_name() != "Dense") {
+      throw_unsupported(layer.name(), "a sparse input to " + std::string(layer.class_name()) +
+                                          " (only Dense consumes sparse inputs)");
+    }
+  }
+  if (ragged >= 0 && !lowering_maps_flat_values(layer)) {
+    throw_unsupported(layer.name(), "a ragged input to " + std::string(layer.class_name()) +
+                                        " (only Dense, Activation and Dropout run on ragged inputs)");
+  }
+  lowering_ragged_ = ragged >= 0;
+  lower_layer(*this, layer, node);
+  lowering_ragged_ = false;
+  if (ragged >= 0) {
+    for (const KerasTensor* t : node.outputs) {
+      auto it = values_.find(t);
+      if (it != values_.end()) plan_->values[static_cast<std::size_t>(it->second)].ragged_input = ragged;
+    }
+  }
+}
+
+ValueId PlanBuilder::value_of(const KerasTensor* t) const {
+  auto it = values_.find(t);
+  if (it == values_.end()) {
+    throw core::Error(core::Status::InternalError, "plan: tensor '" + t->name() + "' has no value yet");
+  }
+  return it->second;
+}
+
+void PlanBuilder::set_output(const KerasTensor* t, ValueId v) { values_[t] = v; }
+
+ValueId PlanBuilder::add_value(std::vector<int64_t> dims, const memory::desc& md, bool spatial, bool channels_first) {
+  Value value;
+  value.dims = std::move(dims);
+  value.md = md;
+  value.spatial = spatial;
+  value.channels_first = channels_first;
+  plan_->values.push_back(std::move(value));
+  return static_cast<ValueId>(plan_->values.size() - 1);
+}
+
+ValueId PlanBuilder::add_plain(std::vector<int64_t> dims) {
+  const memory::desc md = plain_md(dims);
+  return add_value(std::move(dims), md, false, false);
+}
+
+ValueId PlanBuilder::add_alias(ValueId v, std::vector<int64_t> dims) {
+  Value alias = value(v);
+  alias.storage = Storage::Alias;
+  alias.alias_of = v;
+  alias.input_index = -1;
+  if (alias.dims != dims) {
+    alias.dims = std::move(dims);
+    alias.md = plain_md(alias.dims);
+    alias.spatial = false;
+    alias.channels_first = false;
+  }
+  plan_->values.push_back(std::move(alias));
+  return static_cast<ValueId>(plan_->values.size() - 1);
+}
+
+bool PlanBuilder::is_plain(ValueId v) const {
+  const Value& val = value(v);
+  if (val.md.data_type() != memory::data_type::f32) return false;
+  if (!val.spatial) return true;
+  return val.md == nc_md(nc_dims(val.dims, val.channels_first), !val.channels_first);
+}
+
+ValueId PlanBuilder::to_plain(ValueId v, const std::string& layer) {
+  if (is_plain(v)) return v;
+  const Value& val = value(v);
+  const memory::desc target = nc_md(nc_dims(val.dims, val.channels_first), !val.channels_first);
+  const memory::desc from = val.md;
+  return reorder(v, from, target, val.dims, false, false, layer);
+}
+
+memory::desc PlanBuilder::spatial_view(ValueId& v, bool channels_first, const std::string& layer) {
+  const Value& val = value(v);
+  if (val.spatial && val.channels_first == channels_first) return val.md;
+  v = to_plain(v, layer);
+  return nc_md(nc_dims(value(v).dims, channels_first), !channels_first);
+}
+
+ValueId PlanBuilder::reorder(ValueId v, const memory::desc& from, const memory::desc& to, std::vector<int64_t> dims,
+                             bool spatial, bool channels_first, const std::string& layer) {
+  // A spatial target keeps `to` as its desc; a plain one is described row-major over the Keras dims
+  // (the same bytes as `to`, which may be an nhwc view of them).
+  const memory::desc value_md = spatial ? to : with_type(plain_md(dims), to.data_type());
+  const ValueId out = add_value(std::move(dims), value_md, spatial, channels_first);
+  const dnnl::reorder::primitive_desc pd(engine(), from, engine(), to, attributes());
+  add_primitive(layer, dnnl::reorder(pd), pd.scratchpad_desc(),
+                {{DNNL_ARG_FROM, v, from}, {DNNL_ARG_TO, out, to}});
+  return out;
+}
+
+void PlanBuilder::add_primitive(const std::string& layer, dnnl::primitive primitive, const memory::desc& scratchpad_md,
+                                std::vector<ValueArg> args, std::vector<ConstantArg> constants) {
+  Step step;
+  step.layer = layer;
+  step.primitive = std::move(primitive);
+  step.scratchpad_md = scratchpad_md;
+  step.scratchpad_bytes = scratchpad_md.get_size();
+  for (const ValueArg& a : args) {
+    (a.arg == DNNL_ARG_DST ? step.writes : step.reads).push_back(a.value);
+  }
+  step.value_args = std::move(args);
+  step.constant_args = std::move(constants);
+  plan_->steps.push_back(std::move(step));
+}
+
+void PlanBuilder::add_custom(const std::string& layer, std::function<void(const RunContext&)> body,
+                             std::vector<ValueId> reads, std::vector<ValueId> writes) {
+  Step step;
+  step.layer = layer;
+  step.custom = std::move(body);
+  step.reads = std::move(reads);
+  step.writes = std::move(writes);
+  plan_->steps.push_back(std::move(step));
+}
+
+memory PlanBuilder::constant(const memory::desc& user_md, const float* data, const memory::desc& target_md) {
+  memory user(user_md, engine(), const_cast<float*>(data));  // read only: the reorder's source
+  memory target(target_md, engine());
+  dnnl::stream stream(engine());
+  dnnl::reorder(user, target).execute(stream, user, target);
+  stream.wait();
+  return target;
+}
+
+const Node* PlanBuilder::sole_consumer(const KerasTensor* t) const {
+  if (model_outputs_.count(t) > 0) return nullptr;
+  auto it = consumers_.find(t);
+  if (it == consumers_.end() || it->second.size() != 1) return nullptr;
+  const Node* node = it->second.front();
+  if (node->inputs.size() != 1) return nullptr;
+  return node;
+}
+
+const Layer* PlanBuilder::layer_of(const Node* node) const {
+  auto it = node_layers_.find(node);
+  return it == node_layers_.end() ? nullptr : it->second;
+}
+
+void PlanBuilder::check_dims(const KerasTensor* t, const std::vector<int64_t>& dims, const std::string& layer) const {
+  if (lowering_ragged_) return;  // the runtime sees flat values; Keras's shape has the ragged dimension
+  const std::vector<int64_t>& expected = t->shape().dims();
+  bool ok = t->shape().rank() < 0 || expected.size() == dims.size();
+  for (std::size_t i = 0; ok && i < expected.size(); ++i) ok = expected[i] < 0 || expected[i] == dims[i];
+  if (!ok) {
+    std::string got = "(";
+    for (std::size_t i = 0; i < dims.size(); ++i) got += (i ? ", " : "") + std::to_string(dims[i]);
+    throw core::Error(core::Status::InternalError, "Layer '" + layer + "': the runtime computed shape " + got +
+                                                       ") but Keras's shape is " + t->shape().to_tuple_string());
+  }
+}
+
+void PlanBuilder::bind_outputs() {
+  for (const KerasTensor* t : model_.outputs()) {
+    const ValueId v = value_of(t);
+    const Value& val = value(v);
+    if (val.sparse) throw_unsupported(model_.name(), "a sparse model output");
+    OutputBinding out;
+    out.value = v;
+    out.dims = val.dims;
+    out.ragged_input = val.ragged_input;
+    if (!is_plain(v)) {
+      out.needs_reorder = true;
+      out.user_md = val.spatial ? nc_md(nc_dims(val.dims, val.channels_first), !val.channels_first)
+                                : plain_md(val.dims);
+      const dnnl::reorder::primitive_desc pd(engine(), val.md, engine(), out.user_md);
+      out.reorder = dnnl::reorder(pd);
+    }
+    plan_->outputs.push_back(std::move(out));
+  }
+}
+
+void PlanBuilder::compute_lifetimes() {
+  auto root_of = [&](ValueId v) -> Value& {
+    while (plan_->values[static_cast<std::size_t>(v)].storage == Storage::Alias) {
+      v = plan_->values[static_cast<std::size_t>(v)].alias_of;
+    }
+    return plan_->values[static_cast<std::size_t>(v)];
+  };
+  for (std::size_t s = 0; s < plan_->steps.size(); ++s) {
+    const int step = static_cast<int>(s);
+    for (ValueId v : plan_->steps[s].writes) {
+      Value& r = root_of(v);
+      if (r.defined_at < 0) r.defined_at = step;
+      r.last_use = std::max(r.last_use, step);
+    }
+    for (ValueId v : plan_->steps[s].reads) root_of(v).last_use = std::max(root_of(v).last_use, step);
+  }
+  for (const OutputBinding& out : plan_->outputs) {
+    root_of(out.value).last_use = static_cast<int>(plan_->steps.size());
+  }
+}
+
+}  // namespace inlay::runtime

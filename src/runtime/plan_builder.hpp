@@ -1,0 +1,125 @@
+// Compiles a model into a Plan for concrete input dims. It walks the model's nodes in execution order and
+// hands each to its layer's lowering (src/runtime/<layer>.cpp), which appends oneDNN primitives or
+// hand-written steps. The builder owns the bookkeeping the lowerings share: which plan value holds each
+// symbolic tensor, layout conversions (reorders are inserted only where a consumer cannot read the
+// producer's layout), constants (weights reordered once), and fusion (a node folded into its producer).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include <dnnl.hpp>
+
+#include "graph/model.hpp"
+#include "runtime/plan.hpp"
+
+namespace inlay::runtime {
+
+using core::KerasTensor;
+using core::Layer;
+using core::Node;
+
+struct PlanOptions {
+  int threads = 1;
+  bool bf16 = false;
+};
+
+// What the builder knows of input i: its dims (flat dims for a ragged input) and its kind.
+struct InputDesc {
+  std::vector<int64_t> dims;
+  core::ArrayKind kind = core::ArrayKind::Dense;
+};
+
+class PlanBuilder {
+ public:
+  PlanBuilder(const core::Model& model, std::vector<InputDesc> inputs, PlanOptions options);
+  std::unique_ptr<Plan> build();
+
+  // --- for the lowerings
+  const dnnl::engine& engine() const { return plan_->engine; }
+  const PlanOptions& options() const { return options_; }
+  // Primitive attributes every primitive starts from (user-managed scratchpad).
+  dnnl::primitive_attr attributes() const;
+
+  ValueId value_of(const KerasTensor* t) const;
+  const Value& value(ValueId v) const { return plan_->values[static_cast<std::size_t>(v)]; }
+  const std::vector<int64_t>& dims(ValueId v) const { return value(v).dims; }
+  void set_output(const KerasTensor* t, ValueId v);
+
+  // A new float32 value laid out row-major over dims.
+  ValueId add_plain(std::vector<int64_t> dims);
+  // A new value with the given layout; spatial values describe (N, C, ...) dims in a possibly blocked md.
+  ValueId add_value(std::vector<int64_t> dims, const dnnl::memory::desc& md, bool spatial, bool channels_first);
+  // A view of v's bytes under other dims (v must be plain) or, with dims == v's, the same value renamed.
+  ValueId add_alias(ValueId v, std::vector<int64_t> dims);
+
+  // True when v's bytes are float32 in Keras's row-major order.
+  bool is_plain(ValueId v) const;
+  // v itself when plain, else a reorder of it into a new plain value.
+  ValueId to_plain(ValueId v, const std::string& layer);
+  // v seen as oneDNN's (N, C, spatial...) for a layer of that data format: v's own desc when v is already a
+  // spatial value of that format, else the nhwc / nchw view of its plain bytes (reordering to plain first
+  // if needed; v is updated to the value actually read).
+  dnnl::memory::desc spatial_view(ValueId& v, bool channels_first, const std::string& layer);
+  // A new value holding v's data (seen through `from`) in layout `to` (same logical dims), by a reorder.
+  ValueId reorder(ValueId v, const dnnl::memory::desc& from, const dnnl::memory::desc& to,
+                  std::vector<int64_t> dims, bool spatial, bool channels_first, const std::string& layer);
+
+  void add_primitive(const std::string& layer, dnnl::primitive primitive, const dnnl::memory::desc& scratchpad_md,
+                     std::vector<ValueArg> args, std::vector<ConstantArg> constants = {});
+  void add_custom(const std::string& layer, std::function<void(const RunContext&)> body, std::vector<ValueId> reads,
+                  std::vector<ValueId> writes);
+  // Weights prepared once: `data` laid out as `user_md` (float32), reordered into `target_md`.
+  dnnl::memory constant(const dnnl::memory::desc& user_md, const float* data, const dnnl::memory::desc& target_md);
+
+  // The node consuming t when exactly one node of the model does and t is not a model output (so t
+  // need never exist on its own: the consumer can be folded into t's producer).
+  const Node* sole_consumer(const KerasTensor* t) const;
+  // The layer that made a node.
+  const Layer* layer_of(const Node* node) const;
+  // Marks a node as done by another lowering (folded); it is skipped when reached.
+  void mark_fused(const Node* node) { fused_.insert(node); }
+
+  // Checks the concrete dims a lowering computed against the Keras spec of its output tensor.
+  void check_dims(const KerasTensor* t, const std::vector<int64_t>& dims, const std::string& layer) const;
+
+ private:
+  void add_inputs();
+  void lower(const Layer& layer, const Node& node);
+  void bind_outputs();
+  void compute_lifetimes();
+
+  const core::Model& model_;
+  std::vector<InputDesc> inputs_;
+  PlanOptions options_;
+  std::unique_ptr<Plan> plan_;
+  std::unordered_map<const KerasTensor*, ValueId> values_;
+  std::unordered_map<const KerasTensor*, std::vector<const Node*>> consumers_;
+  std::unordered_map<const Node*, const Layer*> node_layers_;
+  std::unordered_set<const KerasTensor*> model_outputs_;
+  std::unordered_set<const Node*> fused_;
+  bool lowering_ragged_ = false;  // the node being lowered reads a ragged tensor's flat values
+};
+
+// --- helpers shared by the lowerings
+dnnl::memory::dims to_dnnl(const std::vector<int64_t>& dims);
+// Row-major desc over dims.
+dnnl::memory::desc plain_md(const std::vector<int64_t>& dims,
+                            dnnl::memory::data_type type = dnnl::memory::data_type::f32);
+// The (N, C, spatial...) dims of a Keras tensor of that data format.
+std::vector<int64_t> nc_dims(const std::vector<int64_t>& keras_dims, bool channels_first);
+// The nhwc-like (channels last) or nchw-like desc over (N, C, spatial...) dims.
+dnnl::memory::desc nc_md(const std::vector<int64_t>& nc, bool channels_last_bytes,
+                         dnnl::memory::data_type type = dnnl::memory::data_type::f32);
+// md with another data type (same dims and layout).
+dnnl::memory::desc with_type(const dnnl::memory::desc& md, dnnl::memory::data_type type);
+// The product of dims[begin, end).
+int64_t product(const std::vector<int64_t>& dims, std::size_t begin, std::size_t end);
+[[noreturn]] void throw_unsupported(const std::string& layer, const std::string& what);
+
+}  // namespace inlay::runtime

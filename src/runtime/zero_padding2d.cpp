@@ -1,0 +1,43 @@
+// ZeroPadding2D: zeros, then each input row copied into place (rows of W*C floats for channels_last,
+// of W floats for channels_first).
+#include <algorithm>
+#include <cstring>
+
+#include "layers/zero_padding2d.hpp"
+#include "runtime/lowerings.hpp"
+
+namespace inlay::runtime {
+
+void lower_zero_padding2d(PlanBuilder& b, const core::ZeroPadding2D& layer, const Node& node) {
+  const std::string& name = layer.name();
+  const ValueId x = b.to_plain(b.value_of(node.inputs[0]), name);
+  const std::vector<int64_t> in = b.dims(x);  // (N, H, W, C) or (N, C, H, W)
+  const bool cf = layer.channels_first();
+  const auto& pad = layer.padding();          // ((top, bottom), (left, right))
+  const int64_t n = in[0], c = cf ? in[1] : in[3], h = cf ? in[2] : in[1], w = cf ? in[3] : in[2];
+  const int64_t oh = h + pad[0][0] + pad[0][1], ow = w + pad[1][0] + pad[1][1];
+  const std::vector<int64_t> out_dims = cf ? std::vector<int64_t>{n, c, oh, ow} : std::vector<int64_t>{n, oh, ow, c};
+  b.check_dims(node.outputs[0], out_dims, name);
+  const ValueId out = b.add_plain(out_dims);
+  const int64_t top = pad[0][0], left = pad[1][0];
+  b.add_custom(
+      name,
+      [=](const RunContext& ctx) {
+        const float* src = ctx.f32(x);
+        float* dst = ctx.f32(out);
+        std::fill_n(dst, n * c * oh * ow, 0.f);
+        // Each (image, channel plane or not, row) of the input lands at (row + top, left) of the output.
+        const int64_t planes = cf ? n * c : n, row = cf ? w : w * c, out_row = cf ? ow : ow * c;
+        const int64_t offset = cf ? left : left * c;
+        for (int64_t p = 0; p < planes; ++p) {
+          for (int64_t r = 0; r < h; ++r) {
+            std::memcpy(dst + (p * oh + r + top) * out_row + offset, src + (p * h + r) * row,
+                        static_cast<std::size_t>(row) * sizeof(float));
+          }
+        }
+      },
+      {x}, {out});
+  b.set_output(node.outputs[0], out);
+}
+
+}  // namespace inlay::runtime
