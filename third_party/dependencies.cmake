@@ -339,6 +339,7 @@ inlay_dependency(DNNL PACKAGE dnnl VERSION 2.6...<3 TARGETS DNNL::dnnl
                  DEBIAN libdnnl-dev ocl-icd-opencl-dev WHY_NOT "${_inlay_dnnl_why_not}")
 # Debian's oneDNN runs on OpenMP; the runtime sets OpenMP's thread count per predict call (g++'s libgomp).
 find_package(OpenMP REQUIRED COMPONENTS CXX)
+find_package(Threads REQUIRED)
 inlay_dependency(SPDLOG PACKAGE spdlog TARGETS spdlog::spdlog DEBIAN libspdlog-dev)
 inlay_dependency(NLOHMANN_JSON PACKAGE nlohmann_json VERSION 3 TARGETS nlohmann_json::nlohmann_json
                  DEBIAN nlohmann-json3-dev)

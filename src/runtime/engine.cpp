@@ -122,13 +122,15 @@ void Engine::check_inputs(const Array* const* inputs, std::size_t n_inputs, std:
     const core::KerasTensor& spec = *model_inputs[i];
     const Array* a = inputs[i];
     if (a == nullptr) throw Error(Status::InvalidArgument, "inputs[" + std::to_string(i) + "] is NULL");
-    const std::string which = "Input " + std::to_string(i) + " ('" + spec.name() + "') of layer \"" + model_.name() + "\"";
+    auto which = [&] {  // built only for a message: a warm predict allocates nothing
+      return "Input " + std::to_string(i) + " ('" + spec.name() + "') of layer \"" + model_.name() + "\"";
+    };
     if (a->kind() != expected_kind(spec)) {
-      throw Error(Status::InvalidArgument, which + " expects a " + kind_name(expected_kind(spec)) + " array, got a " +
+      throw Error(Status::InvalidArgument, which() + " expects a " + kind_name(expected_kind(spec)) + " array, got a " +
                                                kind_name(a->kind()) + " array");
     }
     if (a->dtype() != spec.dtype()) {
-      throw Error(Status::InvalidArgument, which + " expects dtype " + std::string(core::dtype_name(spec.dtype())) +
+      throw Error(Status::InvalidArgument, which() + " expects dtype " + std::string(core::dtype_name(spec.dtype())) +
                                                ", got " + std::string(core::dtype_name(a->dtype())));
     }
     // Keras's Functional._adjust_input_rank: a trailing axis of size 1 may be added or dropped.

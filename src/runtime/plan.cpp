@@ -23,6 +23,14 @@ void* aligned_buffer(std::size_t bytes) {
   return p;
 }
 
+// primitive::execute of dnnl.hpp copies its argument map into a fresh vector on every call; the C call
+// with the workspace's prebuilt vector does not.
+void execute(const dnnl::primitive& primitive, const dnnl::stream& stream, const std::vector<dnnl_exec_arg_t>& args) {
+  dnnl::error::wrap_c_api(
+      dnnl_primitive_execute(primitive.get(), stream.get(), static_cast<int>(args.size()), args.data()),
+      "could not execute a primitive");
+}
+
 }  // namespace
 
 const Value& Plan::root(ValueId v) const {
@@ -98,6 +106,10 @@ Workspace::Workspace(const Plan& plan) : stream(plan.engine) {
         args.emplace(DNNL_ARG_SCRATCHPAD, dnnl::memory(step.scratchpad_md, plan.engine, scratchpad));
       }
     }
+    step_c_args.resize(plan.steps.size());
+    for (std::size_t s = 0; s < plan.steps.size(); ++s) {
+      for (const auto& [arg, memory] : step_args[s]) step_c_args[s].push_back({arg, memory.get()});
+    }
     output_reorder_index.assign(plan.outputs.size(), -1);
     for (std::size_t i = 0; i < plan.outputs.size(); ++i) {
       const OutputBinding& out = plan.outputs[i];
@@ -110,6 +122,8 @@ Workspace::Workspace(const Plan& plan) : stream(plan.engine) {
       if (value.storage == Storage::Input) input_memories.emplace_back(src, value.input_index);
       output_reorder_index[i] = static_cast<int>(output_reorders.size());
       output_reorders.emplace_back(src, dnnl::memory(out.user_md, plan.engine, DNNL_MEMORY_NONE));
+      output_reorder_c_args.push_back(
+          {{DNNL_ARG_FROM, output_reorders.back().first.get()}, {DNNL_ARG_TO, output_reorders.back().second.get()}});
     }
   } catch (...) {
     std::free(arena);
@@ -163,7 +177,7 @@ void Plan::run(const Array* const* inputs, Array* const* results) const {
   for (std::size_t s = 0; s < steps.size(); ++s) {
     const Step& step = steps[s];
     if (step.primitive) {
-      step.primitive->execute(ws->stream, ws->step_args[s]);
+      execute(*step.primitive, ws->stream, ws->step_c_args[s]);
     } else {
       step.custom(context);
     }
@@ -171,8 +185,8 @@ void Plan::run(const Array* const* inputs, Array* const* results) const {
   for (std::size_t i = 0; i < outputs.size(); ++i) {
     const OutputBinding& out = outputs[i];
     if (out.needs_reorder) {
-      auto& [src, dst] = ws->output_reorders[static_cast<std::size_t>(ws->output_reorder_index[i])];
-      if (out.reorder) out.reorder->execute(ws->stream, src, dst);
+      execute(*out.reorder, ws->stream,
+              ws->output_reorder_c_args[static_cast<std::size_t>(ws->output_reorder_index[i])]);
     } else {
       std::memcpy(results[i]->data(), context.data(out.value), results[i]->byte_size());
     }

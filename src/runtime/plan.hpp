@@ -152,9 +152,11 @@ class Workspace {
   void* arena = nullptr;
   void* scratchpad = nullptr;
   dnnl::stream stream;
-  std::vector<std::unordered_map<int, dnnl::memory>> step_args;  // per step (primitive steps only)
+  std::vector<std::unordered_map<int, dnnl::memory>> step_args;  // per step (primitive steps only): owns the memories
+  std::vector<std::vector<dnnl_exec_arg_t>> step_c_args;         // the same as the C API takes them (no per-run copy)
   std::vector<std::pair<dnnl::memory, int>> input_memories;      // (memory, model input index)
   std::vector<std::pair<dnnl::memory, dnnl::memory>> output_reorders;  // (src, dst bound to output i)
+  std::vector<std::vector<dnnl_exec_arg_t>> output_reorder_c_args;
   std::vector<int> output_reorder_index;                          // output i -> index in output_reorders, or -1
 };
 

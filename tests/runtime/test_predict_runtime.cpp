@@ -1,0 +1,271 @@
+// How inlay_model_predict behaves as a runtime, through the C ABI: many threads at once, no heap
+// allocation once warm, plans per input shape and their invalidation, thread settings, bfloat16.
+// The reference for every result is a serial float32 run of the same model (itself checked against
+// Keras by test_predict_fixtures.cpp) or values computed here by hand.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <malloc.h>
+#include <memory>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <dlfcn.h>
+#include <oneapi/dnnl/dnnl.h>
+
+#include "inlay/inlay.h"
+
+// --- counting every heap allocation of the process, and telling oneDNN's own apart: oneDNN 2.6's
+// dnnl_primitive_execute builds an argument map and an execution context on the heap on every call, which
+// no caller can avoid. The test binary interposes that function (it exports its symbols) to know when a
+// call is inside it.
+
+namespace {
+std::atomic<bool> g_counting{false};
+std::atomic<long> g_allocations{0};          // outside oneDNN's execute: inlay's own
+std::atomic<long> g_onednn_allocations{0};   // inside dnnl_primitive_execute
+std::atomic<int> g_inside_onednn{0};
+
+void count_allocation() {
+  if (!g_counting.load(std::memory_order_relaxed)) return;
+  (g_inside_onednn.load(std::memory_order_relaxed) > 0 ? g_onednn_allocations : g_allocations)
+      .fetch_add(1, std::memory_order_relaxed);
+}
+}  // namespace
+
+extern "C" {
+__attribute__((visibility("default"))) dnnl_status_t dnnl_primitive_execute(const_dnnl_primitive_t primitive,
+                                                                         dnnl_stream_t stream, int nargs,
+                                     const dnnl_exec_arg_t* args) {
+  using Execute = dnnl_status_t (*)(const_dnnl_primitive_t, dnnl_stream_t, int, const dnnl_exec_arg_t*);
+  static const auto real = reinterpret_cast<Execute>(dlsym(RTLD_NEXT, "dnnl_primitive_execute"));
+  ++g_inside_onednn;
+  const dnnl_status_t status = real(primitive, stream, nargs, args);
+  --g_inside_onednn;
+  return status;
+}
+
+void* __libc_malloc(size_t);
+void* __libc_calloc(size_t, size_t);
+void* __libc_realloc(void*, size_t);
+void* __libc_memalign(size_t, size_t);
+
+void* malloc(size_t n) {
+  count_allocation();
+  return __libc_malloc(n);
+}
+void* calloc(size_t n, size_t size) {
+  count_allocation();
+  return __libc_calloc(n, size);
+}
+void* realloc(void* p, size_t n) {
+  count_allocation();
+  return __libc_realloc(p, n);
+}
+int posix_memalign(void** out, size_t alignment, size_t n) {
+  count_allocation();
+  void* p = __libc_memalign(alignment, n);
+  if (p == nullptr) return 12;  // ENOMEM
+  *out = p;
+  return 0;
+}
+void* aligned_alloc(size_t alignment, size_t n) {
+  count_allocation();
+  return __libc_memalign(alignment, n);
+}
+}
+
+namespace {
+
+namespace fs = std::filesystem;
+const fs::path kFixtures = INLAY_FIXTURES_DIR;
+
+struct ArrayDeleter {
+  void operator()(inlay_array* a) const { inlay_array_free(a); }
+};
+struct ModelDeleter {
+  void operator()(inlay_model* m) const { inlay_model_free(m); }
+};
+using ArrayPtr = std::unique_ptr<inlay_array, ArrayDeleter>;
+using ModelPtr = std::unique_ptr<inlay_model, ModelDeleter>;
+
+ModelPtr load(const std::string& fixture_model) {
+  inlay_model* m = nullptr;
+  const std::string path = (kFixtures / "models" / fixture_model / "model.keras").string();
+  EXPECT_EQ(inlay_model_load(path.c_str(), &m), INLAY_OK) << inlay_last_error();
+  return ModelPtr(m);
+}
+
+// A seeded batch for input 0 of m (its dims with batch `batch`).
+std::vector<float> random_input(const inlay_model* m, int64_t batch, std::vector<int64_t>& dims, unsigned seed) {
+  const inlay_tensor* x = inlay_model_input(m, 0);
+  const int64_t* d = inlay_tensor_dims(x);
+  dims.assign(d, d + inlay_tensor_rank(x));
+  dims[0] = batch;
+  std::size_t n = 1;
+  for (int64_t v : dims) n *= static_cast<std::size_t>(v);
+  std::vector<float> values(n);
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> normal;
+  for (float& v : values) v = normal(rng);
+  return values;
+}
+
+// Runs m on one input, returns output 0's values.
+std::vector<float> predict(inlay_model* m, std::vector<float>& input, const std::vector<int64_t>& dims) {
+  inlay_array* x = nullptr;
+  EXPECT_EQ(inlay_array_wrap(INLAY_FLOAT32, dims.data(), static_cast<int>(dims.size()), input.data(), &x), INLAY_OK);
+  ArrayPtr in(x);
+  inlay_array* y = nullptr;
+  const inlay_array* inputs[] = {x};
+  EXPECT_EQ(inlay_model_predict(m, inputs, 1, &y, 1), INLAY_OK) << inlay_last_error();
+  ArrayPtr out(y);
+  if (y == nullptr) return {};
+  const auto* data = static_cast<const float*>(inlay_array_data(y));
+  return std::vector<float>(data, data + inlay_array_element_count(y));
+}
+
+double max_relative_error(const std::vector<float>& got, const std::vector<float>& want) {
+  double worst = 0;
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    worst = std::max(worst, std::fabs(got[i] - want[i]) / (std::fabs(want[i]) + 1e-3));
+  }
+  return worst;
+}
+
+TEST(PredictRuntime, ManyThreadsGetTheSerialResults) {
+  ModelPtr model = load("resnet_projection_block");
+  constexpr int kThreads = 8, kRuns = 20;
+  // Different inputs per thread, and two batch sizes, so threads share plans and use different ones.
+  std::vector<std::vector<float>> inputs(kThreads);
+  std::vector<std::vector<int64_t>> dims(kThreads);
+  std::vector<std::vector<float>> serial(kThreads);
+  for (int t = 0; t < kThreads; ++t) {
+    inputs[t] = random_input(model.get(), t % 2 == 0 ? 1 : 3, dims[t], 100 + t);
+    serial[t] = predict(model.get(), inputs[t], dims[t]);
+  }
+  ModelPtr fresh = load("resnet_projection_block");  // no plans yet: threads race to compile them
+  std::atomic<int> mismatches{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int r = 0; r < kRuns; ++r) {
+        if (predict(fresh.get(), inputs[t], dims[t]) != serial[t]) ++mismatches;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(mismatches.load(), 0);
+}
+
+TEST(PredictRuntime, WarmPredictAllocatesNothing) {
+  for (const char* name : {"mnist_cnn_functional", "resnet_identity_block", "logistic_regression"}) {
+    SCOPED_TRACE(name);
+    ModelPtr model = load(name);
+    std::vector<int64_t> dims;
+    std::vector<float> input = random_input(model.get(), 4, dims, 7);
+    inlay_array* x = nullptr;
+    ASSERT_EQ(inlay_array_wrap(INLAY_FLOAT32, dims.data(), static_cast<int>(dims.size()), input.data(), &x), INLAY_OK);
+    ArrayPtr in(x);
+    inlay_array* y = nullptr;
+    const inlay_array* inputs[] = {x};
+    ASSERT_EQ(inlay_model_predict(model.get(), inputs, 1, &y, 1), INLAY_OK) << inlay_last_error();  // compiles
+    ArrayPtr out(y);
+    ASSERT_EQ(inlay_model_predict(model.get(), inputs, 1, &y, 1), INLAY_OK);  // warm, into the same output
+    g_allocations = 0;
+    g_onednn_allocations = 0;
+    g_counting = true;
+    for (int i = 0; i < 10; ++i) inlay_model_predict(model.get(), inputs, 1, &y, 1);
+    g_counting = false;
+    EXPECT_EQ(g_allocations.load(), 0) << "heap allocations by inlay in 10 warm predict calls";
+    std::printf("[ allocs   ] %s: inlay 0, inside oneDNN's execute %.1f per predict\n", name,
+                static_cast<double>(g_onednn_allocations.load()) / 10);
+  }
+}
+
+TEST(PredictRuntime, EachInputShapeGetsItsOwnPlan) {
+  ModelPtr model = load("mnist_cnn_functional");
+  std::vector<int64_t> dims1, dims5;
+  std::vector<float> one = random_input(model.get(), 1, dims1, 1);
+  std::vector<float> five = random_input(model.get(), 5, dims5, 2);
+  // Sample 0 of the batch of 5 alone must give the batch's row 0 (batch rows are independent).
+  std::vector<float> first(one.size());
+  std::copy_n(five.begin(), one.size(), first.begin());
+  const std::vector<float> batch = predict(model.get(), five, dims5);
+  const std::vector<float> single = predict(model.get(), first, dims1);
+  ASSERT_EQ(batch.size(), 5 * single.size());
+  EXPECT_LT(max_relative_error(single, std::vector<float>(batch.begin(), batch.begin() + single.size())), 1e-5);
+}
+
+TEST(PredictRuntime, SetWeightRecompiles) {
+  ModelPtr model = load("logistic_regression");
+  std::vector<int64_t> dims;
+  std::vector<float> input = random_input(model.get(), 2, dims, 3);
+  const std::vector<float> before = predict(model.get(), input, dims);
+  // Zero kernel and bias: softmax of zeros is uniform.
+  for (size_t i = 0; i < inlay_model_weight_count(model.get()); ++i) {
+    int rank = 0;
+    const int64_t* d = nullptr;
+    ASSERT_EQ(inlay_model_weight_info(model.get(), i, nullptr, &rank, &d), INLAY_OK);
+    std::size_t n = 1;
+    for (int k = 0; k < rank; ++k) n *= static_cast<std::size_t>(d[k]);
+    const std::vector<float> zeros(n, 0.f);
+    ASSERT_EQ(inlay_model_set_weight(model.get(), i, zeros.data(), n), INLAY_OK);
+  }
+  const std::vector<float> after = predict(model.get(), input, dims);
+  ASSERT_EQ(after.size(), before.size());
+  EXPECT_NE(after, before);
+  for (float v : after) EXPECT_FLOAT_EQ(v, 1.f / 16.f);
+}
+
+TEST(PredictRuntime, ThreadCountFollowsApiAndEnvironment) {
+  ModelPtr model = load("mnist_cnn_functional");
+  std::vector<int64_t> dims;
+  std::vector<float> input = random_input(model.get(), 8, dims, 4);
+  const std::vector<float> reference = predict(model.get(), input, dims);
+  ASSERT_EQ(inlay_model_set_num_threads(model.get(), 1), INLAY_OK);
+  EXPECT_EQ(inlay_model_num_threads(model.get()), 1);
+  EXPECT_LT(max_relative_error(predict(model.get(), input, dims), reference), 1e-5);
+
+  setenv("INLAY_NUM_THREADS", "3", 1);
+  ASSERT_EQ(inlay_model_set_num_threads(model.get(), 0), INLAY_OK);
+  EXPECT_EQ(inlay_model_num_threads(model.get()), 3);
+  ModelPtr other = load("mnist_cnn_functional");  // a new model starts from the environment too
+  EXPECT_EQ(inlay_model_num_threads(other.get()), 3);
+  unsetenv("INLAY_NUM_THREADS");
+  EXPECT_LT(max_relative_error(predict(model.get(), input, dims), reference), 1e-5);
+  EXPECT_EQ(inlay_model_set_num_threads(model.get(), -2), INLAY_INVALID_ARGUMENT);
+}
+
+// bfloat16 keeps 8 bits of mantissa: results move by ~1e-2 relative. Measured, and bounded loosely.
+TEST(PredictRuntime, Bfloat16IsCloseToFloat32) {
+  for (const char* name : {"mnist_cnn_functional", "resnet_projection_block", "dense_chain_50"}) {
+    SCOPED_TRACE(name);
+    ModelPtr model = load(name);
+    std::vector<int64_t> dims;
+    std::vector<float> input = random_input(model.get(), 4, dims, 5);
+    const std::vector<float> f32 = predict(model.get(), input, dims);
+    const inlay_status status = inlay_model_set_precision(model.get(), INLAY_PRECISION_BFLOAT16);
+    if (status == INLAY_UNSUPPORTED) GTEST_SKIP() << inlay_last_error();
+    ASSERT_EQ(status, INLAY_OK) << inlay_last_error();
+    const std::vector<float> bf16 = predict(model.get(), input, dims);
+    double worst_abs = 0, scale = 0;
+    for (std::size_t i = 0; i < f32.size(); ++i) {
+      worst_abs = std::max(worst_abs, static_cast<double>(std::fabs(bf16[i] - f32[i])));
+      scale = std::max(scale, static_cast<double>(std::fabs(f32[i])));
+    }
+    std::printf("[ bf16     ] %s: max |bf16 - f32| = %.3g (max |f32| = %.3g)\n", name, worst_abs, scale);
+    EXPECT_LT(worst_abs, 0.05 * scale + 1e-3);
+    EXPECT_GT(worst_abs, 0.0) << "bfloat16 mode computed exactly the float32 results: it did not run in bf16";
+    ASSERT_EQ(inlay_model_set_precision(model.get(), INLAY_PRECISION_FLOAT32), INLAY_OK);
+    EXPECT_EQ(predict(model.get(), input, dims), f32);
+  }
+}
+
+}  // namespace
