@@ -197,7 +197,13 @@ ValueId apply_activation(PlanBuilder& b, ValueId v, Activation activation, const
 }
 
 void lower_activation(PlanBuilder& b, const core::ActivationLayer& layer, const Node& node) {
-  const ValueId out = apply_activation(b, b.value_of(node.inputs[0]), layer.activation(), layer.name());
+  const ValueId x = b.value_of(node.inputs[0]);
+  const bool over_last_axis = !eltwise_ops(layer.activation()) && scalar_function(layer.activation()) == nullptr;
+  if (b.value(x).ragged_input >= 0 && b.dims(x).size() < 2 && over_last_axis) {
+    // The flat values of a ragged (batch, None) tensor: the last axis is the ragged one itself.
+    throw_unsupported(layer.name(), "'" + core::activation_name(layer.activation()) + "' over a ragged last axis");
+  }
+  const ValueId out = apply_activation(b, x, layer.activation(), layer.name());
   // Linear returns its input: name it for the output tensor without a copy.
   b.set_output(node.outputs[0], out);
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "inlay/inlay.h"
 
@@ -1311,6 +1312,1092 @@ static void test_models(void) {
   inlay_model_free(m);
 }
 
+/* ---------------------------------------------------------------------------------------------------------
+ * Concrete arrays
+ * ------------------------------------------------------------------------------------------------------- */
+
+/* An inlay_array_* constructor that must fail: the status, a message naming the function (and needle when
+ * not NULL), and *out (pre-set to SENTINEL) untouched. An unexpected success is freed. */
+static void array_fails_impl(inlay_status st, inlay_array *out, inlay_status expected_status, const char *function,
+                             const char *needle, const char *what, int line) {
+  if (check_status_impl(st, expected_status, what, __FILE__, line)) {
+    check_contains_impl(inlay_last_error(), function, "inlay_last_error() names the function", __FILE__, line);
+    if (needle != NULL) check_contains_impl(inlay_last_error(), needle, "inlay_last_error()", __FILE__, line);
+  }
+  check_impl(out == (inlay_array *)SENTINEL, "*out left untouched on failure", __FILE__, line);
+  if (st == INLAY_OK && out != (inlay_array *)SENTINEL) inlay_array_free(out);
+}
+
+/* out must be a variable of type inlay_array *; call is evaluated once, after out is set to SENTINEL. */
+#define ARRAY_FAILS(out, call, status, function, needle)                                         \
+  do {                                                                                           \
+    inlay_status array_fails_st_;                                                                \
+    (out) = (inlay_array *)SENTINEL;                                                             \
+    array_fails_st_ = (call);                                                                    \
+    array_fails_impl(array_fails_st_, (out), (status), (function), (needle), #call, __LINE__);   \
+  } while (0)
+
+/* A NULL-argument failure of an inlay_array_* constructor: as CHECK_NULL_ARG, and *out untouched. */
+#define ARRAY_NULL_ARG(out, call, function, argument)         \
+  do {                                                        \
+    (out) = (inlay_array *)SENTINEL;                          \
+    CHECK_NULL_ARG(call, function, argument);                 \
+    CHECK((out) == (inlay_array *)SENTINEL);                  \
+  } while (0)
+
+static int all_zero_bytes(const void *p, size_t n) {
+  const unsigned char *b = (const unsigned char *)p;
+  size_t i;
+  if (p == NULL && n > 0) return 0;
+  for (i = 0; i < n; ++i) {
+    if (b[i] != 0) return 0;
+  }
+  return 1;
+}
+
+/* The accessors of a kind other than a's give NULL. */
+static void check_other_kind_accessors(const inlay_array *a, inlay_array_kind kind, int line) {
+  size_t n = 0;
+  int r = 0;
+  if (kind != INLAY_ARRAY_RAGGED) {
+    check_impl(inlay_array_row_splits(a, &n) == NULL, "row_splits NULL for a non-ragged array", __FILE__, line);
+    check_impl(inlay_array_row_splits(a, NULL) == NULL, "row_splits NULL for a non-ragged array", __FILE__, line);
+    check_impl(inlay_array_flat_dims(a, &r) == NULL, "flat_dims NULL for a non-ragged array", __FILE__, line);
+  }
+  if (kind != INLAY_ARRAY_SPARSE) {
+    check_impl(inlay_array_sparse_indices(a, &n) == NULL, "sparse_indices NULL for a non-sparse array", __FILE__,
+               line);
+    check_impl(inlay_array_sparse_indices(a, NULL) == NULL, "sparse_indices NULL for a non-sparse array", __FILE__,
+               line);
+  }
+}
+
+static void test_arrays(void) {
+  static const int64_t dims23[] = {2, 3};
+  static const int64_t negative[] = {2, -1};
+  static const int64_t none_dim[] = {INLAY_DIM_NONE, 3};
+  static const int64_t empty03[] = {0, 3};
+  static const int64_t huge[] = {(int64_t)1 << 40, (int64_t)1 << 40};
+  static const int64_t ones9[] = {1, 1, 1, 1, 1, 1, 1, 1, 1};
+  static const int64_t dims3[] = {3};
+  inlay_array *a = NULL;
+  inlay_array *out;
+  float buffer[6] = {1, 2, 3, 4, 5, 6};
+
+  /* inlay_array_create: an owned, zero-filled dense array. */
+  if (CHECK_STATUS(inlay_array_create(INLAY_FLOAT32, dims23, 2, &a), INLAY_OK)) {
+    CHECK(a != NULL);
+    CHECK(inlay_array_kind_of(a) == INLAY_ARRAY_DENSE);
+    CHECK(inlay_array_rank(a) == 2);
+    CHECK(dims_equal(inlay_array_dims(a), dims23, 2));
+    CHECK(inlay_array_dims(a) != dims23); /* copied */
+    CHECK(inlay_array_dtype(a) == INLAY_FLOAT32);
+    CHECK(inlay_array_element_count(a) == 6);
+    CHECK(inlay_array_data(a) != NULL);
+    CHECK(all_zero_bytes(inlay_array_data(a), 6 * sizeof(float)));
+    check_other_kind_accessors(a, INLAY_ARRAY_DENSE, __LINE__);
+    inlay_array_free(a);
+  }
+  a = NULL;
+  if (CHECK_STATUS(inlay_array_create(INLAY_INT64, dims3, 1, &a), INLAY_OK)) {
+    CHECK(inlay_array_dtype(a) == INLAY_INT64);
+    CHECK(inlay_array_element_count(a) == 3);
+    CHECK(all_zero_bytes(inlay_array_data(a), 3 * sizeof(int64_t)));
+    inlay_array_free(a);
+  }
+  /* Rank 0: one element, dims NULL (dims may be NULL when rank is 0). */
+  a = NULL;
+  if (CHECK_STATUS(inlay_array_create(INLAY_FLOAT64, NULL, 0, &a), INLAY_OK)) {
+    CHECK(inlay_array_rank(a) == 0);
+    CHECK(inlay_array_dims(a) == NULL);
+    CHECK(inlay_array_element_count(a) == 1);
+    CHECK(all_zero_bytes(inlay_array_data(a), sizeof(double)));
+    inlay_array_free(a);
+  }
+  /* No elements, and the largest rank. */
+  a = NULL;
+  if (CHECK_STATUS(inlay_array_create(INLAY_FLOAT32, empty03, 2, &a), INLAY_OK)) {
+    CHECK(inlay_array_element_count(a) == 0);
+    CHECK(dims_equal(inlay_array_dims(a), empty03, 2));
+    inlay_array_free(a);
+  }
+  a = NULL;
+  if (CHECK_STATUS(inlay_array_create(INLAY_UINT8, ones9, INLAY_MAX_RANK, &a), INLAY_OK)) {
+    CHECK(inlay_array_rank(a) == INLAY_MAX_RANK);
+    CHECK(inlay_array_element_count(a) == 1);
+    inlay_array_free(a);
+  }
+
+  /* inlay_array_create errors. */
+  ARRAY_NULL_ARG(out, inlay_array_create(INLAY_FLOAT32, NULL, 2, &out), "inlay_array_create", "dims");
+  CHECK_NULL_ARG(inlay_array_create(INLAY_FLOAT32, dims23, 2, NULL), "inlay_array_create", "out");
+  ARRAY_FAILS(out, inlay_array_create(INLAY_FLOAT32, negative, 2, &out), INLAY_INVALID_ARGUMENT, "inlay_array_create",
+              "negative");
+  ARRAY_FAILS(out, inlay_array_create(INLAY_FLOAT32, none_dim, 2, &out), INLAY_INVALID_ARGUMENT,
+              "inlay_array_create", NULL);
+  ARRAY_FAILS(out, inlay_array_create(INLAY_FLOAT32, ones9, INLAY_MAX_RANK + 1, &out), INLAY_INVALID_ARGUMENT,
+              "inlay_array_create", NULL);
+  ARRAY_FAILS(out, inlay_array_create(INLAY_FLOAT32, dims23, -1, &out), INLAY_INVALID_ARGUMENT, "inlay_array_create",
+              NULL);
+  ARRAY_FAILS(out, inlay_array_create(INLAY_FLOAT32, huge, 2, &out), INLAY_INVALID_ARGUMENT, "inlay_array_create",
+              NULL);
+  {
+    /* 2^62 bytes: addressable by size_t, but no allocator can give it. */
+    static const int64_t too_big[] = {(int64_t)1 << 30, (int64_t)1 << 30};
+    ARRAY_FAILS(out, inlay_array_create(INLAY_FLOAT32, too_big, 2, &out), INLAY_OUT_OF_MEMORY, "inlay_array_create",
+                NULL);
+  }
+  ARRAY_FAILS(out, inlay_array_create((inlay_dtype)0, dims23, 2, &out), INLAY_INVALID_ARGUMENT, "inlay_array_create",
+              NULL);
+  ARRAY_FAILS(out, inlay_array_create((inlay_dtype)19, dims23, 2, &out), INLAY_INVALID_ARGUMENT,
+              "inlay_array_create", NULL);
+  {
+    /* Strings have no fixed element size: refused (the header is silent on the status). */
+    inlay_status st;
+    out = (inlay_array *)SENTINEL;
+    st = inlay_array_create(INLAY_STRING, dims23, 2, &out);
+    CHECK(st == INLAY_UNSUPPORTED || st == INLAY_INVALID_ARGUMENT);
+    CHECK(out == (inlay_array *)SENTINEL);
+    if (st == INLAY_OK && out != (inlay_array *)SENTINEL) inlay_array_free(out);
+  }
+
+  /* inlay_array_wrap: zero-copy over the caller's buffer. */
+  a = NULL;
+  if (CHECK_STATUS(inlay_array_wrap(INLAY_FLOAT32, dims23, 2, buffer, &a), INLAY_OK)) {
+    CHECK(inlay_array_kind_of(a) == INLAY_ARRAY_DENSE);
+    CHECK(inlay_array_data(a) == (void *)buffer);
+    CHECK(inlay_array_rank(a) == 2);
+    CHECK(dims_equal(inlay_array_dims(a), dims23, 2));
+    CHECK(inlay_array_dtype(a) == INLAY_FLOAT32);
+    CHECK(inlay_array_element_count(a) == 6);
+    check_other_kind_accessors(a, INLAY_ARRAY_DENSE, __LINE__);
+    inlay_array_free(a); /* must not free the buffer (valgrind would see it) */
+    CHECK(buffer[0] == 1 && buffer[5] == 6);
+  }
+  a = NULL;
+  if (CHECK_STATUS(inlay_array_wrap(INLAY_FLOAT32, empty03, 2, NULL, &a), INLAY_OK)) { /* no elements: NULL ok */
+    CHECK(inlay_array_element_count(a) == 0);
+    CHECK(inlay_array_data(a) == NULL);
+    inlay_array_free(a);
+  }
+  ARRAY_FAILS(out, inlay_array_wrap(INLAY_FLOAT32, dims23, 2, NULL, &out), INLAY_INVALID_ARGUMENT, "inlay_array_wrap",
+              "data");
+  ARRAY_NULL_ARG(out, inlay_array_wrap(INLAY_FLOAT32, NULL, 2, buffer, &out), "inlay_array_wrap", "dims");
+  CHECK_NULL_ARG(inlay_array_wrap(INLAY_FLOAT32, dims23, 2, buffer, NULL), "inlay_array_wrap", "out");
+  ARRAY_FAILS(out, inlay_array_wrap(INLAY_FLOAT32, negative, 2, buffer, &out), INLAY_INVALID_ARGUMENT,
+              "inlay_array_wrap", "negative");
+  ARRAY_FAILS(out, inlay_array_wrap(INLAY_FLOAT32, ones9, INLAY_MAX_RANK + 1, buffer, &out), INLAY_INVALID_ARGUMENT,
+              "inlay_array_wrap", NULL);
+  ARRAY_FAILS(out, inlay_array_wrap(INLAY_FLOAT32, dims23, -1, buffer, &out), INLAY_INVALID_ARGUMENT,
+              "inlay_array_wrap", NULL);
+  ARRAY_FAILS(out, inlay_array_wrap(INLAY_FLOAT32, huge, 2, buffer, &out), INLAY_INVALID_ARGUMENT, "inlay_array_wrap",
+              NULL);
+  ARRAY_FAILS(out, inlay_array_wrap((inlay_dtype)1000, dims23, 2, buffer, &out), INLAY_INVALID_ARGUMENT,
+              "inlay_array_wrap", NULL);
+  ARRAY_FAILS(out, inlay_array_wrap((inlay_dtype)-3, dims23, 2, buffer, &out), INLAY_INVALID_ARGUMENT,
+              "inlay_array_wrap", NULL);
+
+  /* inlay_array_wrap_sparse: tf.SparseTensor(indices=[[0,1],[2,3]], values=[1.5,-2], dense_shape=[3,4]). */
+  {
+    static const int64_t dense_dims[] = {3, 4};
+    static const int64_t indices[] = {0, 1, 2, 3};
+    static const int64_t bad_indices[] = {0, 1, 3, 0};  /* entry 1: row 3 of 3 */
+    static const int64_t neg_indices[] = {0, -1, 1, 1}; /* entry 0: column -1 */
+    static const float values[] = {1.5f, -2.0f};
+    size_t nnz = 0;
+
+    a = NULL;
+    if (CHECK_STATUS(inlay_array_wrap_sparse(INLAY_FLOAT32, dense_dims, 2, indices, values, 2, &a), INLAY_OK)) {
+      CHECK(inlay_array_kind_of(a) == INLAY_ARRAY_SPARSE);
+      CHECK(inlay_array_rank(a) == 2);
+      CHECK(dims_equal(inlay_array_dims(a), dense_dims, 2));
+      CHECK(inlay_array_dtype(a) == INLAY_FLOAT32);
+      CHECK(inlay_array_element_count(a) == 2); /* nnz */
+      CHECK(inlay_array_data(a) == (const void *)values);
+      CHECK(inlay_array_sparse_indices(a, &nnz) == indices);
+      CHECK(nnz == 2);
+      CHECK(inlay_array_sparse_indices(a, NULL) == indices);
+      check_other_kind_accessors(a, INLAY_ARRAY_SPARSE, __LINE__);
+      inlay_array_free(a);
+    }
+    /* Duplicates are allowed (summed where consumed); nnz 0 needs no buffers. */
+    a = NULL;
+    {
+      static const int64_t dup[] = {1, 1, 1, 1};
+      if (CHECK_STATUS(inlay_array_wrap_sparse(INLAY_FLOAT32, dense_dims, 2, dup, values, 2, &a), INLAY_OK)) {
+        inlay_array_free(a);
+      }
+    }
+    a = NULL;
+    if (CHECK_STATUS(inlay_array_wrap_sparse(INLAY_FLOAT32, dense_dims, 2, NULL, NULL, 0, &a), INLAY_OK)) {
+      CHECK(inlay_array_element_count(a) == 0);
+      nnz = 99;
+      inlay_array_sparse_indices(a, &nnz);
+      CHECK(nnz == 0);
+      inlay_array_free(a);
+    }
+    ARRAY_FAILS(out, inlay_array_wrap_sparse(INLAY_FLOAT32, dense_dims, 2, bad_indices, values, 2, &out),
+                INLAY_INVALID_ARGUMENT, "inlay_array_wrap_sparse", "indices[1]");
+    ARRAY_FAILS(out, inlay_array_wrap_sparse(INLAY_FLOAT32, dense_dims, 2, neg_indices, values, 2, &out),
+                INLAY_INVALID_ARGUMENT, "inlay_array_wrap_sparse", "indices[0]");
+    ARRAY_FAILS(out, inlay_array_wrap_sparse(INLAY_FLOAT32, dense_dims, 2, NULL, values, 2, &out),
+                INLAY_INVALID_ARGUMENT, "inlay_array_wrap_sparse", "indices");
+    ARRAY_FAILS(out, inlay_array_wrap_sparse(INLAY_FLOAT32, dense_dims, 2, indices, NULL, 2, &out),
+                INLAY_INVALID_ARGUMENT, "inlay_array_wrap_sparse", "values");
+    ARRAY_NULL_ARG(out, inlay_array_wrap_sparse(INLAY_FLOAT32, NULL, 2, indices, values, 2, &out),
+                   "inlay_array_wrap_sparse", "dense_dims");
+    CHECK_NULL_ARG(inlay_array_wrap_sparse(INLAY_FLOAT32, dense_dims, 2, indices, values, 2, NULL),
+                   "inlay_array_wrap_sparse", "out");
+    ARRAY_FAILS(out, inlay_array_wrap_sparse(INLAY_FLOAT32, negative, 2, NULL, NULL, 0, &out), INLAY_INVALID_ARGUMENT,
+                "inlay_array_wrap_sparse", "negative");
+    ARRAY_FAILS(out, inlay_array_wrap_sparse(INLAY_FLOAT32, ones9, INLAY_MAX_RANK + 1, NULL, NULL, 0, &out),
+                INLAY_INVALID_ARGUMENT, "inlay_array_wrap_sparse", NULL);
+    ARRAY_FAILS(out, inlay_array_wrap_sparse(INLAY_FLOAT32, dense_dims, -1, NULL, NULL, 0, &out),
+                INLAY_INVALID_ARGUMENT, "inlay_array_wrap_sparse", NULL);
+    ARRAY_FAILS(out, inlay_array_wrap_sparse(INLAY_FLOAT32, NULL, 0, NULL, NULL, 0, &out), INLAY_INVALID_ARGUMENT,
+                "inlay_array_wrap_sparse", NULL); /* rank 0: a SparseTensor has rank >= 1 */
+    ARRAY_FAILS(out, inlay_array_wrap_sparse((inlay_dtype)0, dense_dims, 2, indices, values, 2, &out),
+                INLAY_INVALID_ARGUMENT, "inlay_array_wrap_sparse", NULL);
+  }
+
+  /* inlay_array_wrap_ragged: tf.RaggedTensor.from_row_splits([1,2,3,4,5], [0,2,2,5]): dims (3, None). */
+  {
+    static const float flat[10] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+    static const int64_t flat5[] = {5};
+    static const int64_t flat52[] = {5, 2};
+    static const int64_t splits[] = {0, 2, 2, 5};
+    static const int64_t not_zero[] = {1, 2, 5};
+    static const int64_t decreasing[] = {0, 3, 2, 5};
+    static const int64_t short_end[] = {0, 2, 4};
+    static const int64_t long_end[] = {0, 2, 6};
+    static const int64_t zero_split[] = {0};
+    static const int64_t flat0[] = {0};
+    static const int64_t expected2[] = {3, INLAY_DIM_NONE};
+    static const int64_t expected3[] = {3, INLAY_DIM_NONE, 2};
+    static const int64_t expected_empty[] = {0, INLAY_DIM_NONE};
+    size_t n = 0;
+    int r = 0;
+
+    a = NULL;
+    if (CHECK_STATUS(inlay_array_wrap_ragged(INLAY_FLOAT32, flat, flat5, 1, splits, 4, &a), INLAY_OK)) {
+      CHECK(inlay_array_kind_of(a) == INLAY_ARRAY_RAGGED);
+      CHECK(inlay_array_rank(a) == 2);
+      CHECK(dims_equal(inlay_array_dims(a), expected2, 2));
+      CHECK(inlay_array_dtype(a) == INLAY_FLOAT32);
+      CHECK(inlay_array_element_count(a) == 5);
+      CHECK(inlay_array_data(a) == (const void *)flat);
+      CHECK(inlay_array_row_splits(a, &n) == splits);
+      CHECK(n == 4);
+      CHECK(inlay_array_row_splits(a, NULL) == splits);
+      if (CHECK(inlay_array_flat_dims(a, &r) != NULL)) {
+        CHECK(r == 1);
+        CHECK(inlay_array_flat_dims(a, NULL)[0] == 5);
+      }
+      check_other_kind_accessors(a, INLAY_ARRAY_RAGGED, __LINE__);
+      inlay_array_free(a);
+    }
+    a = NULL;
+    if (CHECK_STATUS(inlay_array_wrap_ragged(INLAY_FLOAT32, flat, flat52, 2, splits, 4, &a), INLAY_OK)) {
+      CHECK(inlay_array_rank(a) == 3);
+      CHECK(dims_equal(inlay_array_dims(a), expected3, 3));
+      CHECK(inlay_array_element_count(a) == 10);
+      r = 0;
+      CHECK(dims_equal(inlay_array_flat_dims(a, &r), flat52, 2));
+      CHECK(r == 2);
+      inlay_array_free(a);
+    }
+    /* No rows, no values: one split, flat_values may be NULL. */
+    a = NULL;
+    if (CHECK_STATUS(inlay_array_wrap_ragged(INLAY_FLOAT32, NULL, flat0, 1, zero_split, 1, &a), INLAY_OK)) {
+      CHECK(inlay_array_rank(a) == 2);
+      CHECK(dims_equal(inlay_array_dims(a), expected_empty, 2));
+      CHECK(inlay_array_element_count(a) == 0);
+      inlay_array_free(a);
+    }
+    ARRAY_FAILS(out, inlay_array_wrap_ragged(INLAY_FLOAT32, flat, flat5, 1, not_zero, 3, &out), INLAY_INVALID_ARGUMENT,
+                "inlay_array_wrap_ragged", "row_splits[0]");
+    ARRAY_FAILS(out, inlay_array_wrap_ragged(INLAY_FLOAT32, flat, flat5, 1, decreasing, 4, &out),
+                INLAY_INVALID_ARGUMENT, "inlay_array_wrap_ragged", "row_splits[2]");
+    ARRAY_FAILS(out, inlay_array_wrap_ragged(INLAY_FLOAT32, flat, flat5, 1, short_end, 3, &out),
+                INLAY_INVALID_ARGUMENT, "inlay_array_wrap_ragged", "row_splits");
+    ARRAY_FAILS(out, inlay_array_wrap_ragged(INLAY_FLOAT32, flat, flat5, 1, long_end, 3, &out), INLAY_INVALID_ARGUMENT,
+                "inlay_array_wrap_ragged", "row_splits");
+    ARRAY_FAILS(out, inlay_array_wrap_ragged(INLAY_FLOAT32, flat, flat5, 1, splits, 0, &out), INLAY_INVALID_ARGUMENT,
+                "inlay_array_wrap_ragged", "row_splits");
+    ARRAY_FAILS(out, inlay_array_wrap_ragged(INLAY_FLOAT32, flat, flat5, 1, NULL, 4, &out), INLAY_INVALID_ARGUMENT,
+                "inlay_array_wrap_ragged", "row_splits");
+    ARRAY_FAILS(out, inlay_array_wrap_ragged(INLAY_FLOAT32, NULL, flat5, 1, splits, 4, &out), INLAY_INVALID_ARGUMENT,
+                "inlay_array_wrap_ragged", "flat_values");
+    ARRAY_NULL_ARG(out, inlay_array_wrap_ragged(INLAY_FLOAT32, flat, NULL, 1, splits, 4, &out),
+                   "inlay_array_wrap_ragged", "flat_dims");
+    CHECK_NULL_ARG(inlay_array_wrap_ragged(INLAY_FLOAT32, flat, flat5, 1, splits, 4, NULL), "inlay_array_wrap_ragged",
+                   "out");
+    ARRAY_FAILS(out, inlay_array_wrap_ragged(INLAY_FLOAT32, flat, NULL, 0, splits, 4, &out), INLAY_INVALID_ARGUMENT,
+                "inlay_array_wrap_ragged", NULL); /* flat_rank 0 */
+    ARRAY_FAILS(out, inlay_array_wrap_ragged(INLAY_FLOAT32, flat, flat5, -1, splits, 4, &out), INLAY_INVALID_ARGUMENT,
+                "inlay_array_wrap_ragged", NULL);
+    ARRAY_FAILS(out, inlay_array_wrap_ragged(INLAY_FLOAT32, flat, ones9, INLAY_MAX_RANK + 1, splits, 4, &out),
+                INLAY_INVALID_ARGUMENT, "inlay_array_wrap_ragged", NULL);
+    /* flat_rank INLAY_MAX_RANK makes a ragged array of rank INLAY_MAX_RANK + 1. */
+    ARRAY_FAILS(out, inlay_array_wrap_ragged(INLAY_FLOAT32, flat, ones9, INLAY_MAX_RANK, zero_split, 1, &out),
+                INLAY_INVALID_ARGUMENT, "inlay_array_wrap_ragged", NULL);
+    ARRAY_FAILS(out, inlay_array_wrap_ragged(INLAY_FLOAT32, flat, negative, 2, zero_split, 1, &out),
+                INLAY_INVALID_ARGUMENT, "inlay_array_wrap_ragged", "negative");
+    ARRAY_FAILS(out, inlay_array_wrap_ragged(INLAY_FLOAT32, flat, huge, 2, zero_split, 1, &out),
+                INLAY_INVALID_ARGUMENT, "inlay_array_wrap_ragged", NULL);
+    ARRAY_FAILS(out, inlay_array_wrap_ragged((inlay_dtype)99, flat, flat5, 1, splits, 4, &out), INLAY_INVALID_ARGUMENT,
+                "inlay_array_wrap_ragged", NULL);
+  }
+
+  /* NULL-safe accessors. */
+  CHECK(inlay_array_data(NULL) == NULL);
+  CHECK(inlay_array_kind_of(NULL) == (inlay_array_kind)0);
+  CHECK(inlay_array_rank(NULL) == -1);
+  CHECK(inlay_array_dims(NULL) == NULL);
+  CHECK(inlay_array_dtype(NULL) == (inlay_dtype)0);
+  CHECK(inlay_array_element_count(NULL) == 0);
+  {
+    size_t n = 7;
+    int r = 7;
+    CHECK(inlay_array_row_splits(NULL, &n) == NULL);
+    CHECK(inlay_array_flat_dims(NULL, &r) == NULL);
+    CHECK(inlay_array_sparse_indices(NULL, &n) == NULL);
+    CHECK(n == 7 && r == 7);
+  }
+  inlay_array_free(NULL);
+}
+
+/* ---------------------------------------------------------------------------------------------------------
+ * .npy files
+ * ------------------------------------------------------------------------------------------------------- */
+
+/* A file name under /tmp unique to this run: a fixed stem, the time and a counter (C99 has no getpid). */
+static void temp_path(char *buf, size_t size, const char *suffix) {
+  static int counter = 0;
+  sprintf(buf, "/tmp/inlay_c_abi_test_%ld_%d%s", (long)time(NULL), counter++, suffix);
+  (void)size;
+}
+
+static void test_npy(void) {
+  static const int64_t dims23[] = {2, 3};
+  static const float values[6] = {1.5f, -2.0f, 0.0f, 3.25f, 1e-3f, -7.0f};
+  float buffer[6];
+  char path[256];
+  char garbage_path[256];
+  inlay_array *a = NULL;
+  inlay_array *loaded;
+  inlay_array *out;
+  FILE *f;
+
+  memcpy(buffer, values, sizeof buffer);
+  temp_path(path, sizeof path, ".npy");
+  temp_path(garbage_path, sizeof garbage_path, ".npy");
+
+  /* NULL arguments and a missing file. */
+  ARRAY_NULL_ARG(out, inlay_array_load_npy(NULL, &out), "inlay_array_load_npy", "path");
+  CHECK_NULL_ARG(inlay_array_load_npy(path, NULL), "inlay_array_load_npy", "out");
+  ARRAY_FAILS(out, inlay_array_load_npy("/nonexistent/dir/x.npy", &out), INLAY_IO_ERROR, "x.npy", NULL);
+  ARRAY_FAILS(out, inlay_array_load_npy(path, &out), INLAY_IO_ERROR, path, NULL); /* not written yet */
+  ARRAY_FAILS(out, inlay_array_load_npy("/tmp", &out), INLAY_IO_ERROR, "/tmp", NULL); /* a directory */
+
+  /* Not a .npy file. */
+  f = fopen(garbage_path, "wb");
+  if (CHECK(f != NULL)) {
+    fputs("this is not a numpy file, just some text long enough to hold a header\n", f);
+    fclose(f);
+    ARRAY_FAILS(out, inlay_array_load_npy(garbage_path, &out), INLAY_PARSE_ERROR, garbage_path, NULL);
+    remove(garbage_path);
+  }
+
+  if (!CHECK_STATUS(inlay_array_wrap(INLAY_FLOAT32, dims23, 2, buffer, &a), INLAY_OK)) return;
+  CHECK_NULL_ARG(inlay_array_save_npy(NULL, path), "inlay_array_save_npy", "a");
+  CHECK_NULL_ARG(inlay_array_save_npy(a, NULL), "inlay_array_save_npy", "path");
+  CHECK_STATUS(inlay_array_save_npy(a, "/nonexistent/dir/x.npy"), INLAY_IO_ERROR);
+
+  /* Save, then load back: same dtype, dims and values. */
+  if (CHECK_STATUS(inlay_array_save_npy(a, path), INLAY_OK)) {
+    loaded = NULL;
+    if (CHECK_STATUS(inlay_array_load_npy(path, &loaded), INLAY_OK)) {
+      CHECK(loaded != NULL);
+      CHECK(inlay_array_kind_of(loaded) == INLAY_ARRAY_DENSE);
+      CHECK(inlay_array_dtype(loaded) == INLAY_FLOAT32);
+      CHECK(inlay_array_rank(loaded) == 2);
+      CHECK(dims_equal(inlay_array_dims(loaded), dims23, 2));
+      CHECK(inlay_array_element_count(loaded) == 6);
+      CHECK(inlay_array_data(loaded) != NULL && inlay_array_data(loaded) != (void *)buffer);
+      CHECK(inlay_array_data(loaded) != NULL && memcmp(inlay_array_data(loaded), values, sizeof values) == 0);
+      inlay_array_free(loaded);
+    }
+    remove(path);
+  }
+  CHECK(memcmp(buffer, values, sizeof values) == 0); /* saving does not touch the data */
+  inlay_array_free(a);
+
+  /* An int64 scalar round trip (rank 0: dims NULL). */
+  a = NULL;
+  if (CHECK_STATUS(inlay_array_create(INLAY_INT64, NULL, 0, &a), INLAY_OK)) {
+    *(int64_t *)inlay_array_data(a) = -1234567890123LL;
+    temp_path(path, sizeof path, ".npy");
+    if (CHECK_STATUS(inlay_array_save_npy(a, path), INLAY_OK)) {
+      loaded = NULL;
+      if (CHECK_STATUS(inlay_array_load_npy(path, &loaded), INLAY_OK)) {
+        CHECK(inlay_array_dtype(loaded) == INLAY_INT64);
+        CHECK(inlay_array_rank(loaded) == 0);
+        CHECK(inlay_array_element_count(loaded) == 1);
+        CHECK(*(const int64_t *)inlay_array_data(loaded) == -1234567890123LL);
+        inlay_array_free(loaded);
+      }
+      remove(path);
+    }
+    inlay_array_free(a);
+  }
+
+  /* Only dense arrays can be saved; nothing is written. */
+  {
+    static const int64_t dense_dims[] = {3, 4};
+    static const int64_t indices[] = {0, 1};
+    static const float v[] = {1.0f};
+    static const int64_t flat5[] = {5};
+    static const int64_t splits[] = {0, 5};
+    static const float flat[5] = {1, 2, 3, 4, 5};
+    a = NULL;
+    temp_path(path, sizeof path, ".npy");
+    if (CHECK_STATUS(inlay_array_wrap_sparse(INLAY_FLOAT32, dense_dims, 2, indices, v, 1, &a), INLAY_OK)) {
+      CHECK_STATUS(inlay_array_save_npy(a, path), INLAY_INVALID_ARGUMENT);
+      CHECK_CONTAINS(inlay_last_error(), "inlay_array_save_npy");
+      f = fopen(path, "rb");
+      CHECK(f == NULL);
+      if (f != NULL) {
+        fclose(f);
+        remove(path);
+      }
+      inlay_array_free(a);
+    }
+    a = NULL;
+    if (CHECK_STATUS(inlay_array_wrap_ragged(INLAY_FLOAT32, flat, flat5, 1, splits, 2, &a), INLAY_OK)) {
+      CHECK_STATUS(inlay_array_save_npy(a, path), INLAY_INVALID_ARGUMENT);
+      remove(path);
+      inlay_array_free(a);
+    }
+  }
+}
+
+/* ---------------------------------------------------------------------------------------------------------
+ * Inference
+ * ------------------------------------------------------------------------------------------------------- */
+
+/* Input(shape=(4,)) -> Dense(units) (linear) through the C ABI, with layer name dense_name when not NULL.
+ * The graph is freed once the model holds it. NULL (and a failed check) on failure. */
+static inlay_model *dense_model(int units, int line) {
+  inlay_graph *g = NULL;
+  inlay_tensor *x = NULL, *y = NULL;
+  inlay_layer *dense = NULL;
+  inlay_model *m = NULL;
+  size_t n = 0;
+  char config[64];
+  sprintf(config, "{\"units\":%d}", units);
+  if (!check_status_impl(inlay_graph_create(&g), INLAY_OK, "inlay_graph_create", __FILE__, line)) return NULL;
+  if (check_status_impl(inlay_input(g, "{\"shape\":[4]}", NULL, NULL, &x), INLAY_OK, "inlay_input", __FILE__, line) &&
+      check_status_impl(inlay_layer_create(g, "Dense", config, &dense), INLAY_OK, "inlay_layer_create", __FILE__,
+                        line) &&
+      check_status_impl(inlay_layer_call(dense, &x, 1, &y, 1, &n), INLAY_OK, "inlay_layer_call", __FILE__, line)) {
+    check_status_impl(inlay_model_create(g, &x, 1, &y, 1, NULL, &m), INLAY_OK, "inlay_model_create", __FILE__, line);
+  }
+  inlay_graph_free(g);
+  return m;
+}
+
+/* y = x @ w + b for x (batch, in), w (in, units) row-major, in double. */
+static void dense_reference(const float *x, int batch, const float *w, const float *b, int in, int units,
+                            double *y) {
+  int i, j, k;
+  for (i = 0; i < batch; ++i) {
+    for (j = 0; j < units; ++j) {
+      double s = b[j];
+      for (k = 0; k < in; ++k) s += (double)x[i * in + k] * (double)w[k * units + j];
+      y[i * units + j] = s;
+    }
+  }
+}
+
+/* got[i] within tol * max(1, |want[i]|) of want[i] for every i; prints the first difference. */
+static int values_close_impl(const float *got, const double *want, size_t n, double tol, const char *what,
+                             const char *file, int line) {
+  size_t i;
+  if (got == NULL) return check_impl(0, what, file, line);
+  for (i = 0; i < n; ++i) {
+    double diff = (double)got[i] - want[i];
+    double scale = want[i] < 0 ? -want[i] : want[i];
+    if (diff < 0) diff = -diff;
+    if (scale < 1) scale = 1;
+    if (!(diff <= tol * scale)) {
+      check_impl(0, what, file, line);
+      printf("    element %lu: got %.9g, expected %.9g\n", (unsigned long)i, (double)got[i], want[i]);
+      return 0;
+    }
+  }
+  return check_impl(1, what, file, line);
+}
+#define VALUES_CLOSE(got, want, n, tol) values_close_impl((got), (want), (n), (tol), #got " ~ " #want, __FILE__, __LINE__)
+
+/* predict with a library-allocated output that must succeed and have dims (batch, units); the values are
+ * compared with want. */
+static void predict_allocated(inlay_model *m, const inlay_array *x, int batch, int units, const double *want,
+                              double tol, int line) {
+  inlay_array *outs[1] = {NULL};
+  int64_t expected[2];
+  expected[0] = batch;
+  expected[1] = units;
+  if (!check_status_impl(inlay_model_predict(m, &x, 1, outs, 1), INLAY_OK, "inlay_model_predict", __FILE__, line)) {
+    check_impl(outs[0] == NULL, "no output allocated on failure", __FILE__, line);
+    return;
+  }
+  if (!check_impl(outs[0] != NULL, "predict allocated the output", __FILE__, line)) return;
+  check_impl(inlay_array_kind_of(outs[0]) == INLAY_ARRAY_DENSE, "output is dense", __FILE__, line);
+  check_impl(inlay_array_dtype(outs[0]) == INLAY_FLOAT32, "output is float32", __FILE__, line);
+  check_impl(inlay_array_rank(outs[0]) == 2, "output rank 2", __FILE__, line);
+  check_impl(dims_equal(inlay_array_dims(outs[0]), expected, 2), "output dims (batch, units)", __FILE__, line);
+  check_impl(inlay_array_element_count(outs[0]) == (size_t)(batch * units), "output element count", __FILE__, line);
+  values_close_impl((const float *)inlay_array_data(outs[0]), want, (size_t)(batch * units), tol, "predicted values",
+                    __FILE__, line);
+  inlay_array_free(outs[0]);
+}
+#define PREDICT_ALLOCATED(m, x, batch, units, want, tol) \
+  predict_allocated((m), (x), (batch), (units), (want), (tol), __LINE__)
+
+static void fill_floats(float *p, size_t n, float v) {
+  size_t i;
+  for (i = 0; i < n; ++i) p[i] = v;
+}
+
+static int all_floats_equal(const float *p, size_t n, float v) {
+  size_t i;
+  for (i = 0; i < n; ++i) {
+    if (p[i] != v) return 0;
+  }
+  return 1;
+}
+
+static void test_predict(void) {
+  /* Hand-chosen weights (exact in float32 and in bfloat16): kernel (4, 3), bias (3,). */
+  static const float kernel[12] = {0.5f, -1.0f, 2.0f, 1.5f, 0.25f, -0.5f, -2.0f, 1.0f, 0.75f, 0.125f, 3.0f, -1.25f};
+  static const float bias[3] = {0.5f, -0.25f, 1.0f};
+  static const float kernel2[12] = {1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 1};
+  static const float bias2[3] = {-1.0f, 0.0f, 2.0f};
+  static const int64_t dims24[] = {2, 4};
+  static const int64_t dims25[] = {2, 5};
+  static const int64_t dims241[] = {2, 4, 1};
+  static const int64_t dims242[] = {2, 4, 2};
+  static const int64_t dims23[] = {2, 3};
+  static const int64_t dims32[] = {3, 2};
+  static const int64_t dims4[] = {4};
+  float xv[8] = {1.0f, 2.0f, 3.0f, 4.0f, -1.0f, 0.5f, -2.0f, 0.25f};
+  float wide[10] = {0};
+  float out_buf[6];
+  float wrong_buf[6];
+  double want[6], want2[6];
+  inlay_model *m;
+  inlay_array *x = NULL, *x3 = NULL, *in_place = NULL, *wrong_out = NULL;
+  inlay_array *outs[2];
+  const inlay_array *ins[2];
+  inlay_status st;
+  float got[12];
+
+  m = dense_model(3, __LINE__);
+  if (m == NULL) return;
+  CHECK_STR(inlay_model_name(m), "functional"); /* the first model of its graph */
+  CHECK(inlay_model_weight_count(m) == 2);
+  CHECK_STATUS(inlay_model_set_weight(m, 0, kernel, 12), INLAY_OK);
+  CHECK_STATUS(inlay_model_set_weight(m, 1, bias, 3), INLAY_OK);
+  CHECK_STATUS(inlay_model_get_weight(m, 0, got, 12), INLAY_OK);
+  CHECK(memcmp(got, kernel, sizeof kernel) == 0);
+  dense_reference(xv, 2, kernel, bias, 4, 3, want);
+  /* By hand, row 0: [1,2,3,4] @ W + b = [0.5+3-6+0.5, -1+0.5+3+12, 2-1+2.25-5] + b = [-1.5, 14.25, -0.75]. */
+  CHECK(want[0] == -1.5 && want[1] == 14.25 && want[2] == -0.75);
+
+  if (!CHECK_STATUS(inlay_array_wrap(INLAY_FLOAT32, dims24, 2, xv, &x), INLAY_OK)) {
+    inlay_model_free(m);
+    return;
+  }
+  ins[0] = x;
+
+  /* A library-allocated output. */
+  PREDICT_ALLOCATED(m, x, 2, 3, want, 1e-6);
+  CHECK(xv[0] == 1.0f && xv[7] == 0.25f); /* inputs are only read */
+
+  /* An in-place output over the caller's buffer (wrapped), twice: the second run reuses the plan. */
+  fill_floats(out_buf, 6, -99.0f);
+  if (CHECK_STATUS(inlay_array_wrap(INLAY_FLOAT32, dims23, 2, out_buf, &in_place), INLAY_OK)) {
+    outs[0] = in_place;
+    if (CHECK_STATUS(inlay_model_predict(m, ins, 1, outs, 1), INLAY_OK)) {
+      CHECK(outs[0] == in_place);
+      VALUES_CLOSE(out_buf, want, 6, 1e-6);
+    }
+    fill_floats(out_buf, 6, -99.0f);
+    if (CHECK_STATUS(inlay_model_predict(m, ins, 1, outs, 1), INLAY_OK)) VALUES_CLOSE(out_buf, want, 6, 1e-6);
+  }
+  /* An owned in-place output (inlay_array_create). */
+  {
+    inlay_array *owned = NULL;
+    if (CHECK_STATUS(inlay_array_create(INLAY_FLOAT32, dims23, 2, &owned), INLAY_OK)) {
+      outs[0] = owned;
+      if (CHECK_STATUS(inlay_model_predict(m, ins, 1, outs, 1), INLAY_OK)) {
+        VALUES_CLOSE((const float *)inlay_array_data(owned), want, 6, 1e-6);
+      }
+      inlay_array_free(owned);
+    }
+  }
+
+  /* NULL arguments. */
+  outs[0] = NULL;
+  CHECK_NULL_ARG(inlay_model_predict(NULL, ins, 1, outs, 1), "inlay_model_predict", "m");
+  CHECK_NULL_ARG(inlay_model_predict(m, NULL, 1, outs, 1), "inlay_model_predict", "inputs");
+  CHECK_NULL_ARG(inlay_model_predict(m, ins, 1, NULL, 1), "inlay_model_predict", "outputs");
+  CHECK(outs[0] == NULL);
+
+  /* Wrong counts: nothing allocated. */
+  ins[1] = x;
+  CHECK_STATUS(inlay_model_predict(m, ins, 2, outs, 1), INLAY_INVALID_ARGUMENT);
+  CHECK_STATUS(inlay_model_predict(m, ins, 0, outs, 1), INLAY_INVALID_ARGUMENT);
+  CHECK_STATUS(inlay_model_predict(m, NULL, 0, outs, 1), INLAY_INVALID_ARGUMENT);
+  CHECK(outs[0] == NULL);
+  outs[1] = NULL;
+  CHECK_STATUS(inlay_model_predict(m, ins, 1, outs, 2), INLAY_INVALID_ARGUMENT);
+  CHECK(outs[0] == NULL && outs[1] == NULL);
+  CHECK_STATUS(inlay_model_predict(m, ins, 1, outs, 0), INLAY_INVALID_ARGUMENT);
+  CHECK_STATUS(inlay_model_predict(m, ins, 1, NULL, 0), INLAY_INVALID_ARGUMENT);
+  CHECK(outs[0] == NULL);
+
+  /* A NULL entry in inputs[]. */
+  ins[0] = NULL;
+  if (CHECK_STATUS(inlay_model_predict(m, ins, 1, outs, 1), INLAY_INVALID_ARGUMENT)) {
+    CHECK_CONTAINS(inlay_last_error(), "inputs[0]");
+  }
+  CHECK(outs[0] == NULL);
+  ins[0] = x;
+
+  /* Wrong dtype, wrong kind. */
+  {
+    double dv[8] = {0};
+    inlay_array *xd64 = NULL;
+    if (CHECK_STATUS(inlay_array_wrap(INLAY_FLOAT64, dims24, 2, dv, &xd64), INLAY_OK)) {
+      ins[0] = xd64;
+      if (CHECK_STATUS(inlay_model_predict(m, ins, 1, outs, 1), INLAY_INVALID_ARGUMENT)) {
+        CHECK_CONTAINS(inlay_last_error(), "float64");
+      }
+      CHECK(outs[0] == NULL);
+      CHECK_STATUS(inlay_model_prepare(m, ins, 1), INLAY_INVALID_ARGUMENT);
+      inlay_array_free(xd64);
+    }
+  }
+  {
+    static const int64_t indices[] = {0, 1, 1, 3};
+    static const float values[] = {1.0f, 2.0f};
+    static const int64_t flat4[] = {2, 4};
+    static const int64_t splits[] = {0, 1, 2};
+    inlay_array *sp = NULL, *rg = NULL;
+    if (CHECK_STATUS(inlay_array_wrap_sparse(INLAY_FLOAT32, dims24, 2, indices, values, 2, &sp), INLAY_OK)) {
+      ins[0] = sp;
+      if (CHECK_STATUS(inlay_model_predict(m, ins, 1, outs, 1), INLAY_INVALID_ARGUMENT)) {
+        CHECK_CONTAINS(inlay_last_error(), "sparse");
+      }
+      CHECK(outs[0] == NULL);
+      inlay_array_free(sp);
+    }
+    if (CHECK_STATUS(inlay_array_wrap_ragged(INLAY_FLOAT32, xv, flat4, 2, splits, 3, &rg), INLAY_OK)) {
+      ins[0] = rg;
+      if (CHECK_STATUS(inlay_model_predict(m, ins, 1, outs, 1), INLAY_INVALID_ARGUMENT)) {
+        CHECK_CONTAINS(inlay_last_error(), "ragged");
+      }
+      CHECK(outs[0] == NULL);
+      inlay_array_free(rg);
+    }
+    ins[0] = x;
+  }
+
+  /* Wrong shape: Keras's message (Functional's input check), for predict and prepare. */
+  {
+    inlay_array *x25 = NULL;
+    if (CHECK_STATUS(inlay_array_wrap(INLAY_FLOAT32, dims25, 2, wide, &x25), INLAY_OK)) {
+      ins[0] = x25;
+      if (CHECK_STATUS(inlay_model_predict(m, ins, 1, outs, 1), INLAY_SHAPE_MISMATCH)) {
+        CHECK_CONTAINS(inlay_last_error(), "Input 0 of layer \"functional\" is incompatible with the layer: "
+                                           "expected shape=(None, 4), found shape=(2, 5)");
+      }
+      CHECK(outs[0] == NULL);
+      outs[0] = in_place;
+      fill_floats(out_buf, 6, -99.0f);
+      CHECK_STATUS(inlay_model_predict(m, ins, 1, outs, 1), INLAY_SHAPE_MISMATCH);
+      CHECK(all_floats_equal(out_buf, 6, -99.0f));
+      outs[0] = NULL;
+      if (CHECK_STATUS(inlay_model_prepare(m, ins, 1), INLAY_SHAPE_MISMATCH)) {
+        CHECK_CONTAINS(inlay_last_error(), "expected shape=(None, 4), found shape=(2, 5)");
+      }
+      inlay_array_free(x25);
+    }
+    /* Rank 1: (4,) is not (None, 4). */
+    if (CHECK_STATUS(inlay_array_wrap(INLAY_FLOAT32, dims4, 1, xv, &x25), INLAY_OK)) {
+      ins[0] = x25;
+      if (CHECK_STATUS(inlay_model_predict(m, ins, 1, outs, 1), INLAY_SHAPE_MISMATCH)) {
+        CHECK_CONTAINS(inlay_last_error(), "expected shape=(None, 4), found shape=(4,)");
+      }
+      CHECK(outs[0] == NULL);
+      inlay_array_free(x25);
+    }
+    ins[0] = x;
+  }
+
+  /* An in-place output of the wrong dims or dtype: SHAPE_MISMATCH, its buffer untouched. */
+  fill_floats(wrong_buf, 6, -42.0f);
+  if (CHECK_STATUS(inlay_array_wrap(INLAY_FLOAT32, dims32, 2, wrong_buf, &wrong_out), INLAY_OK)) {
+    outs[0] = wrong_out;
+    if (CHECK_STATUS(inlay_model_predict(m, ins, 1, outs, 1), INLAY_SHAPE_MISMATCH)) {
+      CHECK_CONTAINS(inlay_last_error(), "outputs[0]");
+    }
+    CHECK(outs[0] == wrong_out);
+    CHECK(all_floats_equal(wrong_buf, 6, -42.0f));
+    inlay_array_free(wrong_out);
+  }
+  {
+    double d_buf[6] = {-42, -42, -42, -42, -42, -42};
+    inlay_array *d_out = NULL;
+    if (CHECK_STATUS(inlay_array_wrap(INLAY_FLOAT64, dims23, 2, d_buf, &d_out), INLAY_OK)) {
+      outs[0] = d_out;
+      st = inlay_model_predict(m, ins, 1, outs, 1);
+      CHECK(st == INLAY_SHAPE_MISMATCH || st == INLAY_INVALID_ARGUMENT);
+      CHECK(d_buf[0] == -42 && d_buf[5] == -42);
+      inlay_array_free(d_out);
+    }
+  }
+  outs[0] = NULL;
+
+  /* Keras's rank adjustment: (2, 4, 1) is taken for Input(shape=(4,)); (2, 4, 2) is not. */
+  if (CHECK_STATUS(inlay_array_wrap(INLAY_FLOAT32, dims241, 3, xv, &x3), INLAY_OK)) {
+    PREDICT_ALLOCATED(m, x3, 2, 3, want, 1e-6);
+    inlay_array_free(x3);
+  }
+  {
+    float buf16[16] = {0};
+    x3 = NULL;
+    if (CHECK_STATUS(inlay_array_wrap(INLAY_FLOAT32, dims242, 3, buf16, &x3), INLAY_OK)) {
+      ins[0] = x3;
+      if (CHECK_STATUS(inlay_model_predict(m, ins, 1, outs, 1), INLAY_SHAPE_MISMATCH)) {
+        CHECK_CONTAINS(inlay_last_error(), "expected shape=(None, 4), found shape=(2, 4, 2)");
+      }
+      CHECK(outs[0] == NULL);
+      inlay_array_free(x3);
+      ins[0] = x;
+    }
+  }
+
+  /* Other batch sizes compile other plans: batch 1 (row 1 of x) and 5. */
+  {
+    static const int64_t dims14[] = {1, 4};
+    static const int64_t dims54[] = {5, 4};
+    float x5[20];
+    double want5[15];
+    inlay_array *xb = NULL;
+    int i;
+    if (CHECK_STATUS(inlay_array_wrap(INLAY_FLOAT32, dims14, 2, xv + 4, &xb), INLAY_OK)) {
+      PREDICT_ALLOCATED(m, xb, 1, 3, want + 3, 1e-6);
+      inlay_array_free(xb);
+    }
+    for (i = 0; i < 20; ++i) x5[i] = (float)(i % 7) - 3.0f;
+    dense_reference(x5, 5, kernel, bias, 4, 3, want5);
+    xb = NULL;
+    if (CHECK_STATUS(inlay_array_wrap(INLAY_FLOAT32, dims54, 2, x5, &xb), INLAY_OK)) {
+      PREDICT_ALLOCATED(m, xb, 5, 3, want5, 1e-6);
+      inlay_array_free(xb);
+    }
+  }
+
+  /* inlay_model_prepare: NULLs, then a plan compiled ahead of predict. */
+  CHECK_NULL_ARG(inlay_model_prepare(NULL, ins, 1), "inlay_model_prepare", "m");
+  CHECK_NULL_ARG(inlay_model_prepare(m, NULL, 1), "inlay_model_prepare", "inputs");
+  CHECK_STATUS(inlay_model_prepare(m, ins, 2), INLAY_INVALID_ARGUMENT);
+  CHECK_STATUS(inlay_model_prepare(m, NULL, 0), INLAY_INVALID_ARGUMENT);
+  CHECK_STATUS(inlay_model_prepare(m, ins, 1), INLAY_OK);
+  CHECK_STATUS(inlay_model_prepare(m, ins, 1), INLAY_OK); /* again: cached */
+  PREDICT_ALLOCATED(m, x, 2, 3, want, 1e-6);
+
+  /* Threads. */
+  CHECK_NULL_ARG(inlay_model_set_num_threads(NULL, 1), "inlay_model_set_num_threads", "m");
+  CHECK(inlay_model_num_threads(NULL) == 0);
+  {
+    int default_threads = inlay_model_num_threads(m);
+    CHECK(default_threads >= 1);
+    CHECK_STATUS(inlay_model_set_num_threads(m, -1), INLAY_INVALID_ARGUMENT);
+    CHECK(inlay_model_num_threads(m) == default_threads);
+    CHECK_STATUS(inlay_model_set_num_threads(m, 1), INLAY_OK);
+    CHECK(inlay_model_num_threads(m) == 1);
+    PREDICT_ALLOCATED(m, x, 2, 3, want, 1e-6);
+    CHECK_STATUS(inlay_model_set_num_threads(m, 2), INLAY_OK);
+    CHECK(inlay_model_num_threads(m) == 2);
+    PREDICT_ALLOCATED(m, x, 2, 3, want, 1e-6);
+    CHECK_STATUS(inlay_model_set_num_threads(m, 0), INLAY_OK);
+    CHECK(inlay_model_num_threads(m) >= 1);
+    CHECK(inlay_model_num_threads(m) == default_threads);
+    PREDICT_ALLOCATED(m, x, 2, 3, want, 1e-6);
+  }
+
+  /* Precision. */
+  CHECK_NULL_ARG(inlay_model_set_precision(NULL, INLAY_PRECISION_FLOAT32), "inlay_model_set_precision", "m");
+  CHECK_STATUS(inlay_model_set_precision(m, (inlay_precision)2), INLAY_INVALID_ARGUMENT);
+  CHECK_CONTAINS(inlay_last_error(), "inlay_model_set_precision");
+  CHECK_STATUS(inlay_model_set_precision(m, (inlay_precision)-1), INLAY_INVALID_ARGUMENT);
+  PREDICT_ALLOCATED(m, x, 2, 3, want, 1e-6); /* still float32 */
+  st = inlay_model_set_precision(m, INLAY_PRECISION_BFLOAT16);
+  CHECK(st == INLAY_OK || st == INLAY_UNSUPPORTED);
+  if (st == INLAY_OK) {
+    PREDICT_ALLOCATED(m, x, 2, 3, want, 1e-2);
+    outs[0] = in_place;
+    fill_floats(out_buf, 6, -99.0f);
+    if (CHECK_STATUS(inlay_model_predict(m, ins, 1, outs, 1), INLAY_OK)) VALUES_CLOSE(out_buf, want, 6, 1e-2);
+    outs[0] = NULL;
+  } else {
+    CHECK(inlay_last_error()[0] != '\0');
+    PREDICT_ALLOCATED(m, x, 2, 3, want, 1e-6); /* the model is unchanged */
+  }
+  CHECK_STATUS(inlay_model_set_precision(m, INLAY_PRECISION_FLOAT32), INLAY_OK);
+  PREDICT_ALLOCATED(m, x, 2, 3, want, 1e-6);
+
+  /* New weights after a predict: the next predict uses them (the compiled plans are dropped), in place too. */
+  CHECK_STATUS(inlay_model_set_weight(m, 0, kernel2, 12), INLAY_OK);
+  CHECK_STATUS(inlay_model_set_weight(m, 1, bias2, 3), INLAY_OK);
+  dense_reference(xv, 2, kernel2, bias2, 4, 3, want2);
+  /* By hand, row 0: [1+4, 2+4, 3+4] + [-1, 0, 2] = [4, 6, 9]. */
+  CHECK(want2[0] == 4.0 && want2[1] == 6.0 && want2[2] == 9.0);
+  PREDICT_ALLOCATED(m, x, 2, 3, want2, 1e-6);
+  if (in_place != NULL) {
+    outs[0] = in_place;
+    fill_floats(out_buf, 6, -99.0f);
+    if (CHECK_STATUS(inlay_model_predict(m, ins, 1, outs, 1), INLAY_OK)) VALUES_CLOSE(out_buf, want2, 6, 1e-6);
+    outs[0] = NULL;
+  }
+  /* Only the bias changes: still picked up. */
+  CHECK_STATUS(inlay_model_set_weight(m, 1, bias, 3), INLAY_OK);
+  dense_reference(xv, 2, kernel2, bias, 4, 3, want2);
+  PREDICT_ALLOCATED(m, x, 2, 3, want2, 1e-6);
+
+  inlay_array_free(in_place);
+  inlay_array_free(x);
+  inlay_model_free(m);
+}
+
+/* Two outputs: a failure on one leaves the other (library-allocated) NULL and nothing written. */
+static void test_predict_two_outputs(void) {
+  static const float ka[12] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+  static const float ba[3] = {0.5f, 0.5f, 0.5f};
+  static const float kb[8] = {1, -1, 0.5f, -0.5f, 2, -2, 0.25f, -0.25f};
+  static const float bb[2] = {1, -1};
+  static const int64_t dims24[] = {2, 4};
+  static const int64_t dims22[] = {2, 2};
+  static const int64_t dims23[] = {2, 3};
+  float xv[8] = {1, 0, -1, 2, 0.5f, 0.5f, 0.5f, 0.5f};
+  float buf_b[4];
+  float buf_wrong[6];
+  double want_a[6], want_b[4];
+  inlay_graph *g = NULL;
+  inlay_tensor *x = NULL, *ys[2] = {NULL, NULL};
+  inlay_layer *da = NULL, *db = NULL;
+  inlay_model *m = NULL;
+  inlay_array *xa = NULL, *out_b = NULL, *wrong = NULL;
+  inlay_array *outs[2];
+  const inlay_array *ins[1];
+  size_t n = 0;
+
+  if (!CHECK_STATUS(inlay_graph_create(&g), INLAY_OK)) return;
+  if (CHECK_STATUS(inlay_input(g, "{\"shape\":[4]}", NULL, NULL, &x), INLAY_OK) &&
+      CHECK_STATUS(inlay_layer_create(g, "Dense", "{\"units\":3}", &da), INLAY_OK) &&
+      CHECK_STATUS(inlay_layer_create(g, "Dense", "{\"units\":2}", &db), INLAY_OK) &&
+      CHECK_STATUS(inlay_layer_call(da, &x, 1, &ys[0], 1, &n), INLAY_OK) &&
+      CHECK_STATUS(inlay_layer_call(db, &x, 1, &ys[1], 1, &n), INLAY_OK)) {
+    CHECK_STATUS(inlay_model_create(g, &x, 1, ys, 2, "two", &m), INLAY_OK);
+  }
+  inlay_graph_free(g);
+  if (m == NULL) return;
+  CHECK(inlay_model_output_count(m) == 2);
+  CHECK(inlay_model_weight_count(m) == 4);
+  CHECK_STATUS(inlay_model_set_weight(m, 0, ka, 12), INLAY_OK);
+  CHECK_STATUS(inlay_model_set_weight(m, 1, ba, 3), INLAY_OK);
+  CHECK_STATUS(inlay_model_set_weight(m, 2, kb, 8), INLAY_OK);
+  CHECK_STATUS(inlay_model_set_weight(m, 3, bb, 2), INLAY_OK);
+  dense_reference(xv, 2, ka, ba, 4, 3, want_a);
+  dense_reference(xv, 2, kb, bb, 4, 2, want_b);
+
+  if (CHECK_STATUS(inlay_array_wrap(INLAY_FLOAT32, dims24, 2, xv, &xa), INLAY_OK) &&
+      CHECK_STATUS(inlay_array_wrap(INLAY_FLOAT32, dims22, 2, buf_b, &out_b), INLAY_OK) &&
+      CHECK_STATUS(inlay_array_wrap(INLAY_FLOAT32, dims23, 2, buf_wrong, &wrong), INLAY_OK)) {
+    ins[0] = xa;
+    /* outputs[1] has output 0's dims: SHAPE_MISMATCH naming the model; outputs[0] stays NULL. */
+    outs[0] = NULL;
+    outs[1] = wrong;
+    fill_floats(buf_wrong, 6, -42.0f);
+    if (CHECK_STATUS(inlay_model_predict(m, ins, 1, outs, 2), INLAY_SHAPE_MISMATCH)) {
+      CHECK_CONTAINS(inlay_last_error(), "\"two\"");
+      CHECK_CONTAINS(inlay_last_error(), "outputs[1]");
+    }
+    CHECK(outs[0] == NULL && outs[1] == wrong);
+    CHECK(all_floats_equal(buf_wrong, 6, -42.0f));
+
+    /* One library-allocated, one in place. */
+    outs[0] = NULL;
+    outs[1] = out_b;
+    fill_floats(buf_b, 4, -42.0f);
+    if (CHECK_STATUS(inlay_model_predict(m, ins, 1, outs, 2), INLAY_OK)) {
+      CHECK(outs[1] == out_b);
+      VALUES_CLOSE(buf_b, want_b, 4, 1e-6);
+      if (CHECK(outs[0] != NULL)) {
+        CHECK(dims_equal(inlay_array_dims(outs[0]), dims23, 2));
+        VALUES_CLOSE((const float *)inlay_array_data(outs[0]), want_a, 6, 1e-6);
+        inlay_array_free(outs[0]);
+      }
+    }
+    /* Both library-allocated. */
+    outs[0] = NULL;
+    outs[1] = NULL;
+    if (CHECK_STATUS(inlay_model_predict(m, ins, 1, outs, 2), INLAY_OK)) {
+      if (CHECK(outs[0] != NULL && outs[1] != NULL)) {
+        CHECK(dims_equal(inlay_array_dims(outs[1]), dims22, 2));
+        VALUES_CLOSE((const float *)inlay_array_data(outs[0]), want_a, 6, 1e-6);
+        VALUES_CLOSE((const float *)inlay_array_data(outs[1]), want_b, 4, 1e-6);
+      }
+      inlay_array_free(outs[0]);
+      inlay_array_free(outs[1]);
+    }
+    /* Too few outputs. */
+    outs[0] = NULL;
+    CHECK_STATUS(inlay_model_predict(m, ins, 1, outs, 1), INLAY_INVALID_ARGUMENT);
+    CHECK(outs[0] == NULL);
+  }
+  inlay_array_free(wrong);
+  inlay_array_free(out_b);
+  inlay_array_free(xa);
+  inlay_model_free(m);
+}
+
+/* Sparse and ragged inputs: Input(shape=(4,), sparse=True) and Input(shape=(None, 4), ragged=True) into Dense(3). */
+static void test_predict_sparse_ragged(void) {
+  static const float kernel[12] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
+  static const float bias[3] = {0.5f, -0.5f, 1.0f};
+  static const int64_t dims24[] = {2, 4};
+  static const int64_t indices[] = {0, 1, 1, 3, 1, 3}; /* [1,3] twice: summed, as tf.sparse ops do */
+  static const float values[] = {1.0f, 2.0f, 5.0f};
+  static const float dense_x[8] = {0, 1, 0, 0, 0, 0, 0, 7};
+  static const int64_t flat_dims[] = {3, 4};
+  static const int64_t splits[] = {0, 2, 3};
+  static const int64_t other_splits[] = {0, 1, 3};
+  static const float flat[12] = {1, 0, 0, 0, 0, 1, 0, 0, 0.5f, 0.5f, 0.5f, 0.5f};
+  static const int64_t ragged_dims[] = {2, INLAY_DIM_NONE, 3};
+  double want[9];
+  inlay_graph *g = NULL;
+  inlay_tensor *x = NULL, *y = NULL;
+  inlay_layer *dense = NULL;
+  inlay_model *m = NULL;
+  inlay_array *a = NULL;
+  inlay_array *outs[1];
+  const inlay_array *ins[1];
+  size_t n = 0;
+
+  /* Sparse. */
+  if (!CHECK_STATUS(inlay_graph_create(&g), INLAY_OK)) return;
+  if (CHECK_STATUS(inlay_input(g, "{\"shape\":[4],\"sparse\":true}", NULL, NULL, &x), INLAY_OK) &&
+      CHECK_STATUS(inlay_layer_create(g, "Dense", "{\"units\":3}", &dense), INLAY_OK) &&
+      CHECK_STATUS(inlay_layer_call(dense, &x, 1, &y, 1, &n), INLAY_OK)) {
+    CHECK_STATUS(inlay_model_create(g, &x, 1, &y, 1, NULL, &m), INLAY_OK);
+  }
+  inlay_graph_free(g);
+  if (m != NULL) {
+    CHECK_STATUS(inlay_model_set_weight(m, 0, kernel, 12), INLAY_OK);
+    CHECK_STATUS(inlay_model_set_weight(m, 1, bias, 3), INLAY_OK);
+    dense_reference(dense_x, 2, kernel, bias, 4, 3, want);
+    if (CHECK_STATUS(inlay_array_wrap_sparse(INLAY_FLOAT32, dims24, 2, indices, values, 3, &a), INLAY_OK)) {
+      PREDICT_ALLOCATED(m, a, 2, 3, want, 1e-6);
+      inlay_array_free(a);
+    }
+    /* A dense array for the sparse input. */
+    a = NULL;
+    if (CHECK_STATUS(inlay_array_wrap(INLAY_FLOAT32, dims24, 2, (void *)dense_x, &a), INLAY_OK)) {
+      ins[0] = a;
+      outs[0] = NULL;
+      if (CHECK_STATUS(inlay_model_predict(m, ins, 1, outs, 1), INLAY_INVALID_ARGUMENT)) {
+        CHECK_CONTAINS(inlay_last_error(), "sparse");
+      }
+      CHECK(outs[0] == NULL);
+      inlay_array_free(a);
+    }
+    inlay_model_free(m);
+  }
+
+  /* Ragged: Dense on the flat values; the output is ragged with the input's row_splits. */
+  m = NULL;
+  g = NULL;
+  if (!CHECK_STATUS(inlay_graph_create(&g), INLAY_OK)) return;
+  if (CHECK_STATUS(inlay_input(g, "{\"shape\":[null,4],\"ragged\":true}", NULL, NULL, &x), INLAY_OK) &&
+      CHECK_STATUS(inlay_layer_create(g, "Dense", "{\"units\":3}", &dense), INLAY_OK) &&
+      CHECK_STATUS(inlay_layer_call(dense, &x, 1, &y, 1, &n), INLAY_OK)) {
+    CHECK_STATUS(inlay_model_create(g, &x, 1, &y, 1, NULL, &m), INLAY_OK);
+  }
+  inlay_graph_free(g);
+  if (m == NULL) return;
+  CHECK_STATUS(inlay_model_set_weight(m, 0, kernel, 12), INLAY_OK);
+  CHECK_STATUS(inlay_model_set_weight(m, 1, bias, 3), INLAY_OK);
+  dense_reference(flat, 3, kernel, bias, 4, 3, want);
+  a = NULL;
+  if (CHECK_STATUS(inlay_array_wrap_ragged(INLAY_FLOAT32, flat, flat_dims, 2, splits, 3, &a), INLAY_OK)) {
+    size_t n_splits = 0;
+    int flat_rank = 0;
+    const int64_t *got_splits;
+    static const int64_t out_flat_dims[] = {3, 3};
+    ins[0] = a;
+    outs[0] = NULL;
+    if (CHECK_STATUS(inlay_model_predict(m, ins, 1, outs, 1), INLAY_OK) && CHECK(outs[0] != NULL)) {
+      CHECK(inlay_array_kind_of(outs[0]) == INLAY_ARRAY_RAGGED);
+      CHECK(inlay_array_rank(outs[0]) == 3);
+      CHECK(dims_equal(inlay_array_dims(outs[0]), ragged_dims, 3));
+      CHECK(dims_equal(inlay_array_flat_dims(outs[0], &flat_rank), out_flat_dims, 2));
+      CHECK(flat_rank == 2);
+      got_splits = inlay_array_row_splits(outs[0], &n_splits);
+      CHECK(n_splits == 3 && dims_equal(got_splits, splits, 3));
+      CHECK(got_splits != splits); /* the library's copy */
+      VALUES_CLOSE((const float *)inlay_array_data(outs[0]), want, 9, 1e-6);
+      inlay_array_free(outs[0]);
+    }
+    /* In place: a ragged output with other row_splits is refused, its buffer untouched. */
+    {
+      float out_flat[9];
+      inlay_array *o = NULL;
+      fill_floats(out_flat, 9, -42.0f);
+      if (CHECK_STATUS(inlay_array_wrap_ragged(INLAY_FLOAT32, out_flat, out_flat_dims, 2, other_splits, 3, &o),
+                       INLAY_OK)) {
+        outs[0] = o;
+        CHECK_STATUS(inlay_model_predict(m, ins, 1, outs, 1), INLAY_SHAPE_MISMATCH);
+        CHECK(all_floats_equal(out_flat, 9, -42.0f));
+        inlay_array_free(o);
+      }
+      o = NULL;
+      if (CHECK_STATUS(inlay_array_wrap_ragged(INLAY_FLOAT32, out_flat, out_flat_dims, 2, splits, 3, &o), INLAY_OK)) {
+        outs[0] = o;
+        if (CHECK_STATUS(inlay_model_predict(m, ins, 1, outs, 1), INLAY_OK)) VALUES_CLOSE(out_flat, want, 9, 1e-6);
+        inlay_array_free(o);
+      }
+    }
+    inlay_array_free(a);
+  }
+  /* A dense array for the ragged input. */
+  a = NULL;
+  if (CHECK_STATUS(inlay_array_wrap(INLAY_FLOAT32, flat_dims, 2, (void *)flat, &a), INLAY_OK)) {
+    ins[0] = a;
+    outs[0] = NULL;
+    if (CHECK_STATUS(inlay_model_predict(m, ins, 1, outs, 1), INLAY_INVALID_ARGUMENT)) {
+      CHECK_CONTAINS(inlay_last_error(), "ragged");
+    }
+    CHECK(outs[0] == NULL);
+    inlay_array_free(a);
+  }
+  inlay_model_free(m);
+}
+
 int main(void) {
   test_basics(); /* first: checks inlay_last_error() before any failure */
   test_dtypes();
@@ -1319,6 +2406,11 @@ int main(void) {
   test_layers();
   test_null_arguments();
   test_models();
+  test_arrays();
+  test_npy();
+  test_predict();
+  test_predict_two_outputs();
+  test_predict_sparse_ragged();
   printf("%d passed, %d failed\n", g_passed, g_failed);
   return g_failed == 0 ? 0 : 1;
 }
