@@ -3,6 +3,7 @@
 // sparse x dense product that never densifies the batch.
 #include <algorithm>
 #include <cstring>
+#include <optional>
 
 #include "layers/dense.hpp"
 #include "runtime/lowerings.hpp"
@@ -51,6 +52,21 @@ void lower_sparse_dense(PlanBuilder& b, const core::Dense& layer, const Node& no
   b.set_output(node.outputs[0], out);
 }
 
+
+// The Keras kernel (k, units) as oneDNN inner-product weights over a flattened channels-last tensor of
+// (N, C, spatial...) dims: row (s_1, ..., s_r, c) of the kernel is weight (unit, c, s_1, ..., s_r).
+memory::desc flattened_kernel_md(const std::vector<int64_t>& src_nc, int64_t units) {
+  memory::dims dims = {units}, strides(src_nc.size(), 1);
+  dims.insert(dims.end(), src_nc.begin() + 1, src_nc.end());
+  strides[1] = units;  // channels: the fastest kernel row index
+  int64_t stride = src_nc[1] * units;
+  for (std::size_t i = src_nc.size(); i-- > 2;) {
+    strides[i] = stride;
+    stride *= src_nc[i];
+  }
+  return memory::desc(dims, memory::data_type::f32, strides);
+}
+
 }  // namespace
 
 void lower_dense(PlanBuilder& b, const core::Dense& layer, const Node& node) {
@@ -58,8 +74,11 @@ void lower_dense(PlanBuilder& b, const core::Dense& layer, const Node& node) {
   ValueId x = b.value_of(node.inputs[0]);
   if (b.value(x).sparse) return lower_sparse_dense(b, layer, node, x);
 
-  x = b.to_plain(x, name);
-  const std::vector<int64_t> in_dims = b.dims(x);
+  // Either (rows, k) over the input's leading dims, or a Flatten's (N, C, spatial...) input as is.
+  const std::optional<ValueId> flattened = b.flattened_input(&node);
+  if (!flattened) x = b.to_plain(x, name);
+  const std::vector<int64_t> in_dims =
+      flattened ? std::vector<int64_t>{b.dims(x)[0], product(b.dims(x), 1, b.dims(x).size())} : b.dims(x);
   const int64_t k = in_dims.back(), units = layer.units();
   const int64_t rows = product(in_dims, 0, in_dims.size() - 1);
   std::vector<int64_t> out_dims = in_dims;
@@ -67,15 +86,20 @@ void lower_dense(PlanBuilder& b, const core::Dense& layer, const Node& node) {
   b.check_dims(node.outputs[0], out_dims, name);
 
   const Fusion fusion = plan_fusion(b, node.outputs[0], layer.activation(), static_cast<int>(in_dims.size()) - 1);
-  std::vector<float> kernel = weight_values(layer, "kernel");  // (k, units), row-major
-  std::vector<float> bias = layer.use_bias() ? weight_values(layer, "bias") : std::vector<float>();
+  // The layer's own values unless a folded BatchNormalization changes them (no copy of a big kernel).
+  const std::vector<float>* kernel = &weight_values(layer, "kernel");  // (k, units), row-major
+  const std::vector<float>* bias = layer.use_bias() ? &weight_values(layer, "bias") : nullptr;
+  std::vector<float> folded_kernel, folded_bias;
   if (fusion.batch_norm != nullptr) {
     const ChannelAffine bn = batch_norm_affine(*fusion.batch_norm);
-    if (bias.empty()) bias.assign(static_cast<std::size_t>(units), 0.f);
+    folded_kernel = *kernel;
+    folded_bias = bias != nullptr ? *bias : std::vector<float>(static_cast<std::size_t>(units), 0.f);
     for (int64_t i = 0; i < k; ++i) {
-      for (int64_t n = 0; n < units; ++n) kernel[static_cast<std::size_t>(i * units + n)] *= bn.scale[n];
+      for (int64_t n = 0; n < units; ++n) folded_kernel[static_cast<std::size_t>(i * units + n)] *= bn.scale[n];
     }
-    for (int64_t n = 0; n < units; ++n) bias[n] = bias[n] * bn.scale[n] + bn.shift[n];
+    for (int64_t n = 0; n < units; ++n) folded_bias[n] = folded_bias[n] * bn.scale[n] + bn.shift[n];
+    kernel = &folded_kernel;
+    bias = &folded_bias;
   }
 
   dnnl::post_ops ops;
@@ -85,26 +109,35 @@ void lower_dense(PlanBuilder& b, const core::Dense& layer, const Node& node) {
   attr.set_post_ops(ops);
 
   const memory::data_type type = b.options().bf16 ? memory::data_type::bf16 : memory::data_type::f32;
-  const memory::desc src_f32 = plain_md({rows, k});
-  const memory::desc src_md = with_type(src_f32, type);
-  const memory::desc weights_any({units, k}, type, memory::format_tag::any);
+  const std::vector<int64_t> src_nc = flattened ? nc_dims(b.dims(x), false) : std::vector<int64_t>{rows, k};
+  const memory::desc src_f32 = flattened ? b.value(x).md : plain_md({rows, k});
+  const memory::desc src_md =
+      type == memory::data_type::f32 ? src_f32 : memory::desc(src_nc, type, memory::format_tag::any);
+  memory::dims weight_dims = {units};
+  weight_dims.insert(weight_dims.end(), src_nc.begin() + 1, src_nc.end());
+  const memory::desc weights_any(weight_dims, type, memory::format_tag::any);
   const memory::desc bias_md({units}, memory::data_type::f32, memory::format_tag::a);
   const memory::desc dst_md = plain_md({rows, units});
-  const auto desc = bias.empty()
+  const auto desc = bias == nullptr
                         ? dnnl::inner_product_forward::desc(dnnl::prop_kind::forward_inference, src_md, weights_any, dst_md)
                         : dnnl::inner_product_forward::desc(dnnl::prop_kind::forward_inference, src_md, weights_any,
                                                             bias_md, dst_md);
   const dnnl::inner_product_forward::primitive_desc pd(desc, attr, b.engine());
 
-  if (type != memory::data_type::f32) x = b.reorder(x, src_f32, src_md, in_dims, false, false, name);
-  // The Keras kernel (k, units) is oneDNN's (units, k) weights in "ba" order.
-  const memory::desc kernel_md({units, k}, memory::data_type::f32, memory::format_tag::ba);
-  std::vector<ConstantArg> constants = {{DNNL_ARG_WEIGHTS, b.constant(kernel_md, kernel.data(), pd.weights_desc())}};
-  if (!bias.empty()) constants.push_back({DNNL_ARG_BIAS, b.constant(bias_md, bias.data(), bias_md)});
+  if (pd.src_desc() != src_f32) {
+    x = flattened ? b.reorder(x, src_f32, pd.src_desc(), b.dims(x), true, false, name)
+                  : b.reorder(x, src_f32, pd.src_desc(), in_dims, false, false, name);
+  }
+  // The Keras kernel (k, units) is oneDNN's (units, k) weights in "ba" order (or, over a flattened
+  // spatial tensor, (units, C, spatial...) in channels-last order).
+  const memory::desc kernel_md = flattened ? flattened_kernel_md(src_nc, units)
+                                           : memory::desc({units, k}, memory::data_type::f32, memory::format_tag::ba);
+  std::vector<ConstantArg> constants = {{DNNL_ARG_WEIGHTS, b.constant(kernel_md, kernel->data(), pd.weights_desc())}};
+  if (bias != nullptr) constants.push_back({DNNL_ARG_BIAS, b.constant(bias_md, bias->data(), bias_md)});
 
   ValueId out = b.add_plain(out_dims);
   b.add_primitive(name, dnnl::inner_product_forward(pd), pd.scratchpad_desc(),
-                  {{DNNL_ARG_SRC, x, src_md}, {DNNL_ARG_DST, out, dst_md}}, std::move(constants));
+                  {{DNNL_ARG_SRC, x, pd.src_desc()}, {DNNL_ARG_DST, out, dst_md}}, std::move(constants));
   if (!own_fused) out = apply_activation(b, out, layer.activation(), name);
   b.set_output(fusion.output, out);
 }

@@ -20,6 +20,7 @@ using core::Status;
 namespace {
 
 constexpr std::size_t kMaxCachedPlans = 16;
+constexpr int kMaxThreads = 4096;  // more OpenMP threads than that is a mistake, and libgomp aborts on huge counts
 
 std::string tuple(const int64_t* dims, int rank) {
   std::string out = "(";
@@ -53,7 +54,7 @@ int default_threads() {
   if (const char* env = std::getenv("INLAY_NUM_THREADS")) {
     char* end = nullptr;
     const long n = std::strtol(env, &end, 10);
-    if (end != env && *end == '\0' && n > 0 && n <= 4096) return static_cast<int>(n);
+    if (end != env && *end == '\0' && n > 0 && n <= kMaxThreads) return static_cast<int>(n);
     core::log().warn("INLAY_NUM_THREADS='{}' is not a positive integer; using OpenMP's default", env);
   }
   return omp_get_max_threads();
@@ -87,7 +88,10 @@ bool cpu_has_bf16() {
 Engine::Engine(const core::Model& model) : model_(model), threads_(default_threads()) {}
 
 void Engine::set_threads(int threads) {
-  if (threads < 0) throw core::Error(Status::InvalidArgument, "the thread count must be >= 0, got " + std::to_string(threads));
+  if (threads < 0 || threads > kMaxThreads) {
+    throw core::Error(Status::InvalidArgument, "inlay_model_set_num_threads: the thread count must be in 0.." +
+                                                   std::to_string(kMaxThreads) + ", got " + std::to_string(threads));
+  }
   const int effective = threads == 0 ? default_threads() : threads;
   if (effective != threads_) {
     threads_ = effective;
@@ -113,15 +117,15 @@ void Engine::invalidate() {
 void Engine::check_inputs(const Array* const* inputs, std::size_t n_inputs, std::vector<InputView>& views) const {
   const auto& model_inputs = model_.inputs();
   if (n_inputs != model_inputs.size()) {
-    throw Error(Status::InvalidArgument, "Model \"" + model_.name() + "\" expects " +
+    throw Error(Status::InvalidArgument, "Layer \"" + model_.name() + "\" expects " +
                                              std::to_string(model_inputs.size()) + " input(s), but it received " +
-                                             std::to_string(n_inputs) + " input tensors");
+                                             std::to_string(n_inputs) + " input tensors.");
   }
   views.resize(n_inputs);
   for (std::size_t i = 0; i < n_inputs; ++i) {
     const core::KerasTensor& spec = *model_inputs[i];
     const Array* a = inputs[i];
-    if (a == nullptr) throw Error(Status::InvalidArgument, "inputs[" + std::to_string(i) + "] is NULL");
+    if (a == nullptr) throw Error(Status::InvalidArgument, "inlay_model_predict: inputs[" + std::to_string(i) + "] is NULL");
     auto which = [&] {  // built only for a message: a warm predict allocates nothing
       return "Input " + std::to_string(i) + " ('" + spec.name() + "') of layer \"" + model_.name() + "\"";
     };

@@ -18,6 +18,17 @@ void lower_flatten(PlanBuilder& b, const core::Flatten& layer, const Node& node)
     b.set_output(node.outputs[0], b.reorder(x, from, to, out_dims, false, false, name));
     return;
   }
+  const Value& in = b.value(x);
+  if (in.spatial && !in.channels_first && in.md.data_type() == dnnl::memory::data_type::f32 &&
+      in.ragged_input < 0) {
+    const Node* consumer = b.sole_consumer(node.outputs[0]);
+    if (consumer != nullptr && b.layer_of(consumer)->class_name() == "Dense") {
+      // Dense reads the spatial tensor itself: no reorder to Keras's layout, no 2-D view.
+      b.set_flattened_input(consumer, x);
+      b.set_output(node.outputs[0], x);
+      return;
+    }
+  }
   x = b.to_plain(x, name);
   b.set_output(node.outputs[0], b.add_alias(x, out_dims));
 }

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -82,6 +83,13 @@ class PlanBuilder {
   const Node* sole_consumer(const KerasTensor* t) const;
   // The layer that made a node.
   const Layer* layer_of(const Node* node) const;
+  // A Flatten handing its spatial input straight to the Dense node that alone consumes it (the inner
+  // product reads the (N, C, spatial...) tensor, in any layout, as the flattened matrix).
+  void set_flattened_input(const Node* dense, ValueId spatial) { flattened_[dense] = spatial; }
+  std::optional<ValueId> flattened_input(const Node* dense) const {
+    auto it = flattened_.find(dense);
+    return it == flattened_.end() ? std::nullopt : std::optional<ValueId>(it->second);
+  }
   // Marks a node as done by another lowering (folded); it is skipped when reached.
   void mark_fused(const Node* node) { fused_.insert(node); }
 
@@ -103,6 +111,7 @@ class PlanBuilder {
   std::unordered_map<const Node*, const Layer*> node_layers_;
   std::unordered_set<const KerasTensor*> model_outputs_;
   std::unordered_set<const Node*> fused_;
+  std::unordered_map<const Node*, ValueId> flattened_;
   bool lowering_ragged_ = false;  // the node being lowered reads a ragged tensor's flat values
 };
 

@@ -47,37 +47,40 @@ void lower_pooling(PlanBuilder& b, const core::BasePooling& layer, const Node& n
 }
 
 void lower_global_pooling(PlanBuilder& b, const core::BaseGlobalPooling& layer, const Node& node) {
+  // A pooling window over the whole spatial extent: oneDNN's pooling kernels read blocked and nhwc
+  // layouts at full speed (its 2.6 reduction primitive falls back to a reference kernel for them).
   const std::string& name = layer.name();
   const bool channels_first = layer.channels_first();
   ValueId x = b.value_of(node.inputs[0]);
   const memory::desc src_md = b.spatial_view(x, channels_first, name);
   const std::vector<int64_t> in_nc = nc_dims(b.dims(x), channels_first);
 
-  // (N, C, 1, ...) row-major has the bytes of Keras's (N, C), (N, 1, ..., C) and (N, C, 1, ...) alike.
-  std::vector<int64_t> reduced(in_nc.size(), 1);
-  reduced[0] = in_nc[0];
-  reduced[1] = in_nc[1];
-  std::vector<int64_t> out_dims;
-  if (!layer.keepdims()) {
-    out_dims = {in_nc[0], in_nc[1]};
-  } else if (channels_first) {
-    out_dims = reduced;
-  } else {
-    out_dims.assign(in_nc.size(), 1);
-    out_dims.front() = in_nc[0];
-    out_dims.back() = in_nc[1];
+  memory::dims window(in_nc.begin() + 2, in_nc.end());
+  const memory::dims ones(window.size(), 1), zeros(window.size(), 0);
+  std::vector<int64_t> pooled_nc(in_nc.size(), 1);  // (N, C, 1, ...)
+  pooled_nc[0] = in_nc[0];
+  pooled_nc[1] = in_nc[1];
+  std::vector<int64_t> pooled_dims = pooled_nc;  // Keras's keepdims dims
+  if (!channels_first) {
+    pooled_dims.erase(pooled_dims.begin() + 1);
+    pooled_dims.push_back(in_nc[1]);
   }
+  const std::vector<int64_t> out_dims = layer.keepdims() ? pooled_dims : std::vector<int64_t>{in_nc[0], in_nc[1]};
   b.check_dims(node.outputs[0], out_dims, name);
 
-  const auto algo = layer.pool_mode() == core::PoolMode::Max ? dnnl::algorithm::reduction_max
-                                                             : dnnl::algorithm::reduction_mean;
-  const memory::desc dst_md = plain_md(reduced);
-  const dnnl::reduction::desc desc(algo, src_md, dst_md, 0.f, 0.f);
-  const dnnl::reduction::primitive_desc pd(desc, b.attributes(), b.engine());
-  const ValueId out = b.add_plain(out_dims);
-  b.add_primitive(name, dnnl::reduction(pd), pd.scratchpad_desc(),
-                  {{DNNL_ARG_SRC, x, src_md}, {DNNL_ARG_DST, out, dst_md}});
-  b.set_output(node.outputs[0], out);
+  const auto algo = layer.pool_mode() == core::PoolMode::Max ? dnnl::algorithm::pooling_max
+                                                             : dnnl::algorithm::pooling_avg_exclude_padding;
+  const memory::desc dst_any(pooled_nc, memory::data_type::f32, memory::format_tag::any);
+  const dnnl::pooling_forward::desc desc(dnnl::prop_kind::forward_inference, algo, src_md, dst_any, window, window,
+                                         zeros, zeros);
+  const dnnl::pooling_forward::primitive_desc pd(desc, b.attributes(), b.engine());
+  ValueId pooled = b.add_value(pooled_dims, pd.dst_desc(), true, channels_first);
+  b.add_primitive(name, dnnl::pooling_forward(pd), pd.scratchpad_desc(),
+                  {{DNNL_ARG_SRC, x, src_md}, {DNNL_ARG_DST, pooled, pd.dst_desc()}});
+  // (N, C, 1, ...) in Keras's bytes is (N, C), (N, 1, ..., C) and (N, C, 1, ...) alike: a view, after a
+  // reorder of the N x C values only when the pooling wrote a blocked layout.
+  pooled = b.to_plain(pooled, name);
+  b.set_output(node.outputs[0], b.add_alias(pooled, out_dims));
 }
 
 }  // namespace inlay::runtime
