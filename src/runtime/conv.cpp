@@ -14,13 +14,6 @@ using dnnl::memory;
 
 namespace {
 
-const std::vector<float>& weight_values(const Layer& layer, const std::string& name) {
-  for (const core::Weight& w : layer.weights()) {
-    if (w.name == name) return w.values;
-  }
-  throw core::Error(core::Status::InternalError, "layer '" + layer.name() + "' has no weight '" + name + "'");
-}
-
 // The Keras kernel (k_1, ..., k_r, in / groups, filters) described as oneDNN weights: (filters, in, k...)
 // or, grouped, (groups, filters / groups, in / groups, k...), through strides over the Keras bytes.
 memory::desc keras_kernel_md(const core::BaseConv& layer, int64_t in_per_group) {
@@ -67,11 +60,7 @@ void lower_conv(PlanBuilder& b, const core::BaseConv& layer, const Node& node) {
     pad_right.push_back(p.right);
     out_nc.push_back(p.output);
   }
-  std::vector<int64_t> out_dims = out_nc;
-  if (!channels_first) {
-    out_dims.erase(out_dims.begin() + 1);
-    out_dims.push_back(filters);
-  }
+  const std::vector<int64_t> out_dims = keras_dims(out_nc, channels_first);
   b.check_dims(node.outputs[0], out_dims, name);
 
   const int channel_axis = channels_first ? 1 : rank + 1;

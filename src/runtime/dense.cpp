@@ -15,13 +15,6 @@ using dnnl::memory;
 
 namespace {
 
-const std::vector<float>& weight_values(const Layer& layer, const std::string& name) {
-  for (const core::Weight& w : layer.weights()) {
-    if (w.name == name) return w.values;
-  }
-  throw core::Error(core::Status::InternalError, "layer '" + layer.name() + "' has no weight '" + name + "'");
-}
-
 // y = bias + x @ kernel for a COO x of dense shape (rows, k): each nonzero adds a scaled kernel row.
 void lower_sparse_dense(PlanBuilder& b, const core::Dense& layer, const Node& node, ValueId x) {
   const std::vector<int64_t>& dims = b.dims(x);

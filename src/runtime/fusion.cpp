@@ -28,6 +28,11 @@ bool is_eltwise(core::Activation a) {
 
 }  // namespace
 
+const std::vector<float>& weight_values(const Layer& layer, const std::string& name) {
+  if (const std::vector<float>* values = find_weight(layer, name)) return *values;
+  throw core::Error(core::Status::InternalError, "layer '" + layer.name() + "' has no weight '" + name + "'");
+}
+
 ChannelAffine batch_norm_affine(const core::BatchNormalization& bn) {
   const std::vector<float>* mean = find_weight(bn, "moving_mean");
   const std::vector<float>* variance = find_weight(bn, "moving_variance");

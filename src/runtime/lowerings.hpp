@@ -49,6 +49,9 @@ ValueId apply_activation(PlanBuilder& b, ValueId v, core::Activation activation,
 
 // --- fusion (src/runtime/fusion.cpp): what Dense and Conv fold into themselves
 
+// A layer's weight values by weight name ("kernel"); InternalError when the layer has none.
+const std::vector<float>& weight_values(const Layer& layer, const std::string& name);
+
 // Per-output-channel scale and shift of a BatchNormalization in inference: y = x * scale + shift.
 struct ChannelAffine {
   std::vector<float> scale, shift;

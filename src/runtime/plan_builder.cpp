@@ -28,6 +28,14 @@ std::vector<int64_t> nc_dims(const std::vector<int64_t>& keras_dims, bool channe
   return nc;
 }
 
+std::vector<int64_t> keras_dims(const std::vector<int64_t>& nc, bool channels_first) {
+  if (channels_first || nc.size() < 3) return nc;
+  std::vector<int64_t> dims = {nc.front()};
+  dims.insert(dims.end(), nc.begin() + 2, nc.end());
+  dims.push_back(nc[1]);
+  return dims;
+}
+
 memory::desc nc_md(const std::vector<int64_t>& nc, bool channels_last_bytes, memory::data_type type) {
   if (!channels_last_bytes || nc.size() < 3) return plain_md(nc, type);
   // Channels innermost, then the spatial dims in order, then the batch.

@@ -122,6 +122,8 @@ dnnl::memory::desc plain_md(const std::vector<int64_t>& dims,
                             dnnl::memory::data_type type = dnnl::memory::data_type::f32);
 // The (N, C, spatial...) dims of a Keras tensor of that data format.
 std::vector<int64_t> nc_dims(const std::vector<int64_t>& keras_dims, bool channels_first);
+// The Keras dims of (N, C, spatial...) dims for that data format (the inverse of nc_dims).
+std::vector<int64_t> keras_dims(const std::vector<int64_t>& nc, bool channels_first);
 // The nhwc-like (channels last) or nchw-like desc over (N, C, spatial...) dims.
 dnnl::memory::desc nc_md(const std::vector<int64_t>& nc, bool channels_last_bytes,
                          dnnl::memory::data_type type = dnnl::memory::data_type::f32);

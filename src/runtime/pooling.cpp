@@ -27,11 +27,7 @@ void lower_pooling(PlanBuilder& b, const core::BasePooling& layer, const Node& n
     pad_right.push_back(p.right);
     out_nc.push_back(p.output);
   }
-  std::vector<int64_t> out_dims = out_nc;
-  if (!channels_first) {
-    out_dims.erase(out_dims.begin() + 1);
-    out_dims.push_back(in_nc[1]);
-  }
+  const std::vector<int64_t> out_dims = keras_dims(out_nc, channels_first);
   b.check_dims(node.outputs[0], out_dims, name);
 
   const auto algo = layer.pool_mode() == core::PoolMode::Max ? dnnl::algorithm::pooling_max
@@ -60,11 +56,7 @@ void lower_global_pooling(PlanBuilder& b, const core::BaseGlobalPooling& layer, 
   std::vector<int64_t> pooled_nc(in_nc.size(), 1);  // (N, C, 1, ...)
   pooled_nc[0] = in_nc[0];
   pooled_nc[1] = in_nc[1];
-  std::vector<int64_t> pooled_dims = pooled_nc;  // Keras's keepdims dims
-  if (!channels_first) {
-    pooled_dims.erase(pooled_dims.begin() + 1);
-    pooled_dims.push_back(in_nc[1]);
-  }
+  const std::vector<int64_t> pooled_dims = keras_dims(pooled_nc, channels_first);  // Keras's keepdims dims
   const std::vector<int64_t> out_dims = layer.keepdims() ? pooled_dims : std::vector<int64_t>{in_nc[0], in_nc[1]};
   b.check_dims(node.outputs[0], out_dims, name);
 
