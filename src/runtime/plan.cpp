@@ -114,12 +114,9 @@ Workspace::Workspace(const Plan& plan) : stream(plan.engine) {
     for (std::size_t i = 0; i < plan.outputs.size(); ++i) {
       const OutputBinding& out = plan.outputs[i];
       if (!out.needs_reorder) continue;
+      // Only arena values need a reorder: model inputs are plain, so they are copied as they are.
       const Value& value = plan.root(out.value);
-      dnnl::memory src = value.storage == Storage::Input
-                             ? dnnl::memory(plan.values[out.value].md, plan.engine, DNNL_MEMORY_NONE)
-                             : dnnl::memory(plan.values[out.value].md, plan.engine,
-                                            static_cast<char*>(arena) + value.offset);
-      if (value.storage == Storage::Input) input_memories.emplace_back(src, value.input_index);
+      dnnl::memory src(plan.values[out.value].md, plan.engine, static_cast<char*>(arena) + value.offset);
       output_reorder_index[i] = static_cast<int>(output_reorders.size());
       output_reorders.emplace_back(src, dnnl::memory(out.user_md, plan.engine, DNNL_MEMORY_NONE));
       output_reorder_c_args.push_back(
