@@ -113,7 +113,7 @@ Workspace::Workspace(const Plan& plan) : stream(plan.engine) {
     output_reorder_index.assign(plan.outputs.size(), -1);
     for (std::size_t i = 0; i < plan.outputs.size(); ++i) {
       const OutputBinding& out = plan.outputs[i];
-      if (!out.needs_reorder) continue;
+      if (!out.reorder) continue;
       // Only arena values need a reorder: model inputs are plain, so they are copied as they are.
       const Value& value = plan.root(out.value);
       dnnl::memory src(plan.values[out.value].md, plan.engine, static_cast<char*>(arena) + value.offset);
@@ -181,7 +181,7 @@ void Plan::run(const Array* const* inputs, Array* const* results) const {
   }
   for (std::size_t i = 0; i < outputs.size(); ++i) {
     const OutputBinding& out = outputs[i];
-    if (out.needs_reorder) {
+    if (out.reorder) {
       execute(*out.reorder, ws->stream,
               ws->output_reorder_c_args[static_cast<std::size_t>(ws->output_reorder_index[i])]);
     } else {

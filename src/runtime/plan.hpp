@@ -101,8 +101,7 @@ struct Step {
 struct OutputBinding {
   ValueId value;
   dnnl::memory::desc user_md;  // row-major over the output's dims, viewed like the value's md
-  bool needs_reorder = false;  // false: a plain copy of the bytes
-  std::optional<dnnl::reorder> reorder;  // set when needs_reorder
+  std::optional<dnnl::reorder> reorder;  // unset: the value is plain, a copy of its bytes
   std::vector<int64_t> dims;  // Keras dims of the output (flat dims for a ragged output)
   int ragged_input = -1;      // >= 0: a ragged output with that input's row_splits
 };

@@ -289,7 +289,6 @@ void PlanBuilder::bind_outputs() {
     out.dims = val.dims;
     out.ragged_input = val.ragged_input;
     if (!is_plain(v)) {
-      out.needs_reorder = true;
       out.user_md = val.spatial ? nc_md(nc_dims(val.dims, val.channels_first), !val.channels_first)
                                 : plain_md(val.dims);
       const dnnl::reorder::primitive_desc pd(engine(), val.md, engine(), out.user_md);

@@ -125,41 +125,37 @@ void check_row_splits(const int64_t* row_splits, std::size_t n, int64_t n_values
 
 }  // namespace
 
-std::unique_ptr<Array> Array::wrap_ragged(DType dtype, const void* flat_values, std::vector<int64_t> flat_dims,
-                                          const int64_t* row_splits, std::size_t n_row_splits) {
+// The checks and shape every ragged array shares; the data is set by the caller.
+std::unique_ptr<Array> Array::ragged_shape(DType dtype, std::vector<int64_t> flat_dims, const int64_t* row_splits,
+                                           std::size_t n_row_splits) {
   check_dtype(dtype);
   if (flat_dims.empty()) throw_invalid("flat_values must have rank >= 1");
   if (flat_dims.size() + 1 > static_cast<std::size_t>(kMaxRank)) throw_invalid("ragged array rank is too large");
   std::unique_ptr<Array> a(new Array());
   a->element_count_ = checked_element_count(flat_dims, dtype, "flat_dims");
-  if (flat_values == nullptr && a->element_count_ > 0) throw_invalid("flat_values is NULL");
   check_row_splits(row_splits, n_row_splits, flat_dims[0]);
   a->kind_ = ArrayKind::Ragged;
   a->dtype_ = dtype;
   a->dims_ = {static_cast<int64_t>(n_row_splits - 1), -1};
   a->dims_.insert(a->dims_.end(), flat_dims.begin() + 1, flat_dims.end());
   a->flat_dims_ = std::move(flat_dims);
-  a->data_ = const_cast<void*>(flat_values);
   a->row_splits_ = row_splits;
   a->n_row_splits_ = n_row_splits;
   return a;
 }
 
+std::unique_ptr<Array> Array::wrap_ragged(DType dtype, const void* flat_values, std::vector<int64_t> flat_dims,
+                                          const int64_t* row_splits, std::size_t n_row_splits) {
+  std::unique_ptr<Array> a = ragged_shape(dtype, std::move(flat_dims), row_splits, n_row_splits);
+  if (flat_values == nullptr && a->element_count_ > 0) throw_invalid("flat_values is NULL");
+  a->data_ = const_cast<void*>(flat_values);  // never written through: predict only reads its inputs
+  return a;
+}
+
 std::unique_ptr<Array> Array::create_ragged(DType dtype, std::vector<int64_t> flat_dims,
                                             std::vector<int64_t> row_splits) {
-  check_dtype(dtype);
-  if (flat_dims.empty()) throw_invalid("flat_values must have rank >= 1");
-  std::unique_ptr<Array> a(new Array());
-  a->element_count_ = checked_element_count(flat_dims, dtype, "flat_dims");
-  check_row_splits(row_splits.data(), row_splits.size(), flat_dims[0]);
-  a->kind_ = ArrayKind::Ragged;
-  a->dtype_ = dtype;
-  a->dims_ = {static_cast<int64_t>(row_splits.size() - 1), -1};
-  a->dims_.insert(a->dims_.end(), flat_dims.begin() + 1, flat_dims.end());
-  a->flat_dims_ = std::move(flat_dims);
-  a->owned_row_splits_ = std::move(row_splits);
-  a->row_splits_ = a->owned_row_splits_.data();
-  a->n_row_splits_ = a->owned_row_splits_.size();
+  std::unique_ptr<Array> a = ragged_shape(dtype, std::move(flat_dims), row_splits.data(), row_splits.size());
+  a->owned_row_splits_ = std::move(row_splits);  // moving a vector keeps its buffer: row_splits_ stays valid
   a->allocate();
   return a;
 }

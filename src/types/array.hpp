@@ -14,8 +14,6 @@
 
 namespace inlay::core {
 
-
-
 enum class ArrayKind { Dense = 1, Sparse, Ragged };
 
 inline constexpr int kMaxRank = 8;
@@ -62,6 +60,8 @@ class Array {
 
  private:
   Array() = default;
+  static std::unique_ptr<Array> ragged_shape(DType dtype, std::vector<int64_t> flat_dims, const int64_t* row_splits,
+                                             std::size_t n_row_splits);
   void allocate();  // owned, zeroed storage for element_count_ elements
 
   ArrayKind kind_ = ArrayKind::Dense;
