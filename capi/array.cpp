@@ -37,7 +37,10 @@ void make_array(const char* function, inlay_array** out, Make&& make) {
   try {
     *out = capi::wrap(make().release());
   } catch (const core::Error& e) {
-    throw core::Error(e.status(), std::string(function) + ": " + e.what());
+    const std::string prefix = std::string(function) + ": ";
+    const std::string message = e.what();
+    if (message.rfind(prefix, 0) == 0) throw;  // the argument checks above name the function already
+    throw core::Error(e.status(), prefix + message);
   }
 }
 

@@ -10,6 +10,7 @@
 #include "graph/summary.hpp"
 #include "io/model_file.hpp"
 #include "io/model_json.hpp"
+#include "util/python_text.hpp"
 #include "runtime/engine.hpp"
 #include "util/error.hpp"
 
@@ -160,7 +161,7 @@ inlay_status inlay_model_to_json(const inlay_model* m, char** json_out) {
   return capi::guarded("inlay_model_to_json", [&] {
     capi::require(m, "inlay_model_to_json", "m");
     capi::require(json_out, "inlay_model_to_json", "json_out");
-    *json_out = capi::copy_for_caller(m->model->to_json().dump());
+    *json_out = capi::copy_for_caller(core::python::json_dumps(m->model->to_json()));
   });
 }
 

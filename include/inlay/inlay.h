@@ -783,7 +783,8 @@ INLAY_API inlay_status inlay_model_get_weight(const inlay_model *m, size_t i, fl
  *  @{ */
 
 /**
- * model.to_json() in Keras 3's form.
+ * model.to_json() in Keras 3's form, byte for byte: the text of Python's json.dumps (", " and ": "
+ * separators, non-ASCII characters escaped as \\uXXXX, floats as Python prints them).
  *
  * @param m              The model.
  * @param[out] json_out  Receives the JSON text, owned by the caller: release it with inlay_free().

@@ -21,7 +21,7 @@ std::string tuple_string(const std::vector<int64_t>& dims) {
   std::string out = "(";
   for (std::size_t i = 0; i < dims.size(); ++i) {
     if (i > 0) out += ", ";
-    out += dims[i] < 0 ? "None" : std::to_string(dims[i]);
+    out += std::to_string(dims[i]);  // concrete dims: a negative one is printed as given, it is the error
   }
   if (dims.size() == 1) out += ",";
   return out + ")";

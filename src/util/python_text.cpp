@@ -32,6 +32,45 @@ std::string float_repr(double v) {
   return text;
 }
 
+void append_json(std::string& out, const Json& value) {
+  switch (value.type()) {
+    case Json::value_t::number_float: {
+      const double v = value.get<double>();
+      if (std::isnan(v)) out += "NaN";
+      else if (std::isinf(v)) out += v > 0 ? "Infinity" : "-Infinity";
+      else out += float_repr(v);
+      return;
+    }
+    case Json::value_t::array: {
+      out += '[';
+      const char* separator = "";
+      for (const auto& item : value) {
+        out += separator;
+        separator = ", ";
+        append_json(out, item);
+      }
+      out += ']';
+      return;
+    }
+    case Json::value_t::object: {
+      out += '{';
+      const char* separator = "";
+      for (const auto& [key, item] : value.items()) {
+        out += separator;
+        separator = ", ";
+        out += Json(key).dump(-1, ' ', /*ensure_ascii=*/true);
+        out += ": ";
+        append_json(out, item);
+      }
+      out += '}';
+      return;
+    }
+    default:  // null, booleans, integers and strings print as nlohmann writes them (ensure_ascii as Python)
+      out += value.dump(-1, ' ', /*ensure_ascii=*/true);
+      return;
+  }
+}
+
 void append_repr(std::string& out, const Json& value, Sequence arrays) {
   switch (value.type()) {
     case Json::value_t::null: out += "None"; return;
@@ -122,6 +161,12 @@ std::string type_name(const Json& value, Sequence arrays) {
     default: break;
   }
   return std::string("<class '") + name + "'>";
+}
+
+std::string json_dumps(const Json& value) {
+  std::string out;
+  append_json(out, value);
+  return out;
 }
 
 bool truthy(const Json& value) {

@@ -29,6 +29,11 @@ bool equals_dim(const Json& value, long long dim);
 // `value == flag` with Python's rules (1 == True, 0.0 == False, "x" != True).
 bool equals_bool(const Json& value, bool flag);
 
+// json.dumps(value) with Python's defaults: ", " and ": " separators, non-ASCII escaped as \uXXXX, floats as
+// float.__repr__ (NaN, Infinity, -Infinity for the non-finite ones), keys in the dict's order. What Keras's
+// model.to_json() returns.
+std::string json_dumps(const Json& value);
+
 // Python repr of a string: single quotes unless the text holds a single quote and no double quote.
 std::string quote(const std::string& text);
 

@@ -1268,7 +1268,7 @@ static void test_models(void) {
   CHECK_NULL_ARG(inlay_model_to_json(m, NULL), "inlay_model_to_json", "json_out");
   if (CHECK_STATUS(inlay_model_to_json(m, &text), INLAY_OK)) {
     inlay_model *again = NULL;
-    CHECK_CONTAINS(text, "\"class_name\":\"Functional\"");
+    CHECK_CONTAINS(text, "\"class_name\": \"Functional\"");
     if (CHECK_STATUS(inlay_model_from_json(text, &again), INLAY_OK)) {
       CHECK(inlay_model_weight_count(again) == 2);
       inlay_model_free(again);

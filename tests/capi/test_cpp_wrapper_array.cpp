@@ -227,3 +227,19 @@ TEST(CppWrapperArray, LayerCallsAndSequential) {
 }
 
 }  // namespace
+
+// Array argument errors name the function once and the offending value as given.
+TEST(CppWrapperArray, ArgumentErrorsNameTheFunctionOnce) {
+  inlay_array* a = nullptr;
+  const int64_t nine[9] = {1, 1, 1, 1, 1, 1, 1, 1, 1};
+  ASSERT_EQ(inlay_array_create(INLAY_FLOAT32, nine, 9, &a), INLAY_INVALID_ARGUMENT);
+  EXPECT_STREQ(inlay_last_error(), "inlay_array_create: dims rank 9 is outside 0..8");
+  ASSERT_EQ(inlay_array_create(static_cast<inlay_dtype>(99), nine, 1, &a), INLAY_INVALID_ARGUMENT);
+  EXPECT_STREQ(inlay_last_error(), "inlay_array_create: invalid dtype value 99");
+  const int64_t negative[2] = {3, -2};
+  float data[6] = {};
+  ASSERT_EQ(inlay_array_wrap(INLAY_FLOAT32, negative, 2, data, &a), INLAY_INVALID_ARGUMENT);
+  EXPECT_STREQ(inlay_last_error(), "inlay_array_wrap: array shape (3, -2): dimension 1 is negative");
+  ASSERT_EQ(inlay_array_wrap(INLAY_FLOAT32, negative, 2, nullptr, &a), INLAY_INVALID_ARGUMENT);
+  EXPECT_EQ(a, nullptr);
+}

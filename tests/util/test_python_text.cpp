@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "util/python_text.hpp"
 
 namespace inlay::core::python {
@@ -37,6 +39,32 @@ TEST(PythonText, TruthinessAndEquality) {
   EXPECT_FALSE(equals_dim(Json(8), -1));
   EXPECT_TRUE(equals_bool(Json(1), true));
   EXPECT_FALSE(equals_bool(Json("yes"), true));
+}
+
+}  // namespace
+}  // namespace inlay::core::python
+
+namespace inlay::core::python {
+namespace {
+
+// Expected text printed by CPython 3.11's json.dumps for the same dict (keys in insertion order).
+TEST(PythonText, JsonDumpsLikePython) {
+  Json value = Json::object();
+  value["a"] = Json::array({1, 2.5, nullptr, true, "\xc3\xa9\n\x7f"});
+  Json b = Json::object();
+  b["c"] = 1e-05;
+  b["d"] = 1e16;
+  b["e"] = 0.1;
+  b["f"] = -0.0;
+  b["g"] = 1e15;
+  b["h"] = std::nan("");
+  b["i"] = "\xf0\x9f\x98\x80";
+  value["b"] = b;
+  EXPECT_EQ(json_dumps(value),
+            R"({"a": [1, 2.5, null, true, "\u00e9\n\u007f"], "b": {"c": 1e-05, "d": 1e+16, "e": 0.1, "f": -0.0, )"
+            R"("g": 1000000000000000.0, "h": NaN, "i": "\ud83d\ude00"}})");
+  EXPECT_EQ(json_dumps(Json::array()), "[]");
+  EXPECT_EQ(json_dumps(Json::object()), "{}");
 }
 
 }  // namespace

@@ -206,8 +206,10 @@ class Model(HandleOwner):
         return self._json_text
 
     def to_json(self, **kwargs: Any) -> str:
-        """``model.to_json(**kwargs)``: Keras 3's JSON, formatted as Keras's ``json.dumps`` does (kwargs too)."""
-        return json.dumps(json.loads(self._config_text()), **kwargs)
+        """``model.to_json(**kwargs)``: Keras 3's JSON. The library's text is already ``json.dumps``'s;
+        keyword arguments (``indent=2``, ...) are passed to ``json.dumps`` as Keras does."""
+        text = self._config_text()
+        return json.dumps(json.loads(text), **kwargs) if kwargs else text
 
     def get_config(self) -> Dict[str, Any]:
         """``model.get_config()``: the ``"config"`` part of ``to_json()``."""
