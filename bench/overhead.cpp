@@ -33,6 +33,7 @@
 #include <utility>
 #include <vector>
 
+#include "alloc_counter.hpp"
 #include "inlay/inlay.h"
 
 namespace {
@@ -62,8 +63,9 @@ enum class Activation { Linear, Relu, Softmax };
 struct LayerSpec {
   Kind kind = Kind::Dense;
   int64_t units = 0;  // Dense units / Conv2D filters
-  int64_t size = 0;   // Conv2D kernel size / MaxPooling2D pool size (square)
-  bool same = false;  // Conv2D padding="same"
+  int64_t size = 0;    // Conv2D kernel size / MaxPooling2D pool size (square)
+  int64_t stride = 1;  // Conv2D strides (square)
+  bool same = false;   // Conv2D padding="same"
   Activation activation = Activation::Linear;
   std::vector<int64_t> kernel_dims;  // Keras layout: Dense (in, units), Conv2D (kh, kw, in, filters)
   std::vector<float> kernel;
@@ -86,6 +88,25 @@ int64_t product(const std::vector<int64_t>& v) {
   return p;
 }
 
+// A Conv2D's output size and padding along one spatial axis, as TensorFlow computes them: "valid" pads
+// nothing; "same" gives ceil(in / stride) outputs and pads the total it needs, the odd one at the end.
+struct ConvAxis {
+  int64_t out = 0, pad_begin = 0, pad_end = 0;
+};
+
+ConvAxis conv_axis(int64_t in, int64_t k, int64_t stride, bool same) {
+  ConvAxis a;
+  if (!same) {
+    a.out = (in - k) / stride + 1;
+    return a;
+  }
+  a.out = (in + stride - 1) / stride;
+  const int64_t total = std::max<int64_t>((a.out - 1) * stride + k - in, 0);
+  a.pad_begin = total / 2;
+  a.pad_end = total - a.pad_begin;
+  return a;
+}
+
 // Output shapes (without batch) of each layer, Keras's rules; also sizes the weights and counts the FLOPs.
 void infer_shapes(Workload& w) {
   std::vector<int64_t> s = w.input_shape;
@@ -101,8 +122,8 @@ void infer_shapes(Workload& w) {
         break;
       }
       case Kind::Conv2D: {
-        const int64_t pad = l.same ? (l.size - 1) / 2 : 0;
-        const int64_t oh = s[0] + 2 * pad - l.size + 1, ow = s[1] + 2 * pad - l.size + 1;
+        const int64_t oh = conv_axis(s[0], l.size, l.stride, l.same).out;
+        const int64_t ow = conv_axis(s[1], l.size, l.stride, l.same).out;
         l.kernel_dims = {l.size, l.size, s[2], l.units};
         w.flops_per_sample += 2.0 * static_cast<double>(oh * ow * l.units * l.size * l.size * s[2]);
         s = {oh, ow, l.units};
@@ -149,10 +170,11 @@ LayerSpec dense(int64_t units, Activation a) {
   l.activation = a;
   return l;
 }
-LayerSpec conv2d(int64_t filters, int64_t k, bool same, Activation a) {
+LayerSpec conv2d(int64_t filters, int64_t k, bool same, Activation a, int64_t stride = 1) {
   LayerSpec l = layer(Kind::Conv2D);
   l.units = filters;
   l.size = k;
+  l.stride = stride;
   l.same = same;
   l.activation = a;
   return l;
@@ -177,6 +199,11 @@ Workload workload(std::string id, std::string title, std::vector<int64_t> input_
 std::vector<Workload> make_workloads() {
   std::vector<Workload> ws;
   ws.push_back(workload("logreg", "Input(32) -> Dense(16, softmax)", {32}, {dense(16, Activation::Softmax)}, {1, 32, 64}));
+  ws.push_back(workload("cnn", "Input(28,28,1) -> Conv2D(32,3,relu) -> Conv2D(64,3,relu) -> Flatten -> Dense(10,softmax)",
+                {28, 28, 1},
+                {conv2d(32, 3, false, Activation::Relu), conv2d(64, 3, false, Activation::Relu),
+                 layer(Kind::Flatten), dense(10, Activation::Softmax)},
+                {1, 64}));
   ws.push_back(workload("mnist_cnn",
                 "Input(28,28,1) -> Conv2D(32,3,relu) -> MaxPool(2) -> Conv2D(64,3,relu) -> Flatten -> Dense(10,softmax)",
                 {28, 28, 1},
@@ -184,6 +211,10 @@ std::vector<Workload> make_workloads() {
                  layer(Kind::Flatten), dense(10, Activation::Softmax)},
                 {1, 32, 64}));
   ws.push_back(workload("dense4096", "Input(4096) -> Dense(4096)", {4096}, {dense(4096, Activation::Linear)}, {1, 32, 64, 256}));
+  ws.push_back(workload("conv56", "Input(56,56,64) -> Conv2D(64,3,same)", {56, 56, 64},
+                {conv2d(64, 3, true, Activation::Linear)}, {1, 32}));
+  ws.push_back(workload("conv7x7s2", "Input(224,224,3) -> Conv2D(64,7,strides=2,same)", {224, 224, 3},
+                {conv2d(64, 7, true, Activation::Linear, 2)}, {1}));
   ws.push_back(workload("conv_stack",
                 "Input(56,56,64) -> 3 x Conv2D(64,3,same,relu) -> GlobalAvgPool2D -> Dense(10)",
                 {56, 56, 64},
@@ -241,22 +272,24 @@ class RawNet {
       switch (l.kind) {
         case Kind::Conv2D: {
           const memory::dim c = shape[2], h = shape[0], wd = shape[1], k = l.size, f = l.units;
-          const memory::dim pad = l.same ? (k - 1) / 2 : 0;
-          const memory::dim oh = h + 2 * pad - k + 1, ow = wd + 2 * pad - k + 1;
+          const ConvAxis ah = conv_axis(h, k, l.stride, l.same), aw = conv_axis(wd, k, l.stride, l.same);
+          const memory::dim oh = ah.out, ow = aw.out;
           const memory::desc src_md({n, c, h, wd}, memory::data_type::f32, tag::any);
           const memory::desc wei_md({f, c, k, k}, memory::data_type::f32, tag::any);
           const memory::desc bias_md({f}, memory::data_type::f32, tag::x);
-          const memory::desc dst_md({n, f, oh, ow}, memory::data_type::f32, tag::any);
+          // The last layer writes the caller's channels_last output directly (as an expert would ask for).
+          const memory::desc dst_md({n, f, oh, ow}, memory::data_type::f32, last ? tag::nhwc : tag::any);
           const dnnl::convolution_forward::desc d(dnnl::prop_kind::forward_inference,
                                                   dnnl::algorithm::convolution_direct, src_md, wei_md, bias_md,
-                                                  dst_md, {1, 1}, {pad, pad}, {pad, pad});
+                                                  dst_md, {l.stride, l.stride}, {ah.pad_begin, aw.pad_begin},
+                                                  {ah.pad_end, aw.pad_end});
           const dnnl::convolution_forward::primitive_desc pd(d, activation_attr(l.activation), eng_);
           const memory src = to_layout(cur, pd.src_desc());
           // Keras kernel (kh, kw, in, filters) is oneDNN's hwio.
           const memory wei = reorder_weights(l.kernel, {{f, c, k, k}, memory::data_type::f32, tag::hwio},
                                              pd.weights_desc(), s);
           const memory bias = wrap_const(l.bias, pd.bias_desc());
-          const memory dst(pd.dst_desc(), eng_);
+          const memory dst = last ? memory(pd.dst_desc(), eng_, output) : memory(pd.dst_desc(), eng_);
           add(dnnl::convolution_forward(pd),
               {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_BIAS, bias}, {DNNL_ARG_DST, dst}});
           cur = dst;
@@ -328,8 +361,7 @@ class RawNet {
         }
       }
     }
-    // The workloads end in Dense, which writes the caller's (N, units) buffer directly; anything else would
-    // need a last reorder to the caller's channels_last layout here.
+    // The workloads end in Dense or Conv2D, which write the caller's buffer directly.
     if (cur.get_data_handle() != output) die(w.id + ": raw oneDNN net does not end in the output buffer");
   }
 
@@ -339,6 +371,17 @@ class RawNet {
   }
 
   size_t primitive_count() const { return steps_.size(); }
+  // The largest scratchpad any of the primitives asks for (one scratchpad can serve them all in turn).
+  int64_t max_scratchpad_bytes() const {
+    int64_t most = 0;
+    for (const Step& st : steps_) {
+      const_dnnl_primitive_desc_t pd = nullptr;
+      if (dnnl_primitive_get_primitive_desc(st.prim.get(), &pd) != dnnl_success) continue;
+      const dnnl_memory_desc_t* md = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
+      if (md != nullptr) most = std::max(most, static_cast<int64_t>(dnnl_memory_desc_get_size(md)));
+    }
+    return most;
+  }
 
  private:
   struct Step {
@@ -396,8 +439,9 @@ std::vector<float> reference(const Workload& w, const float* sample) {
   for (const LayerSpec& l : w.layers) {
     switch (l.kind) {
       case Kind::Conv2D: {
-        const int64_t h = s[0], wd = s[1], c = s[2], k = l.size, f = l.units;
-        const int64_t pad = l.same ? (k - 1) / 2 : 0, oh = h + 2 * pad - k + 1, ow = wd + 2 * pad - k + 1;
+        const int64_t h = s[0], wd = s[1], c = s[2], k = l.size, f = l.units, st = l.stride;
+        const ConvAxis ah = conv_axis(h, k, st, l.same), aw = conv_axis(wd, k, st, l.same);
+        const int64_t oh = ah.out, ow = aw.out;
         std::vector<double> y(static_cast<size_t>(oh * ow * f));
         for (int64_t i = 0; i < oh; ++i)
           for (int64_t j = 0; j < ow; ++j) {
@@ -405,7 +449,7 @@ std::vector<float> reference(const Workload& w, const float* sample) {
             for (int64_t o = 0; o < f; ++o) out[o] = l.bias[static_cast<size_t>(o)];
             for (int64_t a = 0; a < k; ++a)
               for (int64_t b = 0; b < k; ++b) {
-                const int64_t ii = i + a - pad, jj = j + b - pad;
+                const int64_t ii = i * st + a - ah.pad_begin, jj = j * st + b - aw.pad_begin;
                 if (ii < 0 || ii >= h || jj < 0 || jj >= wd) continue;
                 for (int64_t ci = 0; ci < c; ++ci) {
                   const double v = x[static_cast<size_t>((ii * wd + jj) * c + ci)];
@@ -494,6 +538,9 @@ const char* activation_name(Activation a) {
   return "linear";
 }
 
+template <class F>
+void for_each_weight(const Workload& w, inlay_model* m, F&& f);
+
 inlay_model* build_inlay_model(const Workload& w) {
   inlay_graph* g = nullptr;
   check_inlay(inlay_graph_create(&g), "inlay_graph_create");
@@ -513,7 +560,8 @@ inlay_model* build_inlay_model(const Workload& w) {
       case Kind::Conv2D:
         cls = "Conv2D";
         config = "{\"filters\":" + std::to_string(l.units) + ",\"kernel_size\":[" + std::to_string(l.size) + "," +
-                 std::to_string(l.size) + "],\"padding\":\"" + (l.same ? "same" : "valid") + "\"," + act + "}";
+                 std::to_string(l.size) + "],\"strides\":[" + std::to_string(l.stride) + "," +
+                 std::to_string(l.stride) + "],\"padding\":\"" + (l.same ? "same" : "valid") + "\"," + act + "}";
         break;
       case Kind::MaxPooling2D:
         cls = "MaxPooling2D";
@@ -539,7 +587,16 @@ inlay_model* build_inlay_model(const Workload& w) {
   check_inlay(inlay_model_create(g, &input, 1, &x, 1, w.id.c_str(), &m), "inlay_model_create");
   inlay_graph_free(g);  // the model shares the graph
 
-  // model.weights: per layer kernel then bias, in layer order.
+  for_each_weight(w, m, [&](size_t i, const std::vector<float>& v) {
+    check_inlay(inlay_model_set_weight(m, i, v.data(), v.size()), "inlay_model_set_weight");
+  });
+  return m;
+}
+
+// Calls f(i, values) for model.weights[i] (per layer kernel then bias, in layer order), after checking
+// that the model's weights have the workload's layers' dims.
+template <class F>
+void for_each_weight(const Workload& w, inlay_model* m, F&& f) {
   std::vector<const LayerSpec*> weighted;
   for (const LayerSpec& l : w.layers)
     if (l.kind == Kind::Dense || l.kind == Kind::Conv2D) weighted.push_back(&l);
@@ -557,9 +614,36 @@ inlay_model* build_inlay_model(const Workload& w) {
     if (std::vector<int64_t>(dims, dims + rank) != want)
       die(w.id + ": inlay weight " + name + " has dims " + dims_json(std::vector<int64_t>(dims, dims + rank)) +
           ", expected " + dims_json(want));
-    check_inlay(inlay_model_set_weight(m, i, v.data(), v.size()), "inlay_model_set_weight");
+    f(i, v);
   }
-  return m;
+}
+
+// The workload's weights from a loaded model (a Keras file): the raw side then runs the same numbers.
+void take_weights(Workload& w, inlay_model* m) {
+  for_each_weight(w, m, [&](size_t i, const std::vector<float>& v) {
+    auto& dst = const_cast<std::vector<float>&>(v);  // v is one of w's own vectors
+    check_inlay(inlay_model_get_weight(m, i, dst.data(), dst.size()), "inlay_model_get_weight");
+  });
+}
+
+bool file_exists(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f != nullptr) std::fclose(f);
+  return f != nullptr;
+}
+
+// A float32 .npy file with the expected dims, or an empty vector when the file does not exist.
+std::vector<float> load_npy(const std::string& path, const std::vector<int64_t>& dims) {
+  if (!file_exists(path)) return {};
+  inlay_array* a = nullptr;
+  check_inlay(inlay_array_load_npy(path.c_str(), &a), path.c_str());
+  const std::vector<int64_t> got(inlay_array_dims(a), inlay_array_dims(a) + inlay_array_rank(a));
+  if (inlay_array_dtype(a) != INLAY_FLOAT32 || got != dims)
+    die(path + ": expected float32 " + dims_json(dims) + ", got " + dims_json(got));
+  const float* data = static_cast<const float*>(inlay_array_data(a));
+  std::vector<float> out(data, data + inlay_array_element_count(a));
+  inlay_array_free(a);
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -577,6 +661,8 @@ struct Options {
   std::string json_path;
   std::vector<std::string> only;
   std::vector<int64_t> batches;
+  std::string models_dir;  // <dir>/<workload>/model.keras (+ input_b<N>.npy, keras_b<N>.npy): bench/models.py
+  bool extras = true;      // the 10,000-layer build, peak memory, machine limits
 };
 
 void summarize(std::vector<double>& samples_us, Stats& st) {
@@ -625,7 +711,18 @@ struct Result {
   Stats raw, inlay;
   Compare diff;
   size_t raw_primitives = 0;
+  double load_us = -1;            // inlay_model_load of the Keras file (part of inlay's cold), when loaded
+  double keras_max_abs_diff = -1;  // inlay's output against Keras's own (keras_b<N>.npy), when there is one
+  double raw_allocs_per_call = 0, inlay_allocs_per_call = 0;  // heap allocations per warm call, whole process
 };
+
+// Heap allocations per call of f over n warm calls (the allocation hook counts every thread).
+template <class F>
+double allocations_per_call(F&& f, int n) {
+  const uint64_t before = bench::alloc_snapshot().allocations;
+  for (int i = 0; i < n; ++i) f();
+  return static_cast<double>(bench::alloc_snapshot().allocations - before) / n;
+}
 
 // Times f per call: warm-up, then enough calls for ~target_s, in rounds alternating with g's own rounds
 // (so that drift in clock speed or machine load hits both sides alike).
@@ -664,16 +761,24 @@ void time_pair(F&& f, G&& g, const Options& opt, std::vector<double>& fs, std::v
   }
 }
 
+// What a Keras file brings along for one batch: Keras's input and output (empty when absent).
+struct KerasData {
+  double load_us = -1;
+  std::vector<float> input, output;
+};
+
 Result run_one(const Workload& w, int64_t batch, inlay_model* model, const dnnl::engine& eng, dnnl::stream& s,
-               const Options& opt) {
+               const Options& opt, const KerasData& keras) {
   Result res;
   res.w = &w;
   res.batch = batch;
+  res.load_us = keras.load_us;
   const size_t in_per = static_cast<size_t>(product(w.input_shape)), out_per = static_cast<size_t>(product(w.output_shape));
   std::vector<float> input(in_per * static_cast<size_t>(batch)), raw_out(out_per * static_cast<size_t>(batch));
   std::mt19937 rng(static_cast<unsigned>(batch * 7919 + static_cast<int64_t>(w.id.size())));
   std::uniform_real_distribution<float> ud(-1.0f, 1.0f);
   for (float& v : input) v = ud(rng);
+  if (!keras.input.empty()) input = keras.input;
 
   std::vector<int64_t> in_dims{batch}, out_dims{batch};
   in_dims.insert(in_dims.end(), w.input_shape.begin(), w.input_shape.end());
@@ -701,7 +806,7 @@ Result run_one(const Workload& w, int64_t batch, inlay_model* model, const dnnl:
   flush_primitive_cache();
   t0 = Clock::now();
   check_inlay(inlay_model_predict(model, inputs, 1, &out_arr, 1), "inlay_model_predict");
-  res.inlay.cold_us = seconds_since(t0) * 1e6;
+  res.inlay.cold_us = seconds_since(t0) * 1e6 + std::max(keras.load_us, 0.0);
 
   const std::string where = w.id + " batch " + std::to_string(batch);
   if (batch == 1) {
@@ -709,6 +814,11 @@ Result run_one(const Workload& w, int64_t batch, inlay_model* model, const dnnl:
     require_agreement(compare(ref.data(), raw_out.data(), out_per), where + ": raw oneDNN and the naive reference");
   }
   require_agreement(compare(raw_out.data(), inlay_out, raw_out.size()), where + ": raw oneDNN and inlay (cold call)");
+  if (!keras.output.empty()) {
+    const Compare k = compare(keras.output.data(), inlay_out, raw_out.size());
+    require_agreement(k, where + ": Keras (keras_b" + std::to_string(batch) + ".npy) and inlay");
+    res.keras_max_abs_diff = k.max_abs;
+  }
 
   std::vector<double> raw_us, inlay_us;
   auto raw_call = [&] { raw.run(s); };
@@ -718,6 +828,9 @@ Result run_one(const Workload& w, int64_t batch, inlay_model* model, const dnnl:
   time_pair(raw_call, inlay_call, opt, raw_us, inlay_us);
   summarize(raw_us, res.raw);
   summarize(inlay_us, res.inlay);
+  // Steady state: both sides are warm now.
+  res.raw_allocs_per_call = allocations_per_call(raw_call, 20);
+  res.inlay_allocs_per_call = allocations_per_call(inlay_call, 20);
 
   // Once more on poisoned outputs: the warm (cached-plan) path must write every element, and agree.
   std::fill(raw_out.begin(), raw_out.end(), std::numeric_limits<float>::quiet_NaN());
@@ -730,6 +843,161 @@ Result run_one(const Workload& w, int64_t batch, inlay_model* model, const dnnl:
   inlay_array_free(out_arr);
   inlay_array_free(in_arr);
   return res;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Extras: the machine's limits, building a 10,000-layer model, peak memory.
+
+struct Machine {
+  double peak_gflops = 0;       // fp32, from the ISA's FMA width x cores x nominal clock
+  double sgemm_gflops = 0;      // measured: dnnl_sgemm 2048^3, what a tuned kernel reaches
+  double bandwidth_gbs = 0;     // measured: a STREAM-like triad over 3 x 128 MiB
+  double clock_ghz = 0;
+  int fp32_flops_per_cycle = 0;  // per core
+};
+
+// Nominal clock from /proc/cpuinfo's model name ("@ 2.10GHz"), else its "cpu MHz".
+double nominal_clock_ghz() {
+  std::FILE* f = std::fopen("/proc/cpuinfo", "r");
+  if (f == nullptr) return 0;
+  char line[512];
+  double ghz = 0, mhz = 0;
+  while (std::fgets(line, sizeof line, f) != nullptr) {
+    const std::string l = line;
+    if (ghz == 0 && l.rfind("model name", 0) == 0) {
+      const size_t at = l.find('@');
+      if (at != std::string::npos) ghz = std::atof(l.c_str() + at + 1);
+    }
+    if (mhz == 0 && l.rfind("cpu MHz", 0) == 0) mhz = std::atof(l.c_str() + l.find(':') + 1);
+  }
+  std::fclose(f);
+  return ghz > 0 ? ghz : mhz / 1000.0;
+}
+
+Machine measure_machine(int threads, bool quick) {
+  Machine m;
+  const dnnl::cpu_isa isa = dnnl::get_effective_cpu_isa();
+  // Two FMA units per core on the Xeons these ISAs come with: 2 x lanes x 2 flops.
+  const int lanes = isa >= dnnl::cpu_isa::avx512_core ? 16 : isa >= dnnl::cpu_isa::avx2 ? 8 : 4;
+  m.fp32_flops_per_cycle = 2 * lanes * 2;
+  m.clock_ghz = nominal_clock_ghz();
+  m.peak_gflops = m.fp32_flops_per_cycle * m.clock_ghz * threads;
+
+  const memory::dim n = quick ? 1024 : 2048;
+  std::vector<float> a(static_cast<size_t>(n * n), 0.5f), b(a), c(a.size());
+  double best = 1e30;
+  for (int r = 0; r < 3; ++r) {
+    const auto t0 = Clock::now();
+    dnnl::sgemm('N', 'N', n, n, n, 1.0f, a.data(), n, b.data(), n, 0.0f, c.data(), n);
+    best = std::min(best, seconds_since(t0));
+  }
+  m.sgemm_gflops = 2.0 * static_cast<double>(n) * n * n / best * 1e-9;
+
+  const size_t len = (quick ? 16u : 128u) << 20 >> 2;  // floats per array
+  std::vector<float> x(len, 1.0f), y(len, 2.0f), z(len, 0.0f);
+  best = 1e30;
+  for (int r = 0; r < 5; ++r) {
+    const auto t0 = Clock::now();
+#pragma omp parallel for schedule(static)
+    for (int64_t i = 0; i < static_cast<int64_t>(len); ++i) z[static_cast<size_t>(i)] = x[static_cast<size_t>(i)] + 3.0f * y[static_cast<size_t>(i)];
+    best = std::min(best, seconds_since(t0));
+  }
+  if (z[len / 2] != 7.0f) die("triad computed a wrong value");
+  m.bandwidth_gbs = 3.0 * static_cast<double>(len) * sizeof(float) / best * 1e-9;
+  return m;
+}
+
+// Builds (and shape-infers) Input(32) -> 10,000 x Dense(units) -> Model through the C ABI; milliseconds,
+// the best of `repeats`.
+double dense_chain_build_ms(int layers, int64_t units, int repeats) {
+  double best = 1e30;
+  const std::string config = "{\"units\":" + std::to_string(units) + "}";
+  for (int r = 0; r < repeats; ++r) {
+    const auto t0 = Clock::now();
+    inlay_graph* g = nullptr;
+    check_inlay(inlay_graph_create(&g), "inlay_graph_create");
+    inlay_tensor* x = nullptr;
+    check_inlay(inlay_input(g, "{\"shape\":[32]}", nullptr, nullptr, &x), "inlay_input");
+    inlay_tensor* const input = x;
+    for (int i = 0; i < layers; ++i) {
+      inlay_layer* l = nullptr;
+      check_inlay(inlay_layer_create(g, "Dense", config.c_str(), &l), "inlay_layer_create Dense");
+      size_t n_out = 0;
+      check_inlay(inlay_layer_call(l, &x, 1, &x, 1, &n_out), "inlay_layer_call Dense");
+    }
+    inlay_model* m = nullptr;
+    check_inlay(inlay_model_create(g, &input, 1, &x, 1, nullptr, &m), "inlay_model_create");
+    const double ms = seconds_since(t0) * 1e3;
+    if (inlay_model_layer_count(m) != static_cast<size_t>(layers) + 1 || inlay_tensor_dims(x)[1] != units)
+      die("the Dense chain has the wrong structure");
+    inlay_model_free(m);
+    inlay_graph_free(g);
+    best = std::min(best, ms);
+  }
+  return best;
+}
+
+// Peak heap bytes while a model of workload w is built (or loaded), compiled for `batch` and run warm;
+// with the bound the issue sets: weights + 1.2 x the two largest activations + the scratchpad oneDNN asks
+// for (the largest of the raw net's primitives).
+struct PeakMemory {
+  int64_t peak_bytes = 0, bound_bytes = 0, weight_bytes = 0, activation_bytes = 0, scratchpad_bytes = 0;
+};
+
+PeakMemory measure_peak(const Workload& w, int64_t batch, const std::string& keras_file, const dnnl::engine& eng,
+                        dnnl::stream& s) {
+  PeakMemory pm;
+  {
+    std::vector<float> in(static_cast<size_t>(product(w.input_shape) * batch)),
+        out(static_cast<size_t>(product(w.output_shape) * batch));
+    pm.scratchpad_bytes = RawNet(w, batch, in.data(), out.data(), eng, s).max_scratchpad_bytes();
+  }
+  for (const LayerSpec& l : w.layers)
+    pm.weight_bytes += static_cast<int64_t>((l.kernel.size() + l.bias.size()) * sizeof(float));
+  // Activations per layer output (the input is the caller's), largest two.
+  std::vector<int64_t> sizes;
+  std::vector<int64_t> shape = w.input_shape;
+  for (const LayerSpec& l : w.layers) {
+    if (l.kind == Kind::Conv2D)
+      shape = {conv_axis(shape[0], l.size, l.stride, l.same).out, conv_axis(shape[1], l.size, l.stride, l.same).out,
+               l.units};
+    else if (l.kind == Kind::Dense)
+      shape = {l.units};
+    else
+      continue;  // the other kinds of these workloads are views or smaller than their input
+    sizes.push_back(product(shape) * batch * static_cast<int64_t>(sizeof(float)));
+  }
+  std::sort(sizes.rbegin(), sizes.rend());
+  pm.activation_bytes = sizes.size() > 1 ? sizes[0] + sizes[1] : sizes.empty() ? 0 : sizes[0];
+
+  const size_t in_n = static_cast<size_t>(product(w.input_shape) * batch);
+  const size_t out_n = static_cast<size_t>(product(w.output_shape) * batch);
+  std::vector<float> input(in_n, 0.5f), output(out_n);
+  std::vector<int64_t> in_dims{batch}, out_dims{batch};
+  in_dims.insert(in_dims.end(), w.input_shape.begin(), w.input_shape.end());
+  out_dims.insert(out_dims.end(), w.output_shape.begin(), w.output_shape.end());
+  inlay_array *in = nullptr, *out = nullptr;
+  check_inlay(inlay_array_wrap(INLAY_FLOAT32, in_dims.data(), static_cast<int>(in_dims.size()), input.data(), &in),
+              "inlay_array_wrap");
+  check_inlay(inlay_array_wrap(INLAY_FLOAT32, out_dims.data(), static_cast<int>(out_dims.size()), output.data(), &out),
+              "inlay_array_wrap");
+  const inlay_array* const inputs[1] = {in};
+
+  flush_primitive_cache();
+  bench::reset_peak();
+  const int64_t base = bench::alloc_snapshot().live_bytes;
+  inlay_model* m = nullptr;
+  if (!keras_file.empty())
+    check_inlay(inlay_model_load(keras_file.c_str(), &m), keras_file.c_str());
+  else
+    m = build_inlay_model(w);
+  for (int i = 0; i < 3; ++i) check_inlay(inlay_model_predict(m, inputs, 1, &out, 1), "inlay_model_predict");
+  pm.peak_bytes = bench::alloc_snapshot().peak_bytes - base;
+  pm.bound_bytes = pm.weight_bytes + pm.activation_bytes * 12 / 10 + pm.scratchpad_bytes;
+  inlay_model_free(m);
+  inlay_array_free(in);
+  inlay_array_free(out);
+  return pm;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -813,7 +1081,8 @@ void print_table(const std::vector<Result>& results) {
   }
 }
 
-void write_json(const std::string& path, const std::vector<Result>& results, const std::string& header_json) {
+void write_json(const std::string& path, const std::vector<Result>& results, const std::string& header_json,
+                const std::string& extras_json) {
   std::FILE* f = std::fopen(path.c_str(), "w");
   if (f == nullptr) die("cannot write " + path + ": " + std::strerror(errno));
   std::fprintf(f, "{\n  \"context\": %s,\n  \"results\": [\n", header_json.c_str());
@@ -837,9 +1106,15 @@ void write_json(const std::string& path, const std::vector<Result>& results, con
     std::fprintf(f, ",\n      \"ratio_median\": %.4f, \"max_abs_diff\": %.3e, \"rel_diff\": %.3e",
                  r.inlay.median_us / r.raw.median_us, r.diff.max_abs, r.diff.rel);
     if (r.batch == 1) std::fprintf(f, ", \"per_layer_overhead_us\": %.3f", per_layer_us(r));
+    std::fprintf(f, ",\n      \"raw_allocs_per_call\": %.2f, \"inlay_allocs_per_call\": %.2f", r.raw_allocs_per_call,
+                 r.inlay_allocs_per_call);
+    if (r.load_us >= 0) std::fprintf(f, ", \"load_us\": %.3f", r.load_us);
+    if (r.keras_max_abs_diff >= 0) std::fprintf(f, ", \"inlay_keras_max_abs_diff\": %.3e", r.keras_max_abs_diff);
     std::fprintf(f, "\n    }%s\n", i + 1 < results.size() ? "," : "");
   }
-  std::fprintf(f, "  ]\n}\n");
+  std::fprintf(f, "  ]");
+  if (!extras_json.empty()) std::fprintf(f, ",\n  %s", extras_json.c_str());
+  std::fprintf(f, "\n}\n");
   if (std::fclose(f) != 0) die("cannot write " + path);
 }
 
@@ -855,12 +1130,16 @@ std::vector<std::string> split(const std::string& s) {
 void usage(std::FILE* f) {
   std::fprintf(f,
                "usage: inlay_bench_overhead [--quick] [--json FILE] [--only ID[,ID...]] [--batches N[,N...]]\n"
-               "                            [--time SECONDS]\n"
+               "                            [--time SECONDS] [--models DIR] [--no-extras]\n"
                "  --quick     short measurements (CI smoke run)\n"
                "  --json      also write the results as JSON to FILE\n"
-               "  --only      workloads to run: logreg, mnist_cnn, dense4096, conv_stack\n"
+               "  --only      workloads to run: logreg, cnn, mnist_cnn, dense4096, conv56, conv7x7s2, conv_stack\n"
                "  --batches   batch sizes instead of each workload's own (1,32,64; 256 too for dense4096)\n"
-               "  --time      seconds of timed calls per side and measurement (default 0.5, --quick 0.02)\n");
+               "  --time      seconds of timed calls per side and measurement (default 0.5, --quick 0.02)\n"
+               "  --models    DIR of Keras files from bench/models.py: DIR/<workload>/model.keras is loaded (its\n"
+               "              load is part of inlay's cold time), its weights feed the raw side, and\n"
+               "              input_b<N>.npy / keras_b<N>.npy are the input and Keras's expected output\n"
+               "  --no-extras skip the machine limits, the 10,000-layer build and the peak-memory measurement\n");
 }
 
 Options parse_args(int argc, char** argv) {
@@ -887,6 +1166,10 @@ Options parse_args(int argc, char** argv) {
         if (v <= 0) die("bad batch size " + b);
         opt.batches.push_back(v);
       }
+    } else if (a == "--models") {
+      opt.models_dir = value();
+    } else if (a == "--no-extras") {
+      opt.extras = false;
     } else if (a == "--time") {
       opt.target_s = std::atof(value().c_str());
       if (!(opt.target_s > 0)) die("bad --time");
@@ -901,6 +1184,45 @@ Options parse_args(int argc, char** argv) {
   }
   if (opt.quick && !time_set) opt.target_s = 0.02;
   return opt;
+}
+
+// Machine limits, the 10,000-layer build and the CNN's peak memory at batch 64: printed, and returned as
+// the JSON members "machine" and "extras".
+std::string run_extras(const std::vector<Workload>& workloads, const Options& opt, int threads,
+                       const dnnl::engine& eng, dnnl::stream& s) {
+  const Machine mc = measure_machine(std::max(threads, 1), opt.quick);
+  std::printf("\nMachine: fp32 peak %.1f GFLOP/s (%d threads x %.2f GHz x %d flops/cycle), dnnl_sgemm %.1f GFLOP/s, "
+              "triad bandwidth %.1f GB/s\n",
+              mc.peak_gflops, threads, mc.clock_ghz, mc.fp32_flops_per_cycle, mc.sgemm_gflops, mc.bandwidth_gbs);
+
+  const double chain_ms = dense_chain_build_ms(10000, 16, opt.quick ? 1 : 3);
+  std::printf("Build + shape inference of Input(32) -> 10,000 x Dense(16) -> Model: %.2f ms\n", chain_ms);
+
+  std::string peak_json = "null";
+  for (const Workload& w : workloads) {
+    if (w.id != "cnn") continue;
+    std::string keras_file;
+    if (!opt.models_dir.empty()) {
+      keras_file = opt.models_dir + "/cnn/model.keras";
+      if (!file_exists(keras_file)) keras_file.clear();
+    }
+    const PeakMemory pm = measure_peak(w, 64, keras_file, eng, s);
+    std::printf("Peak heap of the cnn at batch 64 (%s, compiled, 3 predicts): %.2f MiB; bound %.2f MiB = weights %.2f "
+                "+ 1.2 x two largest activations %.2f + scratchpad %.2f\n",
+                keras_file.empty() ? "built" : "loaded", pm.peak_bytes / 1048576.0, pm.bound_bytes / 1048576.0,
+                pm.weight_bytes / 1048576.0, pm.activation_bytes / 1048576.0, pm.scratchpad_bytes / 1048576.0);
+    peak_json = "{\"peak_bytes\": " + std::to_string(pm.peak_bytes) + ", \"bound_bytes\": " +
+                std::to_string(pm.bound_bytes) + ", \"weight_bytes\": " + std::to_string(pm.weight_bytes) +
+                ", \"two_largest_activation_bytes\": " + std::to_string(pm.activation_bytes) +
+                ", \"scratchpad_bytes\": " + std::to_string(pm.scratchpad_bytes) + "}";
+  }
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "\"machine\": {\"fp32_peak_gflops\": %.2f, \"clock_ghz\": %.3f, \"fp32_flops_per_cycle_per_core\": %d, "
+                "\"threads\": %d, \"sgemm_gflops\": %.2f, \"memory_bandwidth_gbs\": %.2f}",
+                mc.peak_gflops, mc.clock_ghz, mc.fp32_flops_per_cycle, threads, mc.sgemm_gflops, mc.bandwidth_gbs);
+  return std::string(buf) + ",\n  \"extras\": {\"dense_chain_10000_build_ms\": " + std::to_string(chain_ms) +
+         ", \"dense_chain_units\": 16, \"cnn_b64_peak\": " + peak_json + "}";
 }
 
 }  // namespace
@@ -954,25 +1276,48 @@ int main(int argc, char** argv) {
 
     std::vector<Result> results;
     int inlay_threads = -1;
-    for (const Workload& w : workloads) {
+    for (Workload& w : workloads) {
       if (!opt.only.empty() && std::find(opt.only.begin(), opt.only.end(), w.id) == opt.only.end()) continue;
-      inlay_model* m = build_inlay_model(w);
-      // Same thread count on both sides: inlay's default is its own choice, oneDNN's is OpenMP's.
-      if (threads > 0 && inlay_model_num_threads(m) != threads)
-        check_inlay(inlay_model_set_num_threads(m, threads), "inlay_model_set_num_threads");
-      inlay_threads = inlay_model_num_threads(m);
+      const std::string dir = opt.models_dir.empty() ? "" : opt.models_dir + "/" + w.id;
+      const std::string keras_file = dir.empty() ? "" : dir + "/model.keras";
+      const bool from_file = !keras_file.empty() && file_exists(keras_file);
       for (int64_t batch : opt.batches.empty() ? w.batches : opt.batches) {
-        std::printf("  running %s batch %lld ...\n", w.id.c_str(), static_cast<long long>(batch));
+        std::printf("  running %s batch %lld%s ...\n", w.id.c_str(), static_cast<long long>(batch),
+                    from_file ? " (from its Keras file)" : "");
         std::fflush(stdout);
-        results.push_back(run_one(w, batch, m, eng, s, opt));
+        // From a Keras file: loaded afresh for every batch, so that inlay's cold time is load + first predict.
+        KerasData keras;
+        inlay_model* m = nullptr;
+        if (from_file) {
+          flush_primitive_cache();
+          const auto t0 = Clock::now();
+          check_inlay(inlay_model_load(keras_file.c_str(), &m), keras_file.c_str());
+          keras.load_us = seconds_since(t0) * 1e6;
+          take_weights(w, m);
+          std::vector<int64_t> in_dims{batch}, out_dims{batch};
+          in_dims.insert(in_dims.end(), w.input_shape.begin(), w.input_shape.end());
+          out_dims.insert(out_dims.end(), w.output_shape.begin(), w.output_shape.end());
+          keras.input = load_npy(dir + "/input_b" + std::to_string(batch) + ".npy", in_dims);
+          if (!keras.input.empty()) keras.output = load_npy(dir + "/keras_b" + std::to_string(batch) + ".npy", out_dims);
+        } else {
+          m = build_inlay_model(w);
+        }
+        // Same thread count on both sides: inlay's default is its own choice, oneDNN's is OpenMP's.
+        if (threads > 0 && inlay_model_num_threads(m) != threads)
+          check_inlay(inlay_model_set_num_threads(m, threads), "inlay_model_set_num_threads");
+        inlay_threads = inlay_model_num_threads(m);
+        results.push_back(run_one(w, batch, m, eng, s, opt, keras));
+        inlay_model_free(m);
       }
-      inlay_model_free(m);
     }
     std::printf("inlay threads per predict: %d\n", inlay_threads);
     header_json += ", \"inlay_threads\": " + std::to_string(inlay_threads) + "}";
     print_table(results);
+
+    std::string extras_json;
+    if (opt.extras) extras_json = run_extras(workloads, opt, threads, eng, s);
     if (!opt.json_path.empty()) {
-      write_json(opt.json_path, results, header_json);
+      write_json(opt.json_path, results, header_json, extras_json);
       std::printf("\nwrote %s\n", opt.json_path.c_str());
     }
   } catch (const dnnl::error& e) {

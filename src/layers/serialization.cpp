@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <map>
+#include <mutex>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -372,8 +374,41 @@ Json from_dict(const Kind& kind, const Json& config, const Json& identifier) {
   return from_inner_config(*cls, inner_config);
 }
 
+Json serialize_uncached(const Kind& kind, const Json& identifier);
+
+// The serialized form of a name ("glorot_uniform", "zeros", ...), computed once per kind and name: every
+// Dense or Conv layer made without explicit initializers asks for the same few, and building them is most of
+// the cost of creating a layer.
+class NameCache {
+ public:
+  template <class Make>
+  Json get(const Kind& kind, const std::string& name, Make&& make) {
+    const std::pair<const Kind*, std::string> key(&kind, name);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      const auto it = cache_.find(key);
+      if (it != cache_.end()) return it->second;
+    }
+    Json value = make();  // throws for unknown names: nothing cached
+    std::lock_guard<std::mutex> lock(mutex_);
+    return cache_.emplace(key, std::move(value)).first->second;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::map<std::pair<const Kind*, std::string>, Json> cache_;
+};
+
 // X.serialize(X.get(identifier))
 Json serialize_object(const Kind& kind, const Json& identifier) {
+  static NameCache names;
+  if (identifier.is_string()) {
+    return names.get(kind, identifier.get<std::string>(), [&] { return serialize_uncached(kind, identifier); });
+  }
+  return serialize_uncached(kind, identifier);
+}
+
+Json serialize_uncached(const Kind& kind, const Json& identifier) {
   return with_keras_errors([&]() -> Json {
     if (identifier.is_null()) return nullptr;
     if (identifier.is_object()) return from_dict(kind, identifier, identifier);
