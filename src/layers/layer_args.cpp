@@ -1,5 +1,7 @@
 #include "layers/layer_args.hpp"
 
+#include <algorithm>
+
 #include "layers/serialization.hpp"
 #include "types/dtype.hpp"
 #include "util/error.hpp"
@@ -36,29 +38,34 @@ LayerArgs::LayerArgs(std::string_view class_name, const Json& config) : class_na
   }
 }
 
-Json LayerArgs::take(const std::string& key) { return take(key, Json()); }
+Json LayerArgs::take(std::string_view key) { return take(key, Json()); }
 
-Json LayerArgs::take(const std::string& key, const Json& default_value) {
-  taken_.insert(key);
+Json LayerArgs::take(std::string_view key, const Json& default_value) {
+  if (!taken(key)) taken_.push_back(key);
   auto it = config_.find(key);
   return it == config_.end() ? default_value : *it;
 }
 
-Json LayerArgs::require(const std::string& key) {
+Json LayerArgs::require(std::string_view key) {
   if (!config_.contains(key)) {
-    throw_invalid(class_name_ + ".__init__() missing 1 required positional argument: '" + key + "'");
+    throw_invalid(class_name_ + ".__init__() missing 1 required positional argument: '" + std::string(key) + "'");
   }
   return take(key);
 }
 
 void LayerArgs::reserve(std::initializer_list<const char*> keys) {
-  for (const char* key : keys) taken_.insert(key);
+  taken_.reserve(taken_.size() + keys.size() + 8);
+  for (const char* key : keys) taken_.emplace_back(key);
+}
+
+bool LayerArgs::taken(std::string_view key) const {
+  return std::find(taken_.begin(), taken_.end(), key) != taken_.end();
 }
 
 void LayerArgs::finish() const {
   Json unknown = Json::object();
   for (const auto& [key, value] : config_.items()) {
-    if (taken_.count(key) == 0) unknown[key] = value;
+    if (!taken(key)) unknown[key] = value;
   }
   if (!unknown.empty()) {
     throw_invalid("Unrecognized keyword arguments passed to " + class_name_ + ": " +

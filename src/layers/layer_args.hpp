@@ -5,7 +5,7 @@
 
 #include <initializer_list>
 #include <optional>
-#include <set>
+#include <vector>
 #include <string>
 #include <string_view>
 
@@ -21,13 +21,14 @@ class LayerArgs {
   LayerArgs(std::string_view class_name, const Json& config);
 
   const std::string& class_name() const { return class_name_; }
-  bool has(const std::string& key) const { return config_.contains(key); }
+  // Keys are string literals (or otherwise outlive this object): they are kept as views.
+  bool has(std::string_view key) const { return config_.contains(key); }
   // The value (null when absent), marking the key as used.
-  Json take(const std::string& key);
-  Json take(const std::string& key, const Json& default_value);
+  Json take(std::string_view key);
+  Json take(std::string_view key, const Json& default_value);
   // A required positional argument: Python's TypeError "Dense.__init__() missing 1 required positional
   // argument: 'units'" when absent.
-  Json require(const std::string& key);
+  Json require(std::string_view key);
 
   // Marks keys as known without reading them yet.
   void reserve(std::initializer_list<const char*> keys);
@@ -35,9 +36,13 @@ class LayerArgs {
   void finish() const;
 
  private:
+  bool taken(std::string_view key) const;
+
   std::string class_name_;
   Json config_;
-  std::set<std::string> taken_;
+  // A few dozen keys at most: a flat list of views beats a set of strings (no allocation per key), and
+  // creating layers is on the path of building large models.
+  std::vector<std::string_view> taken_;
 };
 
 // The keyword arguments every Keras layer has (keras.layers.Layer.__init__).
