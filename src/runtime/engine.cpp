@@ -1,5 +1,7 @@
 #include "runtime/engine.hpp"
 
+#include <cstring>
+
 #include <omp.h>
 
 #include <cstdlib>
@@ -18,6 +20,17 @@ using core::SpecKind;
 using core::Status;
 
 namespace {
+
+// Whether the bytes of `out` overlap those of any input array.
+bool overlaps_an_input(const Array& out, const Array* const* inputs, std::size_t n_inputs) {
+  const auto* begin = static_cast<const char*>(out.data());
+  const auto* end = begin + out.byte_size();
+  for (std::size_t i = 0; i < n_inputs; ++i) {
+    const auto* in = static_cast<const char*>(inputs[i]->data());
+    if (in != nullptr && in < end && begin < in + inputs[i]->byte_size()) return true;
+  }
+  return false;
+}
 
 constexpr std::size_t kMaxCachedPlans = 16;
 constexpr int kMaxThreads = 4096;  // more OpenMP threads than that is a mistake, and libgomp aborts on huge counts
@@ -267,7 +280,9 @@ void Engine::predict(const Array* const* inputs, std::size_t n_inputs, Array** o
   allocated.resize(n_outputs);
   targets.assign(outputs, outputs + n_outputs);
   for (std::size_t i = 0; i < n_outputs; ++i) {
-    if (outputs[i] != nullptr) continue;
+    // A caller's output that overlaps an input cannot take direct writes while the input is read: that run
+    // writes into a temporary, copied over at the end.
+    if (outputs[i] != nullptr && !overlaps_an_input(*outputs[i], inputs, n_inputs)) continue;
     const OutputBinding& binding = plan->outputs[i];
     if (binding.ragged_input >= 0) {
       const Array& in = *inputs[binding.ragged_input];
@@ -285,7 +300,12 @@ void Engine::predict(const Array* const* inputs, std::size_t n_inputs, Array** o
     throw Error(Status::InternalError, "oneDNN failed running model \"" + model_.name() + "\": " + e.what());
   }
   for (std::size_t i = 0; i < n_outputs; ++i) {
-    if (allocated[i]) outputs[i] = allocated[i].release();
+    if (!allocated[i]) continue;
+    if (outputs[i] == nullptr) {
+      outputs[i] = allocated[i].release();
+    } else {
+      std::memcpy(outputs[i]->data(), allocated[i]->data(), outputs[i]->byte_size());
+    }
   }
   allocated.clear();
 }

@@ -42,6 +42,7 @@ const Value& Plan::root(ValueId v) const {
 void* RunContext::data(ValueId v) const {
   const Value& value = plan_.root(v);
   if (value.storage == Storage::Input) return inputs_[value.input_index]->data();
+  if (value.storage == Storage::Output) return outputs_[value.output_index]->data();
   return static_cast<char*>(workspace_.arena) + value.offset;
 }
 
@@ -97,6 +98,10 @@ Workspace::Workspace(const Plan& plan) : stream(plan.engine) {
           dnnl::memory m(a.md, plan.engine, DNNL_MEMORY_NONE);
           input_memories.emplace_back(m, value.input_index);
           args.emplace(a.arg, m);
+        } else if (value.storage == Storage::Output) {
+          dnnl::memory m(a.md, plan.engine, DNNL_MEMORY_NONE);
+          output_memories.emplace_back(m, value.output_index);
+          args.emplace(a.arg, m);
         } else {
           args.emplace(a.arg, dnnl::memory(a.md, plan.engine, static_cast<char*>(arena) + value.offset));
         }
@@ -136,6 +141,7 @@ Workspace::~Workspace() {
 
 void Workspace::bind(const Array* const* inputs, Array* const* outputs) {
   for (auto& [memory, index] : input_memories) memory.set_data_handle(inputs[index]->data());
+  for (auto& [memory, index] : output_memories) memory.set_data_handle(outputs[index]->data());
   for (std::size_t i = 0; i < output_reorder_index.size(); ++i) {
     if (output_reorder_index[i] >= 0) {
       output_reorders[static_cast<std::size_t>(output_reorder_index[i])].second.set_data_handle(outputs[i]->data());
@@ -170,7 +176,7 @@ void Plan::run(const Array* const* inputs, Array* const* results) const {
   } give_back{*this, ws};
 
   ws->bind(inputs, results);
-  const RunContext context(*this, *ws, inputs);
+  const RunContext context(*this, *ws, inputs, results);
   for (std::size_t s = 0; s < steps.size(); ++s) {
     const Step& step = steps[s];
     if (step.primitive) {
@@ -181,6 +187,7 @@ void Plan::run(const Array* const* inputs, Array* const* results) const {
   }
   for (std::size_t i = 0; i < outputs.size(); ++i) {
     const OutputBinding& out = outputs[i];
+    if (out.direct) continue;
     if (out.reorder) {
       execute(*out.reorder, ws->stream,
               ws->output_reorder_c_args[static_cast<std::size_t>(ws->output_reorder_index[i])]);

@@ -32,6 +32,7 @@ enum class Storage {
   Arena,   // an offset in the workspace arena
   Input,   // the caller's input array (read only)
   Alias,   // the bytes of another value (a Reshape / Flatten / Dropout view)
+  Output,  // the caller's output array: the last step writes the result where the caller wants it
 };
 
 // A tensor of the plan. `dims` are Keras's (concrete) dims. `md` says how the bytes are laid out: for a
@@ -44,6 +45,7 @@ struct Value {
   bool channels_first = false;  // for spatial values: which Keras layout the (N, C, ...) dims stand for
   Storage storage = Storage::Arena;
   int input_index = -1;   // Storage::Input
+  int output_index = -1;  // Storage::Output
   ValueId alias_of = -1;  // Storage::Alias
   int ragged_input = -1;  // the model input whose row_splits this value's rows follow (ragged only)
   bool sparse = false;    // a sparse model input: no bytes of its own, read by the sparse Dense step
@@ -71,8 +73,8 @@ class Workspace;
 // What a hand-written step sees when it runs: where each value's bytes are, and the caller's inputs.
 class RunContext {
  public:
-  RunContext(const class Plan& plan, Workspace& workspace, const Array* const* inputs)
-      : plan_(plan), workspace_(workspace), inputs_(inputs) {}
+  RunContext(const class Plan& plan, Workspace& workspace, const Array* const* inputs, Array* const* outputs)
+      : plan_(plan), workspace_(workspace), inputs_(inputs), outputs_(outputs) {}
   float* f32(ValueId v) const { return static_cast<float*>(data(v)); }
   void* data(ValueId v) const;
   const Array& input(int i) const { return *inputs_[i]; }
@@ -81,6 +83,7 @@ class RunContext {
   const class Plan& plan_;
   Workspace& workspace_;
   const Array* const* inputs_;
+  Array* const* outputs_;
 };
 
 struct Step {
@@ -102,6 +105,7 @@ struct OutputBinding {
   ValueId value;
   dnnl::memory::desc user_md;  // row-major over the output's dims, viewed like the value's md
   std::optional<dnnl::reorder> reorder;  // unset: the value is plain, a copy of its bytes
+  bool direct = false;  // the value lives in the caller's output array (Storage::Output): nothing to copy
   std::vector<int64_t> dims;  // Keras dims of the output (flat dims for a ragged output)
   int ragged_input = -1;      // >= 0: a ragged output with that input's row_splits
 };
@@ -120,7 +124,8 @@ class Plan {
   std::size_t arena_bytes = 0;
   std::size_t scratchpad_bytes = 0;
 
-  // Runs the plan on inputs (checked by the caller) into outputs (allocated, of the right dims).
+  // Runs the plan on inputs (checked by the caller) into outputs (allocated, of the right dims, overlapping
+  // no input: direct outputs are written while the inputs are still being read).
   void run(const Array* const* inputs, Array* const* results) const;
 
   // The memory plan: offsets for every arena value by liveness. Called once, after the last step is added.
@@ -154,6 +159,7 @@ class Workspace {
   std::vector<std::unordered_map<int, dnnl::memory>> step_args;  // per step (primitive steps only): owns the memories
   std::vector<std::vector<dnnl_exec_arg_t>> step_c_args;         // the same as the C API takes them (no per-run copy)
   std::vector<std::pair<dnnl::memory, int>> input_memories;      // (memory, model input index)
+  std::vector<std::pair<dnnl::memory, int>> output_memories;     // (memory, model output index): direct outputs
   std::vector<std::pair<dnnl::memory, dnnl::memory>> output_reorders;  // (src, dst bound to output i)
   std::vector<std::vector<dnnl_exec_arg_t>> output_reorder_c_args;
   std::vector<int> output_reorder_index;                          // output i -> index in output_reorders, or -1

@@ -296,6 +296,30 @@ void PlanBuilder::bind_outputs() {
     }
     plan_->outputs.push_back(std::move(out));
   }
+  write_outputs_directly();
+}
+
+// A plain output computed by the plan is written straight into the caller's array: no copy at the end, and
+// no arena bytes for it. Not when another output shares its bytes (that one copies them) or it is a model
+// input passed through.
+void PlanBuilder::write_outputs_directly() {
+  auto root_id = [&](ValueId v) {
+    while (plan_->values[static_cast<std::size_t>(v)].storage == Storage::Alias) {
+      v = plan_->values[static_cast<std::size_t>(v)].alias_of;
+    }
+    return v;
+  };
+  std::vector<int> uses(plan_->values.size(), 0);
+  for (const OutputBinding& out : plan_->outputs) ++uses[static_cast<std::size_t>(root_id(out.value))];
+  for (std::size_t i = 0; i < plan_->outputs.size(); ++i) {
+    OutputBinding& out = plan_->outputs[i];
+    const ValueId root = root_id(out.value);
+    Value& value = plan_->values[static_cast<std::size_t>(root)];
+    if (out.reorder || value.storage != Storage::Arena || uses[static_cast<std::size_t>(root)] != 1) continue;
+    value.storage = Storage::Output;
+    value.output_index = static_cast<int>(i);
+    out.direct = true;
+  }
 }
 
 void PlanBuilder::compute_lifetimes() {

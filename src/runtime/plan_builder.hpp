@@ -100,6 +100,7 @@ class PlanBuilder {
   void add_inputs();
   void lower(const Layer& layer, const Node& node);
   void bind_outputs();
+  void write_outputs_directly();
   void compute_lifetimes();
 
   const core::Model& model_;

@@ -4,6 +4,7 @@
 // Keras by test_predict_fixtures.cpp) or values computed here by hand.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cstdlib>
@@ -269,3 +270,72 @@ TEST(PredictRuntime, Bfloat16IsCloseToFloat32) {
 }
 
 }  // namespace
+
+// Outputs are written straight into the caller's array; one that overlaps the input (here the very same
+// buffer: a 3x3 "same" Conv2D keeping 8x8x16 computed in place, which would read neighbours it already
+// overwrote) still gets the result of a separate output buffer.
+TEST(PredictRuntime, OutputOverlappingTheInputGetsTheSameResult) {
+  constexpr int kH = 8, kW = 8, kC = 16, kK = 3, kBatch = 2;
+  inlay_graph* g = nullptr;
+  ASSERT_EQ(inlay_graph_create(&g), INLAY_OK);
+  inlay_tensor* x = nullptr;
+  ASSERT_EQ(inlay_input(g, "{\"shape\":[8,8,16]}", nullptr, nullptr, &x), INLAY_OK);
+  inlay_layer* conv = nullptr;
+  ASSERT_EQ(inlay_layer_create(g, "Conv2D", "{\"filters\":16,\"kernel_size\":3,\"padding\":\"same\"}", &conv),
+            INLAY_OK);
+  inlay_tensor* y = nullptr;
+  size_t n = 0;
+  ASSERT_EQ(inlay_layer_call(conv, &x, 1, &y, 1, &n), INLAY_OK);
+  inlay_model* raw_model = nullptr;
+  ASSERT_EQ(inlay_model_create(g, &x, 1, &y, 1, nullptr, &raw_model), INLAY_OK);
+  inlay_graph_free(g);
+  ModelPtr model(raw_model);
+  // Keras kernel (kh, kw, in, out) with small distinct values, bias 0.5.
+  std::vector<float> kernel(kK * kK * kC * kC);
+  for (size_t k = 0; k < kernel.size(); ++k) kernel[k] = static_cast<float>(static_cast<int>(k % 17) - 8) / 64;
+  const std::vector<float> bias(kC, 0.5f);
+  ASSERT_EQ(inlay_model_set_weight(model.get(), 0, kernel.data(), kernel.size()), INLAY_OK);
+  ASSERT_EQ(inlay_model_set_weight(model.get(), 1, bias.data(), bias.size()), INLAY_OK);
+
+  std::vector<float> fresh(kBatch * kH * kW * kC);
+  for (size_t k = 0; k < fresh.size(); ++k) fresh[k] = static_cast<float>(static_cast<int>(k % 13) - 6) / 4;
+  // The convolution by hand, NHWC, zero padding of 1.
+  std::vector<double> expected(fresh.size());
+  for (int b = 0; b < kBatch; ++b)
+    for (int i = 0; i < kH; ++i)
+      for (int j = 0; j < kW; ++j)
+        for (int o = 0; o < kC; ++o) {
+          double sum = bias[static_cast<size_t>(o)];
+          for (int a = 0; a < kK; ++a)
+            for (int c = 0; c < kK; ++c) {
+              const int ii = i + a - 1, jj = j + c - 1;
+              if (ii < 0 || ii >= kH || jj < 0 || jj >= kW) continue;
+              for (int ci = 0; ci < kC; ++ci)
+                sum += static_cast<double>(fresh[static_cast<size_t>(((b * kH + ii) * kW + jj) * kC + ci)]) *
+                       kernel[static_cast<size_t>(((a * kK + c) * kC + ci) * kC + o)];
+            }
+          expected[static_cast<size_t>(((b * kH + i) * kW + j) * kC + o)] = sum;
+        }
+  auto max_error = [&](const std::vector<float>& got) {
+    double worst = got.size() == expected.size() ? 0 : 1e30;
+    for (size_t k = 0; k < got.size() && k < expected.size(); ++k)
+      worst = std::max(worst, std::fabs(got[k] - expected[k]));
+    return worst;
+  };
+  std::vector<int64_t> dims = {kBatch, kH, kW, kC};
+  std::vector<float> input = fresh;
+  EXPECT_LT(max_error(predict(model.get(), input, dims)), 1e-4);
+
+  inlay_array* in = nullptr;
+  ASSERT_EQ(inlay_array_wrap(INLAY_FLOAT32, dims.data(), 4, input.data(), &in), INLAY_OK);
+  ArrayPtr in_owner(in);
+  inlay_array* out = nullptr;
+  ASSERT_EQ(inlay_array_wrap(INLAY_FLOAT32, dims.data(), 4, input.data(), &out), INLAY_OK);  // the same bytes
+  ArrayPtr out_owner(out);
+  const inlay_array* inputs[] = {in};
+  for (int run = 0; run < 2; ++run) {  // the first call compiles, the second runs the cached plan
+    input = fresh;
+    ASSERT_EQ(inlay_model_predict(model.get(), inputs, 1, &out, 1), INLAY_OK) << inlay_last_error();
+    EXPECT_LT(max_error(input), 1e-4) << "run " << run;
+  }
+}
