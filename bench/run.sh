@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# One command: inlay and raw oneDNN (bench/overhead.cpp), ONNX Runtime and PyTorch (bench/peers.py) on the same
+# Keras models (bench/models.py), shapes and thread counts; writes JSON and a Markdown report (bench/report.py).
+#
+#   bench/run.sh [--quick] [--threads T] [--out DIR] [--build DIR] [--time S] [--no-build] [--venv DIR]
+#
+# See bench/README.md, "The peer comparison".
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+QUICK=0
+THREADS=2
+OUT=build/bench-report
+BUILD=build/release
+VENV=${INLAY_BENCH_VENV:-.venv-bench}
+TIME=
+DO_BUILD=1
+CASES=logreg,cnn,dense4096,conv56,conv7x7s2
+
+usage() {
+  cat <<EOF
+usage: bench/run.sh [--quick] [--threads T] [--out DIR] [--build DIR] [--time S] [--no-build] [--venv DIR]
+  --quick      short measurements (a smoke run; numbers are rough)
+  --threads T  threads of every implementation (default 2): OMP_NUM_THREADS=T for inlay / raw oneDNN,
+               intra_op_num_threads=T for ONNX Runtime, torch.set_num_threads(T) for PyTorch
+  --out DIR    where the models, JSON and report go (default build/bench-report)
+  --build DIR  CMake build directory with the inlay_bench_overhead target (default build/release)
+  --time S     seconds of timed calls per implementation and measurement (default 0.5; --quick: the
+               C++ side's 0.02 and peers.py's 0.05)
+  --no-build   do not run 'cmake --build' (use the binary as it is)
+  --venv DIR   the Python venv (default .venv-bench, or \$INLAY_BENCH_VENV)
+Paths are relative to the repository root.
+EOF
+}
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) QUICK=1 ;;
+    --threads) THREADS=${2:?--threads needs a value}; shift ;;
+    --out) OUT=${2:?--out needs a value}; shift ;;
+    --build) BUILD=${2:?--build needs a value}; shift ;;
+    --time) TIME=${2:?--time needs a value}; shift ;;
+    --venv) VENV=${2:?--venv needs a value}; shift ;;
+    --no-build) DO_BUILD=0 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "run.sh: unknown argument $1" >&2; usage >&2; exit 2 ;;
+  esac
+  shift
+done
+case "$THREADS" in ''|*[!0-9]*|0) echo "run.sh: --threads must be a positive integer" >&2; exit 2 ;; esac
+
+cd "$ROOT"
+PY=$VENV/bin/python
+say() { printf '\n== %s\n' "$*"; }
+
+# --- Python side: the venv (Keras, ONNX, ONNX Runtime) and Debian's PyTorch through system site packages.
+if [ ! -x "$PY" ]; then
+  cat >&2 <<EOF
+run.sh: no Python venv at $VENV. Create it (Debian 12) with:
+
+  python3 -m venv --system-site-packages $VENV && $VENV/bin/pip install -r bench/requirements.txt
+  sudo apt-get install -y --no-install-recommends python3-torch
+
+(and, for PyTorch's nn.Linear to run on an optimized BLAS rather than the reference one:
+  sudo apt-get install -y --no-install-recommends libopenblas0-openmp)
+EOF
+  exit 1
+fi
+if ! missing=$("$PY" - <<'EOF'
+import importlib.util
+mods = {"keras": "pip install -r bench/requirements.txt", "jax": "pip install -r bench/requirements.txt",
+        "onnx": "pip install -r bench/requirements.txt", "onnxruntime": "pip install -r bench/requirements.txt",
+        "torch": "apt-get install -y --no-install-recommends python3-torch"}
+bad = [f"{m} ({how})" for m, how in mods.items() if importlib.util.find_spec(m) is None]
+print("; ".join(bad))
+raise SystemExit(1 if bad else 0)
+EOF
+); then
+  echo "run.sh: missing in $VENV: $missing" >&2
+  exit 1
+fi
+
+# --- C++ side.
+BIN=$BUILD/bench/inlay_bench_overhead
+if [ "$DO_BUILD" = 1 ]; then
+  if [ ! -f "$BUILD/CMakeCache.txt" ]; then
+    if [ "$BUILD" = build/release ]; then
+      say "configuring $BUILD (cmake --preset release)"
+      cmake --preset release
+    else
+      echo "run.sh: $BUILD is not a configured CMake build directory" >&2
+      exit 1
+    fi
+  fi
+  say "building inlay_bench_overhead in $BUILD"
+  cmake --build "$BUILD" --target inlay_bench_overhead
+fi
+if [ ! -x "$BIN" ]; then
+  echo "run.sh: $BIN not found (build it: cmake --build $BUILD --target inlay_bench_overhead)" >&2
+  exit 1
+fi
+
+mkdir -p "$OUT"
+export KERAS_BACKEND=numpy JAX_PLATFORMS=cpu TF_CPP_MIN_LOG_LEVEL=3
+# One thread count for everyone: OpenMP (inlay, raw oneDNN, PyTorch, OpenBLAS), MKL if present.
+export OMP_NUM_THREADS=$THREADS MKL_NUM_THREADS=$THREADS OPENBLAS_NUM_THREADS=$THREADS
+
+say "models (bench/models.py -> $OUT/models)"
+"$PY" bench/models.py --out "$OUT/models" --cases "$CASES" --threads "$THREADS"
+
+say "inlay and raw oneDNN ($BIN, OMP_NUM_THREADS=$THREADS)"
+help=$("$BIN" --help 2>&1 || true)
+args=(--json "$OUT/inlay.json")
+[ "$QUICK" = 1 ] && args+=(--quick)
+[ -n "$TIME" ] && args+=(--time "$TIME")
+if grep -q -- '--models' <<<"$help"; then
+  args+=(--models "$OUT/models")
+else
+  echo "run.sh: note: $BIN has no --models option; it runs its own built-in copies of the models" \
+       "(same shapes, its own weights and inputs), so inlay is not checked against Keras here" >&2
+fi
+# The cases the peers run, where the binary knows them (its other workloads would only add time).
+only=()
+for c in ${CASES//,/ }; do
+  grep -qw -- "$c" <<<"$help" && only+=("$c")
+done
+if [ ${#only[@]} -gt 0 ]; then
+  args+=(--only "$(IFS=,; echo "${only[*]}")")
+fi
+"$BIN" "${args[@]}"
+
+say "ONNX Runtime and PyTorch (bench/peers.py, $THREADS threads)"
+pargs=(--models "$OUT/models" --json "$OUT/peers.json" --threads "$THREADS")
+[ "$QUICK" = 1 ] && pargs+=(--quick)
+[ -n "$TIME" ] && pargs+=(--time "$TIME")
+"$PY" bench/peers.py "${pargs[@]}"
+
+say "report (bench/report.py)"
+"$PY" bench/report.py "$OUT/inlay.json" "$OUT/peers.json" --cases "$OUT/models/cases.json" \
+  --md "$OUT/report.md" --json "$OUT/report.json"
+echo
+cat "$OUT/report.md"
+echo
+echo "run.sh: wrote $OUT/report.md, $OUT/report.json ($OUT/inlay.json, $OUT/peers.json, models in $OUT/models)"
