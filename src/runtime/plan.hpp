@@ -116,6 +116,9 @@ class Plan {
   std::vector<std::vector<int64_t>> input_dims;
   int threads = 1;
   bool bf16 = false;
+  // Multiply-adds of the Dense / Conv primitives plus the elements every other step writes, per run: how
+  // much a run has to do (Engine runs small plans on one thread).
+  double work = 0;
 
   dnnl::engine engine;
   std::vector<Value> values;

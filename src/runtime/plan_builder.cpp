@@ -97,6 +97,7 @@ std::unique_ptr<Plan> PlanBuilder::build() {
   bind_outputs();
   compute_lifetimes();
   plan_->assign_memory();
+  plan_->work = estimate_work();
   core::log().debug("plan for model '{}': {} steps, {} values, arena {} bytes, scratchpad {} bytes", model_.name(),
                     plan_->steps.size(), plan_->values.size(), plan_->arena_bytes, plan_->scratchpad_bytes);
   return std::move(plan_);
@@ -320,6 +321,29 @@ void PlanBuilder::write_outputs_directly() {
     value.output_index = static_cast<int>(i);
     out.direct = true;
   }
+}
+
+// A primitive with weights (inner product, convolution) does weights x (dst elements / dst channels)
+// multiply-adds; anything else is counted by the elements it writes.
+double PlanBuilder::estimate_work() const {
+  double work = 0;
+  for (const Step& step : plan_->steps) {
+    double dst_elements = 0, dst_channels = 1, weights = 0;
+    for (const ValueArg& a : step.value_args) {
+      if (a.arg != DNNL_ARG_DST) continue;
+      const dnnl::memory::dims dims = a.md.dims();
+      dst_elements = 1;
+      for (const auto d : dims) dst_elements *= static_cast<double>(d);
+      if (dims.size() > 1) dst_channels = static_cast<double>(dims[1]);
+    }
+    for (const ConstantArg& c : step.constant_args) {
+      if (c.arg != DNNL_ARG_WEIGHTS) continue;
+      weights = 1;
+      for (const auto d : c.memory.get_desc().dims()) weights *= static_cast<double>(d);
+    }
+    work += weights > 0 ? weights * dst_elements / dst_channels : dst_elements;
+  }
+  return work;
 }
 
 void PlanBuilder::compute_lifetimes() {

@@ -101,6 +101,7 @@ class PlanBuilder {
   void lower(const Layer& layer, const Node& node);
   void bind_outputs();
   void write_outputs_directly();
+  double estimate_work() const;
   void compute_lifetimes();
 
   const core::Model& model_;
