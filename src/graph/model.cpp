@@ -139,6 +139,20 @@ std::unique_ptr<Model> Model::functional(std::shared_ptr<Graph> graph, std::vect
   return model;
 }
 
+// Keras's "Graph disconnected" error. Its list of operations accessed without issue names the layer of every
+// input checked so far (once per input, as Keras appends): the nodes already ordered, then the first
+// `checked` inputs of the failing node. Built only here, so that mapping a large graph builds no such list.
+void Model::throw_disconnected(const KerasTensor& x, const NodeRef& at, std::size_t checked) const {
+  Json accessed = Json::array();
+  for (const NodeRef& done : execution_order_) {
+    for (std::size_t i = 0; i < done.node().inputs.size(); ++i) accessed.push_back(done.layer->name());
+  }
+  for (std::size_t i = 0; i < checked; ++i) accessed.push_back(at.layer->name());
+  throw_invalid("Graph disconnected: cannot find parent for tensor " + keras_tensor_repr(x) + " at operation '" +
+                layer_repr(*at.layer) + "'. The following previous operations were accessed without issue: " +
+                python::repr(accessed));
+}
+
 void Model::map_graph() {
   std::unordered_map<const Layer*, int> operation_indices;
   const std::vector<NodeRef> nodes = build_map(inputs_, outputs_, operation_indices);
@@ -186,17 +200,13 @@ void Model::map_graph() {
   for (const auto& [key, depth] : node_depths.entries()) by_depth.emplace_back(depth, key);
   std::stable_sort(by_depth.begin(), by_depth.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   std::unordered_set<const KerasTensor*> computable(inputs_.begin(), inputs_.end());
-  Json accessed = Json::array();
   execution_order_.clear();
   for (const auto& [depth, key] : by_depth) {
     const NodeRef ref = refs.at(key);
+    std::size_t checked = 0;
     for (const KerasTensor* x : ref.node().inputs) {
-      if (computable.count(x) == 0) {
-        throw_invalid("Graph disconnected: cannot find parent for tensor " + keras_tensor_repr(*x) +
-                      " at operation '" + layer_repr(*ref.layer) +
-                      "'. The following previous operations were accessed without issue: " + python::repr(accessed));
-      }
-      accessed.push_back(ref.layer->name());
+      if (computable.count(x) == 0) throw_disconnected(*x, ref, checked);
+      ++checked;
     }
     for (const KerasTensor* x : ref.node().outputs) computable.insert(x);
     execution_order_.push_back(ref);

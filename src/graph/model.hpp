@@ -54,6 +54,7 @@ class Model {
       : graph_(std::move(graph)), name_(std::move(name)), class_name_(std::move(class_name)) {}
   // Runs map_graph over inputs -> outputs and fills layers_ and execution_order_.
   void map_graph();
+  [[noreturn]] void throw_disconnected(const KerasTensor& x, const NodeRef& at, std::size_t checked) const;
   void check_outputs_reachable() const;
   void collect_weights();
   Json functional_config() const;
