@@ -1074,6 +1074,8 @@ INLAY_API inlay_status inlay_model_prepare(inlay_model *m, const inlay_array *co
 
 /**
  * Sets the threads each predict call on @p m uses, and drops the compiled plans when the count changes.
+ * A plan with little work (under about 256k multiply-adds per call, e.g. a small Dense at batch 64) runs on
+ * one thread whatever the count: waking the others would cost more than they save.
  *
  * @param m          The model. Mutating: not while another thread predicts on it.
  * @param n_threads  1 .. 4096; or 0 for the default the model starts with: the INLAY_NUM_THREADS
