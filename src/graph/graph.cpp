@@ -1,6 +1,8 @@
 #include "graph/graph.hpp"
 
+#include <algorithm>
 #include <cctype>
+#include <utility>
 
 namespace inlay::core {
 namespace {
@@ -33,7 +35,13 @@ std::string to_snake_case(std::string_view name) {
 }
 
 std::string Graph::auto_name(std::string_view class_name) {
-  const std::string prefix = to_snake_case(class_name);
+  auto known = std::find_if(snake_cases_.begin(), snake_cases_.end(),
+                            [&](const auto& entry) { return entry.first == class_name; });
+  if (known == snake_cases_.end()) {
+    snake_cases_.emplace_back(std::string(class_name), to_snake_case(class_name));
+    known = snake_cases_.end() - 1;
+  }
+  const std::string& prefix = known->second;
   int& uses = name_uids_[prefix];
   std::string name = uses == 0 ? prefix : prefix + "_" + std::to_string(uses);
   ++uses;

@@ -39,6 +39,9 @@ class Graph {
  private:
   std::atomic<uint64_t> weights_version_{0};
   std::unordered_map<std::string, int> name_uids_;
+  // to_snake_case of the few class names this graph has named things after (a graph of 10,000 Dense layers
+  // asks for "Dense" and "KerasTensor" 10,000 times each).
+  std::vector<std::pair<std::string, std::string>> snake_cases_;
   std::vector<std::unique_ptr<Layer>> layers_;
   std::vector<std::unique_ptr<KerasTensor>> tensors_;
 };

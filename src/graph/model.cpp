@@ -212,7 +212,7 @@ void Model::map_graph() {
     execution_order_.push_back(ref);
   }
 
-  std::unordered_map<std::string, int> name_counts;
+  std::unordered_map<std::string_view, int> name_counts;  // views of the layers' own names
   for (const Layer* layer : layers_) ++name_counts[layer->name()];
   for (const Layer* layer : layers_) {
     const int count = name_counts[layer->name()];
