@@ -49,7 +49,7 @@ class BatchNormalization final : public Layer {
   double epsilon_ = 1e-3;
   Json center_json_ = true, scale_json_ = true;  // kept as given: Keras stores them unconverted
   bool center_ = true, scale_ = true;
-  Json beta_initializer_, gamma_initializer_, moving_mean_initializer_, moving_variance_initializer_,
+  SharedJson beta_initializer_, gamma_initializer_, moving_mean_initializer_, moving_variance_initializer_,
       beta_regularizer_, gamma_regularizer_, beta_constraint_, gamma_constraint_;
   Json synchronized_ = false;
   Json renorm_json_ = false;

@@ -138,14 +138,14 @@ Json BaseConv::get_config() const {
   config["groups"] = groups_json_;
   config["activation"] = activation_name(activation_);
   config["use_bias"] = use_bias_json_;
-  config["kernel_initializer"] = kernel_initializer_;
-  config["bias_initializer"] = bias_initializer_;
-  config["kernel_regularizer"] = kernel_regularizer_;
-  config["bias_regularizer"] = bias_regularizer_;
+  config["kernel_initializer"] = *kernel_initializer_;
+  config["bias_initializer"] = *bias_initializer_;
+  config["kernel_regularizer"] = *kernel_regularizer_;
+  config["bias_regularizer"] = *bias_regularizer_;
   // Layer.get_config put it after dtype when one is set; dict.update keeps that place.
   config["activity_regularizer"] = base_.activity_regularizer;
-  config["kernel_constraint"] = kernel_constraint_;
-  config["bias_constraint"] = bias_constraint_;
+  config["kernel_constraint"] = *kernel_constraint_;
+  config["bias_constraint"] = *bias_constraint_;
   return config;
 }
 

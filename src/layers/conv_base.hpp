@@ -63,7 +63,7 @@ class BaseConv : public Layer {
   std::string data_format_ = "channels_last";
   Activation activation_ = Activation::Linear;
   bool use_bias_ = true;
-  Json kernel_initializer_, bias_initializer_, kernel_regularizer_, bias_regularizer_, kernel_constraint_,
+  SharedJson kernel_initializer_, bias_initializer_, kernel_regularizer_, bias_regularizer_, kernel_constraint_,
       bias_constraint_;
   int64_t input_channels_ = 0;  // the channel count the kernel was built for
   // The channel count build() pinned in the InputSpec. Keras pins it before its checks, so it stays pinned

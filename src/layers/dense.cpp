@@ -60,12 +60,12 @@ Json Dense::get_config() const {
   config["units"] = units_arg_;  // as given: Keras keeps units=True as True
   config["activation"] = activation_name(activation_);
   config["use_bias"] = use_bias_;
-  config["kernel_initializer"] = kernel_initializer_;
-  config["bias_initializer"] = bias_initializer_;
-  config["kernel_regularizer"] = kernel_regularizer_;
-  config["bias_regularizer"] = bias_regularizer_;
-  config["kernel_constraint"] = kernel_constraint_;
-  config["bias_constraint"] = bias_constraint_;
+  config["kernel_initializer"] = *kernel_initializer_;
+  config["bias_initializer"] = *bias_initializer_;
+  config["kernel_regularizer"] = *kernel_regularizer_;
+  config["bias_regularizer"] = *bias_regularizer_;
+  config["kernel_constraint"] = *kernel_constraint_;
+  config["bias_constraint"] = *bias_constraint_;
   config["quantization_config"] = quantization_config_;
   return config;
 }

@@ -38,8 +38,9 @@ class Dense final : public Layer {
   Json units_arg_;
   Activation activation_ = Activation::Linear;
   bool use_bias_ = true;
-  Json kernel_initializer_, bias_initializer_, kernel_regularizer_, bias_regularizer_, kernel_constraint_,
-      bias_constraint_, quantization_config_;
+  SharedJson kernel_initializer_, bias_initializer_, kernel_regularizer_, bias_regularizer_, kernel_constraint_,
+      bias_constraint_;
+  Json quantization_config_;
   int64_t input_dim_ = 0;  // the last axis the kernel was built for
 };
 

@@ -80,7 +80,7 @@ BaseLayerConfig BaseLayerConfig::read(LayerArgs& args, Graph& graph, std::initia
   const Json name = args.take("name");
   base.name = name.is_null() ? graph.auto_name(args.class_name()) : validate_layer_name(name);
   base.dtype_policy = read_dtype_policy(args.take("dtype"));
-  base.activity_regularizer = serialize_regularizer(args.take("activity_regularizer"));
+  base.activity_regularizer = *serialize_regularizer(args.take("activity_regularizer"));
   const Json input_dim = args.take("input_dim");
   base.input_shape = input_shape_argument(input_dim, args.take("input_shape"));
   const Json trainable = args.take("trainable", true);

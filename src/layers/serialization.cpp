@@ -382,30 +382,32 @@ Json serialize_uncached(const Kind& kind, const Json& identifier);
 class NameCache {
  public:
   template <class Make>
-  Json get(const Kind& kind, const std::string& name, Make&& make) {
+  SharedJson get(const Kind& kind, const std::string& name, Make&& make) {
     const std::pair<const Kind*, std::string> key(&kind, name);
     {
       std::lock_guard<std::mutex> lock(mutex_);
       const auto it = cache_.find(key);
       if (it != cache_.end()) return it->second;
     }
-    Json value = make();  // throws for unknown names: nothing cached
+    SharedJson value = std::make_shared<const Json>(make());  // throws for unknown names: nothing cached
     std::lock_guard<std::mutex> lock(mutex_);
     return cache_.emplace(key, std::move(value)).first->second;
   }
 
  private:
   std::mutex mutex_;
-  std::map<std::pair<const Kind*, std::string>, Json> cache_;
+  std::map<std::pair<const Kind*, std::string>, SharedJson> cache_;
 };
 
 // X.serialize(X.get(identifier))
-Json serialize_object(const Kind& kind, const Json& identifier) {
+SharedJson serialize_object(const Kind& kind, const Json& identifier) {
   static NameCache names;
+  static const SharedJson null = std::make_shared<const Json>();
+  if (identifier.is_null()) return null;
   if (identifier.is_string()) {
     return names.get(kind, identifier.get<std::string>(), [&] { return serialize_uncached(kind, identifier); });
   }
-  return serialize_uncached(kind, identifier);
+  return std::make_shared<const Json>(serialize_uncached(kind, identifier));
 }
 
 Json serialize_uncached(const Kind& kind, const Json& identifier) {
@@ -628,8 +630,8 @@ std::string activation_name(Activation activation) {
   return "linear";
 }
 
-Json serialize_initializer(const Json& identifier) { return serialize_object(kInitializerKind, identifier); }
-Json serialize_regularizer(const Json& identifier) { return serialize_object(kRegularizerKind, identifier); }
-Json serialize_constraint(const Json& identifier) { return serialize_object(kConstraintKind, identifier); }
+SharedJson serialize_initializer(const Json& identifier) { return serialize_object(kInitializerKind, identifier); }
+SharedJson serialize_regularizer(const Json& identifier) { return serialize_object(kRegularizerKind, identifier); }
+SharedJson serialize_constraint(const Json& identifier) { return serialize_object(kConstraintKind, identifier); }
 
 }  // namespace inlay::core

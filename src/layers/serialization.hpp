@@ -9,6 +9,7 @@
 // a named scipy window, a value or seed holding a serialized Keras object.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "util/json.hpp"
@@ -29,11 +30,16 @@ Activation parse_activation(const Json& identifier);
 // keras.activations.serialize: the name Keras 3 writes into configs ("linear", "relu", "silu", ...).
 std::string activation_name(Activation activation);
 
+// A serialized initializer, regularizer or constraint as layers keep it: shared and immutable. Every layer made
+// without explicit ones asks for the same few names ("glorot_uniform", "zeros"), served from one cached copy:
+// copying their JSON per layer was a large part of creating one.
+using SharedJson = std::shared_ptr<const Json>;
+
 // keras.initializers.get + serialize; null stays null.
-Json serialize_initializer(const Json& identifier);
+SharedJson serialize_initializer(const Json& identifier);
 // keras.regularizers.get + serialize; null stays null.
-Json serialize_regularizer(const Json& identifier);
+SharedJson serialize_regularizer(const Json& identifier);
 // keras.constraints.get + serialize; null stays null.
-Json serialize_constraint(const Json& identifier);
+SharedJson serialize_constraint(const Json& identifier);
 
 }  // namespace inlay::core

@@ -54,11 +54,11 @@ Outcome run(const std::string& kind, const Json& identifier) {
     if (kind == "activation") {
       out.serialized = activation_name(parse_activation(identifier));
     } else if (kind == "initializer") {
-      out.serialized = serialize_initializer(identifier);
+      out.serialized = *serialize_initializer(identifier);
     } else if (kind == "regularizer") {
-      out.serialized = serialize_regularizer(identifier);
+      out.serialized = *serialize_regularizer(identifier);
     } else if (kind == "constraint") {
-      out.serialized = serialize_constraint(identifier);
+      out.serialized = *serialize_constraint(identifier);
     } else {
       ADD_FAILURE() << "unknown kind " << kind;
     }
@@ -148,9 +148,9 @@ TEST(Serialization, EveryActivationRoundTripsThroughItsName) {
 }
 
 TEST(Serialization, NullStaysNull) {
-  EXPECT_TRUE(serialize_initializer(Json()).is_null());
-  EXPECT_TRUE(serialize_regularizer(Json()).is_null());
-  EXPECT_TRUE(serialize_constraint(Json()).is_null());
+  EXPECT_TRUE(serialize_initializer(Json())->is_null());
+  EXPECT_TRUE(serialize_regularizer(Json())->is_null());
+  EXPECT_TRUE(serialize_constraint(Json())->is_null());
 }
 
 TEST(Serialization, SerializedFormIsAFixedPoint) {
