@@ -69,6 +69,7 @@ struct LayerSpec {
   bool same = false;   // Conv2D padding="same"
   Activation activation = Activation::Linear;
   std::vector<int64_t> kernel_dims;  // Keras layout: Dense (in, units), Conv2D (kh, kw, in, filters)
+  std::vector<int64_t> output_shape;  // without the batch, filled by infer_shapes
   std::vector<float> kernel;
   std::vector<float> bias;  // (units)
 };
@@ -87,6 +88,13 @@ int64_t product(const std::vector<int64_t>& v) {
   int64_t p = 1;
   for (int64_t d : v) p *= d;
   return p;
+}
+
+// (batch, shape...): a Keras shape with its batch dimension.
+std::vector<int64_t> batched(int64_t batch, const std::vector<int64_t>& shape) {
+  std::vector<int64_t> dims{batch};
+  dims.insert(dims.end(), shape.begin(), shape.end());
+  return dims;
 }
 
 // A Conv2D's output size and padding along one spatial axis, as TensorFlow computes them: "valid" pads
@@ -140,6 +148,7 @@ void infer_shapes(Workload& w) {
         s = {s[2]};
         break;
     }
+    l.output_shape = s;
   }
   w.output_shape = s;
 }
@@ -539,8 +548,8 @@ const char* activation_name(Activation a) {
   return "linear";
 }
 
-template <class F>
-void for_each_weight(const Workload& w, inlay_model* m, F&& f);
+template <class W, class F>
+void for_each_weight(W& w, inlay_model* m, F&& f);
 
 inlay_model* build_inlay_model(const Workload& w) {
   inlay_graph* g = nullptr;
@@ -595,18 +604,19 @@ inlay_model* build_inlay_model(const Workload& w) {
 }
 
 // Calls f(i, values) for model.weights[i] (per layer kernel then bias, in layer order), after checking
-// that the model's weights have the workload's layers' dims.
-template <class F>
-void for_each_weight(const Workload& w, inlay_model* m, F&& f) {
-  std::vector<const LayerSpec*> weighted;
-  for (const LayerSpec& l : w.layers)
+// that the model's weights have the workload's layers' dims. W is Workload or const Workload: the values
+// are writable when w is.
+template <class W, class F>
+void for_each_weight(W& w, inlay_model* m, F&& f) {
+  std::vector<decltype(&w.layers.front())> weighted;
+  for (auto& l : w.layers)
     if (l.kind == Kind::Dense || l.kind == Kind::Conv2D) weighted.push_back(&l);
   if (inlay_model_weight_count(m) != 2 * weighted.size())
     die(w.id + ": inlay model has " + std::to_string(inlay_model_weight_count(m)) + " weights, expected " +
         std::to_string(2 * weighted.size()));
   for (size_t i = 0; i < inlay_model_weight_count(m); ++i) {
-    const LayerSpec& l = *weighted[i / 2];
-    const std::vector<float>& v = i % 2 == 0 ? l.kernel : l.bias;
+    auto& l = *weighted[i / 2];
+    auto& v = i % 2 == 0 ? l.kernel : l.bias;
     const std::vector<int64_t> want = i % 2 == 0 ? l.kernel_dims : std::vector<int64_t>{l.units};
     const char* name = nullptr;
     int rank = 0;
@@ -621,9 +631,8 @@ void for_each_weight(const Workload& w, inlay_model* m, F&& f) {
 
 // The workload's weights from a loaded model (a Keras file): the raw side then runs the same numbers.
 void take_weights(Workload& w, inlay_model* m) {
-  for_each_weight(w, m, [&](size_t i, const std::vector<float>& v) {
-    auto& dst = const_cast<std::vector<float>&>(v);  // v is one of w's own vectors
-    check_inlay(inlay_model_get_weight(m, i, dst.data(), dst.size()), "inlay_model_get_weight");
+  for_each_weight(w, m, [&](size_t i, std::vector<float>& v) {
+    check_inlay(inlay_model_get_weight(m, i, v.data(), v.size()), "inlay_model_get_weight");
   });
 }
 
@@ -781,9 +790,7 @@ Result run_one(const Workload& w, int64_t batch, inlay_model* model, const dnnl:
   for (float& v : input) v = ud(rng);
   if (!keras.input.empty()) input = keras.input;
 
-  std::vector<int64_t> in_dims{batch}, out_dims{batch};
-  in_dims.insert(in_dims.end(), w.input_shape.begin(), w.input_shape.end());
-  out_dims.insert(out_dims.end(), w.output_shape.begin(), w.output_shape.end());
+  const std::vector<int64_t> in_dims = batched(batch, w.input_shape), out_dims = batched(batch, w.output_shape);
   inlay_array* in_arr = nullptr;
   inlay_array* out_arr = nullptr;
   check_inlay(inlay_array_wrap(INLAY_FLOAT32, in_dims.data(), static_cast<int>(in_dims.size()), input.data(), &in_arr),
@@ -953,35 +960,23 @@ struct PeakMemory {
 PeakMemory measure_peak(const Workload& w, int64_t batch, const std::string& keras_file, const dnnl::engine& eng,
                         dnnl::stream& s) {
   PeakMemory pm;
-  {
-    std::vector<float> in(static_cast<size_t>(product(w.input_shape) * batch)),
-        out(static_cast<size_t>(product(w.output_shape) * batch));
-    pm.scratchpad_bytes = RawNet(w, batch, in.data(), out.data(), eng, s).max_scratchpad_bytes();
-  }
+  const size_t in_n = static_cast<size_t>(product(w.input_shape) * batch);
+  const size_t out_n = static_cast<size_t>(product(w.output_shape) * batch);
+  std::vector<float> input(in_n, 0.5f), output(out_n);
+  pm.scratchpad_bytes = RawNet(w, batch, input.data(), output.data(), eng, s).max_scratchpad_bytes();
   for (const LayerSpec& l : w.layers)
     pm.weight_bytes += static_cast<int64_t>((l.kernel.size() + l.bias.size()) * sizeof(float));
-  // Activations per layer output (the input is the caller's), largest two.
+  // Activations of the Dense / Conv2D outputs (the input is the caller's; the other kinds of these workloads
+  // are views or smaller than their input), largest two.
   std::vector<int64_t> sizes;
-  std::vector<int64_t> shape = w.input_shape;
   for (const LayerSpec& l : w.layers) {
-    if (l.kind == Kind::Conv2D)
-      shape = {conv_axis(shape[0], l.size, l.stride, l.same).out, conv_axis(shape[1], l.size, l.stride, l.same).out,
-               l.units};
-    else if (l.kind == Kind::Dense)
-      shape = {l.units};
-    else
-      continue;  // the other kinds of these workloads are views or smaller than their input
-    sizes.push_back(product(shape) * batch * static_cast<int64_t>(sizeof(float)));
+    if (l.kind == Kind::Conv2D || l.kind == Kind::Dense)
+      sizes.push_back(product(l.output_shape) * batch * static_cast<int64_t>(sizeof(float)));
   }
   std::sort(sizes.rbegin(), sizes.rend());
   pm.activation_bytes = sizes.size() > 1 ? sizes[0] + sizes[1] : sizes.empty() ? 0 : sizes[0];
 
-  const size_t in_n = static_cast<size_t>(product(w.input_shape) * batch);
-  const size_t out_n = static_cast<size_t>(product(w.output_shape) * batch);
-  std::vector<float> input(in_n, 0.5f), output(out_n);
-  std::vector<int64_t> in_dims{batch}, out_dims{batch};
-  in_dims.insert(in_dims.end(), w.input_shape.begin(), w.input_shape.end());
-  out_dims.insert(out_dims.end(), w.output_shape.begin(), w.output_shape.end());
+  const std::vector<int64_t> in_dims = batched(batch, w.input_shape), out_dims = batched(batch, w.output_shape);
   inlay_array *in = nullptr, *out = nullptr;
   check_inlay(inlay_array_wrap(INLAY_FLOAT32, in_dims.data(), static_cast<int>(in_dims.size()), input.data(), &in),
               "inlay_array_wrap");
@@ -1303,9 +1298,7 @@ int main(int argc, char** argv) {
           check_inlay(inlay_model_load(keras_file.c_str(), &m), keras_file.c_str());
           keras.load_us = seconds_since(t0) * 1e6;
           take_weights(w, m);
-          std::vector<int64_t> in_dims{batch}, out_dims{batch};
-          in_dims.insert(in_dims.end(), w.input_shape.begin(), w.input_shape.end());
-          out_dims.insert(out_dims.end(), w.output_shape.begin(), w.output_shape.end());
+          const std::vector<int64_t> in_dims = batched(batch, w.input_shape), out_dims = batched(batch, w.output_shape);
           keras.input = load_npy(dir + "/input_b" + std::to_string(batch) + ".npy", in_dims);
           if (!keras.input.empty()) keras.output = load_npy(dir + "/keras_b" + std::to_string(batch) + ".npy", out_dims);
         } else {

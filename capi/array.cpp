@@ -30,17 +30,14 @@ std::vector<int64_t> dims_argument(const int64_t* dims, int rank, const char* fu
   return std::vector<int64_t>(dims, dims + rank);
 }
 
-// Messages from the core name what was wrong; prefix the function as every C ABI error does.
+// Makes the array with the core and hands it to *out (checked by the caller). The core's messages name what
+// was wrong; prefix the function as every C ABI error does (the argument checks above do it themselves).
 template <typename Make>
 void make_array(const char* function, inlay_array** out, Make&& make) {
-  capi::require(out, function, "out");
   try {
     *out = capi::wrap(make().release());
   } catch (const core::Error& e) {
-    const std::string prefix = std::string(function) + ": ";
-    const std::string message = e.what();
-    if (message.rfind(prefix, 0) == 0) throw;  // the argument checks above name the function already
-    throw core::Error(e.status(), prefix + message);
+    throw core::Error(e.status(), std::string(function) + ": " + e.what());
   }
 }
 
@@ -51,15 +48,20 @@ extern "C" {
 inlay_status inlay_array_create(inlay_dtype t, const int64_t* dims, int rank, inlay_array** out) {
   static constexpr const char* kFn = "inlay_array_create";
   return capi::guarded(kFn, [&] {
-    make_array(kFn, out, [&] { return core::Array::create(checked_dtype(t, kFn), dims_argument(dims, rank, kFn, "dims")); });
+    capi::require(out, kFn, "out");
+    const core::DType dtype = checked_dtype(t, kFn);
+    std::vector<int64_t> shape = dims_argument(dims, rank, kFn, "dims");
+    make_array(kFn, out, [&] { return core::Array::create(dtype, std::move(shape)); });
   });
 }
 
 inlay_status inlay_array_wrap(inlay_dtype t, const int64_t* dims, int rank, void* data, inlay_array** out) {
   static constexpr const char* kFn = "inlay_array_wrap";
   return capi::guarded(kFn, [&] {
-    make_array(kFn, out,
-               [&] { return core::Array::wrap(checked_dtype(t, kFn), dims_argument(dims, rank, kFn, "dims"), data); });
+    capi::require(out, kFn, "out");
+    const core::DType dtype = checked_dtype(t, kFn);
+    std::vector<int64_t> shape = dims_argument(dims, rank, kFn, "dims");
+    make_array(kFn, out, [&] { return core::Array::wrap(dtype, std::move(shape), data); });
   });
 }
 
@@ -67,10 +69,10 @@ inlay_status inlay_array_wrap_sparse(inlay_dtype t, const int64_t* dense_dims, i
                                      const void* values, size_t nnz, inlay_array** out) {
   static constexpr const char* kFn = "inlay_array_wrap_sparse";
   return capi::guarded(kFn, [&] {
-    make_array(kFn, out, [&] {
-      return core::Array::wrap_sparse(checked_dtype(t, kFn), dims_argument(dense_dims, rank, kFn, "dense_dims"),
-                                      indices, values, nnz);
-    });
+    capi::require(out, kFn, "out");
+    const core::DType dtype = checked_dtype(t, kFn);
+    std::vector<int64_t> shape = dims_argument(dense_dims, rank, kFn, "dense_dims");
+    make_array(kFn, out, [&] { return core::Array::wrap_sparse(dtype, std::move(shape), indices, values, nnz); });
   });
 }
 
@@ -78,9 +80,11 @@ inlay_status inlay_array_wrap_ragged(inlay_dtype t, const void* flat_values, con
                                      const int64_t* row_splits, size_t n_row_splits, inlay_array** out) {
   static constexpr const char* kFn = "inlay_array_wrap_ragged";
   return capi::guarded(kFn, [&] {
+    capi::require(out, kFn, "out");
+    const core::DType dtype = checked_dtype(t, kFn);
+    std::vector<int64_t> shape = dims_argument(flat_dims, flat_rank, kFn, "flat_dims");
     make_array(kFn, out, [&] {
-      return core::Array::wrap_ragged(checked_dtype(t, kFn), flat_values,
-                                      dims_argument(flat_dims, flat_rank, kFn, "flat_dims"), row_splits, n_row_splits);
+      return core::Array::wrap_ragged(dtype, flat_values, std::move(shape), row_splits, n_row_splits);
     });
   });
 }
@@ -89,6 +93,7 @@ inlay_status inlay_array_load_npy(const char* path, inlay_array** out) {
   static constexpr const char* kFn = "inlay_array_load_npy";
   return capi::guarded(kFn, [&] {
     capi::require(path, kFn, "path");
+    capi::require(out, kFn, "out");
     make_array(kFn, out, [&] { return core::load_npy(path); });
   });
 }

@@ -57,7 +57,7 @@ inline std::string copy_string(const char* text) { return text != nullptr ? std:
 // Takes ownership of a string the library made for the caller.
 inline std::string take_string(char* text) {
   std::unique_ptr<char, void (*)(void*)> owned(text, inlay_free);
-  return text != nullptr ? std::string(text) : std::string();
+  return copy_string(text);
 }
 
 inline std::vector<int64_t> dims_of(int rank, const int64_t* dims) {

@@ -216,9 +216,13 @@ std::shared_ptr<const Plan> Engine::plan_for(const std::vector<InputView>& views
   for (const InputView& view : views) descs.push_back({std::vector<int64_t>(view.dims, view.dims + view.rank), view.array->kind()});
   std::shared_ptr<const Plan> plan;
   try {
-    plan = PlanBuilder(model_, descs, PlanOptions{threads_, bf16_}).build();
+    // Compiled under the thread count it runs with: oneDNN sizes some kernels' blocking for it.
+    {
+      const ThreadCountScope scope(threads_);
+      plan = PlanBuilder(model_, descs, PlanOptions{threads_, bf16_}).build();
+    }
     // Too little work to share: waking the other threads would cost more than they save. Compiled again for
-    // one thread, as oneDNN sizes some kernels' blocking for the thread count they are created under.
+    // one thread.
     if (threads_ > 1 && plan->work < kSingleThreadWork) {
       const ThreadCountScope one(1);
       plan = PlanBuilder(model_, std::move(descs), PlanOptions{1, bf16_}).build();
@@ -272,16 +276,14 @@ void Engine::check_outputs(const Plan& plan, const Array* const* inputs, Array**
 void Engine::prepare(const Array* const* inputs, std::size_t n_inputs) {
   thread_local std::vector<InputView> views;
   check_inputs(inputs, n_inputs, views);
-  const ThreadCountScope scope(threads_);
   plan_for(views);
 }
 
 void Engine::predict(const Array* const* inputs, std::size_t n_inputs, Array** outputs, std::size_t n_outputs) {
   thread_local std::vector<InputView> views;
   check_inputs(inputs, n_inputs, views);
-  const ThreadCountScope scope(threads_);
   const std::shared_ptr<const Plan> plan = plan_for(views);
-  const ThreadCountScope plan_threads(plan->threads);
+  const ThreadCountScope scope(plan->threads);  // the plan's own count: threads_, or 1 for a small plan
   check_outputs(*plan, inputs, outputs, n_outputs);
 
   // Allocate the missing outputs; hand them over only once the run succeeded.

@@ -33,10 +33,9 @@ void execute(const dnnl::primitive& primitive, const dnnl::stream& stream, const
 
 }  // namespace
 
-const Value& Plan::root(ValueId v) const {
-  const Value* value = &values[static_cast<std::size_t>(v)];
-  while (value->storage == Storage::Alias) value = &values[static_cast<std::size_t>(value->alias_of)];
-  return *value;
+ValueId Plan::root_id(ValueId v) const {
+  while (values[static_cast<std::size_t>(v)].storage == Storage::Alias) v = values[static_cast<std::size_t>(v)].alias_of;
+  return v;
 }
 
 void* RunContext::data(ValueId v) const {

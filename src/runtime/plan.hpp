@@ -134,7 +134,9 @@ class Plan {
   // The memory plan: offsets for every arena value by liveness. Called once, after the last step is added.
   void assign_memory();
 
-  const Value& root(ValueId v) const;
+  // The value whose bytes v uses: v itself, or what its chain of aliases (views) ends in.
+  ValueId root_id(ValueId v) const;
+  const Value& root(ValueId v) const { return values[static_cast<std::size_t>(root_id(v))]; }
 
  private:
   friend class Workspace;

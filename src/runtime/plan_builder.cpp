@@ -304,17 +304,11 @@ void PlanBuilder::bind_outputs() {
 // no arena bytes for it. Not when another output shares its bytes (that one copies them) or it is a model
 // input passed through.
 void PlanBuilder::write_outputs_directly() {
-  auto root_id = [&](ValueId v) {
-    while (plan_->values[static_cast<std::size_t>(v)].storage == Storage::Alias) {
-      v = plan_->values[static_cast<std::size_t>(v)].alias_of;
-    }
-    return v;
-  };
   std::vector<int> uses(plan_->values.size(), 0);
-  for (const OutputBinding& out : plan_->outputs) ++uses[static_cast<std::size_t>(root_id(out.value))];
+  for (const OutputBinding& out : plan_->outputs) ++uses[static_cast<std::size_t>(plan_->root_id(out.value))];
   for (std::size_t i = 0; i < plan_->outputs.size(); ++i) {
     OutputBinding& out = plan_->outputs[i];
-    const ValueId root = root_id(out.value);
+    const ValueId root = plan_->root_id(out.value);
     Value& value = plan_->values[static_cast<std::size_t>(root)];
     if (out.reorder || value.storage != Storage::Arena || uses[static_cast<std::size_t>(root)] != 1) continue;
     value.storage = Storage::Output;
@@ -332,14 +326,13 @@ double PlanBuilder::estimate_work() const {
     for (const ValueArg& a : step.value_args) {
       if (a.arg != DNNL_ARG_DST) continue;
       const dnnl::memory::dims dims = a.md.dims();
-      dst_elements = 1;
-      for (const auto d : dims) dst_elements *= static_cast<double>(d);
+      dst_elements = static_cast<double>(product(dims, 0, dims.size()));
       if (dims.size() > 1) dst_channels = static_cast<double>(dims[1]);
     }
     for (const ConstantArg& c : step.constant_args) {
       if (c.arg != DNNL_ARG_WEIGHTS) continue;
-      weights = 1;
-      for (const auto d : c.memory.get_desc().dims()) weights *= static_cast<double>(d);
+      const dnnl::memory::dims dims = c.memory.get_desc().dims();
+      weights = static_cast<double>(product(dims, 0, dims.size()));
     }
     work += weights > 0 ? weights * dst_elements / dst_channels : dst_elements;
   }
@@ -347,12 +340,7 @@ double PlanBuilder::estimate_work() const {
 }
 
 void PlanBuilder::compute_lifetimes() {
-  auto root_of = [&](ValueId v) -> Value& {
-    while (plan_->values[static_cast<std::size_t>(v)].storage == Storage::Alias) {
-      v = plan_->values[static_cast<std::size_t>(v)].alias_of;
-    }
-    return plan_->values[static_cast<std::size_t>(v)];
-  };
+  auto root_of = [&](ValueId v) -> Value& { return plan_->values[static_cast<std::size_t>(plan_->root_id(v))]; };
   for (std::size_t s = 0; s < plan_->steps.size(); ++s) {
     const int step = static_cast<int>(s);
     for (ValueId v : plan_->steps[s].writes) {
