@@ -36,25 +36,28 @@ std::string to_snake_case(std::string_view name) {
 
 std::string Graph::auto_name(std::string_view class_name) {
   auto known = std::find_if(snake_cases_.begin(), snake_cases_.end(),
-                            [&](const auto& entry) { return entry.first == class_name; });
+                            [&](const SnakeCase& entry) { return entry.class_name == class_name; });
   if (known == snake_cases_.end()) {
-    snake_cases_.emplace_back(std::string(class_name), to_snake_case(class_name));
+    std::string prefix = to_snake_case(class_name);
+    int& uses = name_uids_[prefix];  // unordered_map elements stay put: the entry keeps a pointer
+    snake_cases_.push_back({std::string(class_name), std::move(prefix), &uses});
     known = snake_cases_.end() - 1;
   }
-  const std::string& prefix = known->second;
-  int& uses = name_uids_[prefix];
-  std::string name = uses == 0 ? prefix : prefix + "_" + std::to_string(uses);
+  int& uses = *known->uses;
+  std::string name = uses == 0 ? known->prefix : known->prefix + "_" + std::to_string(uses);
   ++uses;
   return name;
 }
 
 KerasTensor& Graph::add_tensor(TypeSpec spec, std::string name) {
-  tensors_.push_back(std::make_unique<KerasTensor>(*this, std::move(spec), std::move(name)));
+  const int id = static_cast<int>(tensors_.size());
+  tensors_.push_back(std::make_unique<KerasTensor>(*this, id, std::move(spec), std::move(name)));
   return *tensors_.back();
 }
 
 Layer& Graph::add_layer(std::unique_ptr<Layer> layer) {
   layer->graph_ = this;
+  layer->graph_index_ = static_cast<int>(layers_.size());
   layers_.push_back(std::move(layer));
   return *layers_.back();
 }

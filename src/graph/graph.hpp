@@ -30,6 +30,11 @@ class Graph {
 
   bool owns(const KerasTensor* tensor) const { return tensor != nullptr && &tensor->graph() == this; }
   const std::vector<std::unique_ptr<Layer>>& layers() const { return layers_; }
+  // Layers, tensors and nodes are numbered densely per graph (Layer::graph_index, KerasTensor::id,
+  // Node::id), so that graph algorithms (Model's map_graph) use arrays, not hash maps.
+  std::size_t tensor_count() const { return tensors_.size(); }
+  std::size_t node_count() const { return static_cast<std::size_t>(node_count_); }
+  int next_node_id() { return node_count_++; }
 
   // Bumped whenever a weight of a layer of this graph changes, so compiled plans (which hold reordered
   // copies of the weights) know to recompile. Several models may share the graph's layers.
@@ -39,11 +44,17 @@ class Graph {
  private:
   std::atomic<uint64_t> weights_version_{0};
   std::unordered_map<std::string, int> name_uids_;
-  // to_snake_case of the few class names this graph has named things after (a graph of 10,000 Dense layers
-  // asks for "Dense" and "KerasTensor" 10,000 times each).
-  std::vector<std::pair<std::string, std::string>> snake_cases_;
+  // to_snake_case of the few class names this graph has named things after, with their counters (a graph
+  // of 10,000 Dense layers asks for "Dense" and "KerasTensor" 10,000 times each).
+  struct SnakeCase {
+    std::string class_name;
+    std::string prefix;
+    int* uses;  // name_uids_[prefix]
+  };
+  std::vector<SnakeCase> snake_cases_;
   std::vector<std::unique_ptr<Layer>> layers_;
   std::vector<std::unique_ptr<KerasTensor>> tensors_;
+  int node_count_ = 0;
 };
 
 // keras.src.utils.naming.to_snake_case

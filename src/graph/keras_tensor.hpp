@@ -20,8 +20,8 @@ struct KerasHistory {
 
 class KerasTensor {
  public:
-  KerasTensor(Graph& graph, TypeSpec spec, std::string name)
-      : graph_(&graph), spec_(std::move(spec)), name_(std::move(name)) {}
+  KerasTensor(Graph& graph, int id, TypeSpec spec, std::string name)
+      : graph_(&graph), id_(id), spec_(std::move(spec)), name_(std::move(name)) {}
   KerasTensor(const KerasTensor&) = delete;
   KerasTensor& operator=(const KerasTensor&) = delete;
 
@@ -34,11 +34,14 @@ class KerasTensor {
   const std::string& name() const { return name_; }
 
   Graph& graph() const { return *graph_; }
+  // Its number in the graph (0, 1, ... in creation order): graph algorithms index arrays with it.
+  int id() const { return id_; }
   const KerasHistory& history() const { return history_; }
   void set_history(const KerasHistory& history) { history_ = history; }
 
  private:
   Graph* graph_;
+  int id_;
   TypeSpec spec_;
   std::string name_;
   KerasHistory history_;

@@ -7,7 +7,7 @@
 namespace inlay::core {
 namespace {
 
-Json shapes_json(const std::vector<const KerasTensor*>& inputs) {
+Json shapes_json(const std::vector<KerasTensor*>& inputs) {
   if (inputs.size() == 1) return inputs.front()->shape().to_json();
   Json shapes = Json::array();
   for (const KerasTensor* x : inputs) shapes.push_back(x->shape().to_json());
@@ -26,12 +26,13 @@ void Layer::add_node(std::vector<KerasTensor*> inputs, std::vector<KerasTensor*>
   for (std::size_t i = 0; i < outputs.size(); ++i) {
     outputs[i]->set_history({this, node_index, static_cast<int>(i)});
   }
-  nodes_.push_back({std::move(inputs), std::move(outputs)});
+  nodes_.push_back({std::move(inputs), std::move(outputs), graph_->next_node_id()});
 }
 
 Json Layer::build_config() const {
-  if (!built_ || !records_build_config()) return nullptr;
-  return Json{{"input_shape", build_input_shape_}};
+  // The first call built the layer, and its node is the first: its input shapes are the build shapes.
+  if (!built_ || !records_build_config() || nodes_.empty()) return nullptr;
+  return Json{{"input_shape", shapes_json(nodes_.front().inputs)}};
 }
 
 Weight& Layer::add_weight(const std::string& weight_name, Shape shape, bool trainable) {
@@ -60,7 +61,6 @@ std::vector<KerasTensor*> Layer::call(const std::vector<KerasTensor*>& inputs) {
     try {
       build(view);
       built_ = true;
-      build_input_shape_ = shapes_json(view);
       assert_input_compatibility(input_specs(), view, name_);  // build may have pinned axes
     } catch (...) {
       weights_.clear();  // leave the layer as it was: unbuilt, no weights
@@ -75,7 +75,6 @@ std::vector<KerasTensor*> Layer::call(const std::vector<KerasTensor*>& inputs) {
     if (first_call) {
       weights_.clear();
       built_ = false;
-      build_input_shape_ = nullptr;
     }
     throw;
   }

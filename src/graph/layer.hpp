@@ -20,6 +20,7 @@ class Graph;
 struct Node {
   std::vector<KerasTensor*> inputs;
   std::vector<KerasTensor*> outputs;
+  int id = 0;  // its number among all nodes of the graph
 };
 
 // A layer variable. Values are float32 and zero until set (inlay defines and runs models; it does not
@@ -51,6 +52,8 @@ class Layer {
   virtual std::size_t output_count() const { return 1; }
   // The graph that owns the layer (set when it is added to one).
   Graph* graph() const { return graph_; }
+  // Its position among the graph's layers (set when it is added to one).
+  int graph_index() const { return graph_index_; }
 
   bool built() const { return built_; }
   // The input_shape / input_dim the layer was made with (batch dimension left out), for Sequential.
@@ -88,9 +91,9 @@ class Layer {
 
   std::string name_;
   Graph* graph_ = nullptr;
+  int graph_index_ = -1;
   std::optional<std::vector<int64_t>> input_shape_arg_;
   bool built_ = false;
-  Json build_input_shape_;
   std::vector<Weight> weights_;
   std::vector<Node> nodes_;
 };

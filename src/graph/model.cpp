@@ -1,6 +1,7 @@
 #include "graph/model.hpp"
 
 #include <algorithm>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -11,35 +12,28 @@
 namespace inlay::core {
 namespace {
 
-using NodeKey = std::pair<const Layer*, int>;
-
-struct NodeKeyHash {
-  std::size_t operator()(const NodeKey& key) const {
-    return std::hash<const void*>()(key.first) * 31u + std::hash<int>()(key.second);
-  }
-};
-
-NodeKey key_of(const NodeRef& ref) { return {ref.layer, ref.node_index}; }
-
-// A dict that remembers insertion order, as the Python dicts map_graph relies on do.
-template <typename Key, typename Value, typename Hash = std::hash<Key>>
-class OrderedDict {
+// A dict over a graph's nodes or layers (dense ids 0..n-1) with non-negative values, that remembers
+// insertion order as the Python dicts map_graph relies on do.
+class DenseOrderedDict {
  public:
-  bool contains(const Key& key) const { return index_.count(key) != 0; }
-  Value get(const Key& key, Value fallback) const {
-    auto it = index_.find(key);
-    return it == index_.end() ? fallback : entries_[it->second].second;
+  explicit DenseOrderedDict(std::size_t n) : values_(n, kAbsent) {}
+  bool contains(int key) const { return values_[static_cast<std::size_t>(key)] != kAbsent; }
+  int get(int key, int fallback) const {
+    const int value = values_[static_cast<std::size_t>(key)];
+    return value == kAbsent ? fallback : value;
   }
-  void set(const Key& key, Value value) {
-    auto [it, inserted] = index_.emplace(key, entries_.size());
-    if (inserted) entries_.emplace_back(key, value);
-    else entries_[it->second].second = value;
+  void set(int key, int value) {
+    int& slot = values_[static_cast<std::size_t>(key)];
+    if (slot == kAbsent) order_.push_back(key);
+    slot = value;
   }
-  const std::vector<std::pair<Key, Value>>& entries() const { return entries_; }
+  // The keys in insertion order.
+  const std::vector<int>& keys() const { return order_; }
 
  private:
-  std::unordered_map<Key, std::size_t, Hash> index_;
-  std::vector<std::pair<Key, Value>> entries_;
+  static constexpr int kAbsent = -1;
+  std::vector<int> values_;
+  std::vector<int> order_;
 };
 
 // serialize_keras_object(layer): what both model kinds write for each layer before their own keys.
@@ -54,6 +48,24 @@ Json serialized_layer(const Layer& layer) {
 
 NodeRef producer(const KerasTensor& x) { return {x.history().layer, x.history().node_index}; }
 
+std::size_t node_id(const NodeRef& ref) { return static_cast<std::size_t>(ref.node().id); }
+std::size_t layer_id(const Layer& layer) { return static_cast<std::size_t>(layer.graph_index()); }
+std::size_t tensor_id(const KerasTensor& x) { return static_cast<std::size_t>(x.id()); }
+
+// A set of a graph's tensors, by id.
+class TensorSet {
+ public:
+  explicit TensorSet(const Graph& graph) : in_(graph.tensor_count(), 0) {}
+  TensorSet(const Graph& graph, const std::vector<KerasTensor*>& tensors) : TensorSet(graph) {
+    for (const KerasTensor* x : tensors) insert(*x);
+  }
+  void insert(const KerasTensor& x) { in_[tensor_id(x)] = 1; }
+  bool contains(const KerasTensor& x) const { return in_[tensor_id(x)] != 0; }
+
+ private:
+  std::vector<char> in_;
+};
+
 bool is_input_node(const NodeRef& ref) { return ref.node().inputs.empty(); }
 
 std::string layer_repr(const Layer& layer) {
@@ -63,11 +75,14 @@ std::string layer_repr(const Layer& layer) {
 
 // _build_map: the nodes between inputs and outputs, inputs first, by an iterative depth-first search
 // (iterative so that a 100,000-layer chain does not exhaust the stack). Also each layer's first
-// traversal index.
-std::vector<NodeRef> build_map(const std::vector<KerasTensor*>& inputs, const std::vector<KerasTensor*>& outputs,
-                               std::unordered_map<const Layer*, int>& operation_indices) {
-  const std::unordered_set<const KerasTensor*> input_set(inputs.begin(), inputs.end());
-  std::unordered_set<NodeKey, NodeKeyHash> finished, in_progress;
+// traversal index (-1 for layers not traversed).
+std::vector<NodeRef> build_map(const Graph& graph, const std::vector<KerasTensor*>& inputs,
+                               const std::vector<KerasTensor*>& outputs, std::vector<int>& operation_indices) {
+  const TensorSet input_set(graph, inputs);
+  enum class Visit : char { No, InProgress, Finished };
+  std::vector<Visit> visits(graph.node_count(), Visit::No);
+  operation_indices.assign(graph.layers().size(), -1);
+  int traversed = 0;
   std::vector<NodeRef> ordered;
   struct Frame {
     NodeRef node;
@@ -75,20 +90,23 @@ std::vector<NodeRef> build_map(const std::vector<KerasTensor*>& inputs, const st
   };
   for (const KerasTensor* output : outputs) {
     std::vector<Frame> stack;
-    // Visiting a tensor: returns true when its node must be expanded.
+    // Visiting a tensor: pushes its node when that must be expanded.
     auto visit = [&](const KerasTensor& tensor) {
       const NodeRef ref = producer(tensor);
-      if (ref.layer == nullptr || finished.count(key_of(ref)) != 0) return;
-      if (!is_input_node(ref) && input_set.count(&tensor) != 0) {
-        finished.insert(key_of(ref));
+      if (ref.layer == nullptr) return;
+      Visit& state = visits[node_id(ref)];
+      if (state == Visit::Finished) return;
+      if (!is_input_node(ref) && input_set.contains(tensor)) {
+        state = Visit::Finished;
         return;
       }
-      if (in_progress.count(key_of(ref)) != 0) {
+      if (state == Visit::InProgress) {
         throw_invalid("Tensor " + keras_tensor_repr(tensor) + " from operation '" + ref.layer->name() +
                       "' is part of a cycle.");
       }
-      operation_indices.emplace(ref.layer, static_cast<int>(operation_indices.size()));
-      in_progress.insert(key_of(ref));
+      int& index = operation_indices[layer_id(*ref.layer)];
+      if (index < 0) index = traversed++;
+      state = Visit::InProgress;
       stack.push_back({ref, 0});
     };
     visit(*output);
@@ -99,8 +117,7 @@ std::vector<NodeRef> build_map(const std::vector<KerasTensor*>& inputs, const st
         visit(*node.inputs[frame.next_input++]);  // may grow the stack: `frame` is not used after this
         continue;
       }
-      finished.insert(key_of(frame.node));
-      in_progress.erase(key_of(frame.node));
+      visits[node_id(frame.node)] = Visit::Finished;
       ordered.push_back(frame.node);
       stack.pop_back();
     }
@@ -154,89 +171,110 @@ void Model::throw_disconnected(const KerasTensor& x, const NodeRef& at, std::siz
 }
 
 void Model::map_graph() {
-  std::unordered_map<const Layer*, int> operation_indices;
-  const std::vector<NodeRef> nodes = build_map(inputs_, outputs_, operation_indices);
-  std::unordered_set<NodeKey, NodeKeyHash> in_graph;
-  for (const NodeRef& n : nodes) in_graph.insert(key_of(n));
+  const Graph& graph = *graph_;
+  std::vector<int> operation_indices;
+  const std::vector<NodeRef> nodes = build_map(graph, inputs_, outputs_, operation_indices);
+  std::vector<char> in_graph(graph.node_count(), 0);
+  for (const NodeRef& n : nodes) in_graph[node_id(n)] = 1;
 
-  OrderedDict<NodeKey, int, NodeKeyHash> node_depths;
-  OrderedDict<Layer*, int> layer_depths;
-  std::unordered_map<NodeKey, NodeRef, NodeKeyHash> refs;
+  DenseOrderedDict node_depths(graph.node_count());
+  DenseOrderedDict layer_depths(graph.layers().size());
+  std::vector<NodeRef> refs(graph.node_count());
   for (auto it = nodes.rbegin(); it != nodes.rend(); ++it) {
-    const NodeKey key = key_of(*it);
-    refs[key] = *it;
-    if (!node_depths.contains(key)) node_depths.set(key, 0);
-    const int depth = std::max(node_depths.get(key, 0), layer_depths.get(it->layer, 0));
-    layer_depths.set(it->layer, depth);
-    node_depths.set(key, depth);
+    const int node = it->node().id;
+    const int layer = it->layer->graph_index();
+    refs[node_id(*it)] = *it;
+    if (!node_depths.contains(node)) node_depths.set(node, 0);
+    const int depth = std::max(node_depths.get(node, 0), layer_depths.get(layer, 0));
+    layer_depths.set(layer, depth);
+    node_depths.set(node, depth);
     for (const KerasTensor* x : it->node().inputs) {
-      const NodeKey parent = key_of(producer(*x));
-      if (in_graph.count(parent) == 0) continue;
-      node_depths.set(parent, std::max(depth + 1, node_depths.get(parent, 0)));
+      const NodeRef parent = producer(*x);
+      if (!in_graph[node_id(parent)]) continue;
+      node_depths.set(parent.node().id, std::max(depth + 1, node_depths.get(parent.node().id, 0)));
     }
   }
   for (const KerasTensor* x : inputs_) {
     const NodeRef ref = producer(*x);
-    if (!layer_depths.contains(ref.layer)) {
-      layer_depths.set(ref.layer, 0);
-      operation_indices[ref.layer] = -1;
-      node_depths.set(key_of(ref), 0);
-      refs[key_of(ref)] = ref;
+    if (!layer_depths.contains(ref.layer->graph_index())) {
+      layer_depths.set(ref.layer->graph_index(), 0);
+      operation_indices[layer_id(*ref.layer)] = -1;
+      node_depths.set(ref.node().id, 0);
+      refs[node_id(ref)] = ref;
     }
   }
 
   // Layers by decreasing depth, ties by first traversal.
   std::vector<std::pair<int, Layer*>> layers;
-  for (const auto& [layer, depth] : layer_depths.entries()) layers.emplace_back(depth, layer);
+  layers.reserve(layer_depths.keys().size());
+  for (int layer : layer_depths.keys()) {
+    layers.emplace_back(layer_depths.get(layer, 0), graph.layers()[static_cast<std::size_t>(layer)].get());
+  }
   std::stable_sort(layers.begin(), layers.end(), [&](const auto& a, const auto& b) {
     if (a.first != b.first) return a.first > b.first;
-    return operation_indices[a.second] < operation_indices[b.second];
+    return operation_indices[layer_id(*a.second)] < operation_indices[layer_id(*b.second)];
   });
   layers_.clear();
+  layers_.reserve(layers.size());
   for (const auto& entry : layers) layers_.push_back(entry.second);
 
   // Nodes by decreasing depth (insertion order within a depth); every input must be computable.
-  std::vector<std::pair<int, NodeKey>> by_depth;
-  for (const auto& [key, depth] : node_depths.entries()) by_depth.emplace_back(depth, key);
+  std::vector<std::pair<int, int>> by_depth;
+  by_depth.reserve(node_depths.keys().size());
+  for (int node : node_depths.keys()) by_depth.emplace_back(node_depths.get(node, 0), node);
   std::stable_sort(by_depth.begin(), by_depth.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-  std::unordered_set<const KerasTensor*> computable(inputs_.begin(), inputs_.end());
+  TensorSet computable(graph, inputs_);
   execution_order_.clear();
-  for (const auto& [depth, key] : by_depth) {
-    const NodeRef ref = refs.at(key);
+  execution_order_.reserve(by_depth.size());
+  for (const auto& [depth, node] : by_depth) {
+    const NodeRef ref = refs[static_cast<std::size_t>(node)];
     std::size_t checked = 0;
     for (const KerasTensor* x : ref.node().inputs) {
-      if (computable.count(x) == 0) throw_disconnected(*x, ref, checked);
+      if (!computable.contains(*x)) throw_disconnected(*x, ref, checked);
       ++checked;
     }
-    for (const KerasTensor* x : ref.node().outputs) computable.insert(x);
+    for (const KerasTensor* x : ref.node().outputs) computable.insert(*x);
     execution_order_.push_back(ref);
   }
 
-  std::unordered_map<std::string_view, int> name_counts;  // views of the layers' own names
-  for (const Layer* layer : layers_) ++name_counts[layer->name()];
+  check_unique_names();
+  check_outputs_reachable();
+}
+
+// "All operation names should be unique": one pass over a reserved set of name views; the counts for the
+// message are taken only when a name repeats.
+void Model::check_unique_names() const {
+  std::unordered_set<std::string_view> names;  // views of the layers' own names
+  names.reserve(layers_.size());
+  bool repeated = false;
+  for (const Layer* layer : layers_) repeated |= !names.insert(layer->name()).second;
+  if (!repeated) return;
+  std::unordered_map<std::string_view, int> counts;
+  for (const Layer* layer : layers_) ++counts[layer->name()];
   for (const Layer* layer : layers_) {
-    const int count = name_counts[layer->name()];
+    const int count = counts[layer->name()];
     if (count != 1) {
       throw_invalid("The name \"" + layer->name() + "\" is used " + std::to_string(count) +
                     " times in the model. All operation names should be unique.");
     }
   }
-  check_outputs_reachable();
 }
 
 // Function._run_through_graph as Keras runs it once at construction: nodes whose inputs are all computed
 // compute their outputs; an output left uncomputed is not connected to the inputs.
 void Model::check_outputs_reachable() const {
-  std::unordered_set<const KerasTensor*> computed(inputs_.begin(), inputs_.end());
+  TensorSet computed(*graph_, inputs_);
   for (const NodeRef& ref : execution_order_) {
     const Node& node = ref.node();
     if (node.inputs.empty()) continue;
     const bool ready = std::all_of(node.inputs.begin(), node.inputs.end(),
-                                   [&](const KerasTensor* x) { return computed.count(x) != 0; });
-    if (ready) computed.insert(node.outputs.begin(), node.outputs.end());
+                                   [&](const KerasTensor* x) { return computed.contains(*x); });
+    if (ready) {
+      for (const KerasTensor* x : node.outputs) computed.insert(*x);
+    }
   }
   for (std::size_t i = 0; i < outputs_.size(); ++i) {
-    if (computed.count(outputs_[i]) == 0) {
+    if (!computed.contains(*outputs_[i])) {
       // Keras names the output by its path in the outputs structure: "" for a single tensor, else its index.
       const std::string path = outputs_.size() == 1 ? "" : std::to_string(i);
       throw_invalid("Output with path `" + path + "` is not connected to `inputs`");
@@ -257,18 +295,19 @@ void Model::collect_weights() {
 
 Json Model::functional_config() const {
   // Each layer's nodes that belong to this model, renumbered from 0 (Keras's node_reindexing_map).
-  std::unordered_map<NodeKey, int, NodeKeyHash> reindexed;
-  std::unordered_map<const Layer*, int> next_index;
-  std::unordered_set<NodeKey, NodeKeyHash> in_model;
-  for (const NodeRef& ref : execution_order_) in_model.insert(key_of(ref));
+  // reindexed[node id]: -1 for nodes outside the model.
+  std::vector<int> reindexed(graph_->node_count(), -1);
+  for (const NodeRef& ref : execution_order_) reindexed[node_id(ref)] = 0;
   for (const Layer* layer : layers_) {
-    for (int i = 0; i < static_cast<int>(layer->inbound_nodes().size()); ++i) {
-      if (in_model.count({layer, i}) != 0) reindexed[{layer, i}] = next_index[layer]++;
+    int next_index = 0;
+    for (const Node& node : layer->inbound_nodes()) {
+      int& index = reindexed[static_cast<std::size_t>(node.id)];
+      if (index >= 0) index = next_index++;
     }
   }
+  auto in_model = [&](const Node& node) { return reindexed[static_cast<std::size_t>(node.id)] >= 0; };
   auto history = [&](const KerasTensor& x) {
-    const NodeRef ref = producer(x);
-    return Json::array({ref.layer->name(), reindexed.at(key_of(ref)), x.history().tensor_index});
+    return Json::array({x.history().layer->name(), reindexed[node_id(producer(x))], x.history().tensor_index});
   };
   auto tensor_json = [&](const KerasTensor& x) {
     return Json{{"class_name", "__keras_tensor__"},
@@ -280,10 +319,8 @@ Json Model::functional_config() const {
     Json entry = serialized_layer(*layer);
     entry["name"] = layer->name();
     Json inbound = Json::array();
-    for (int i = 0; i < static_cast<int>(layer->inbound_nodes().size()); ++i) {
-      if (in_model.count({layer, i}) == 0) continue;
-      const Node& node = layer->inbound_nodes()[static_cast<std::size_t>(i)];
-      if (node.inputs.empty()) continue;  // an InputLayer's own node
+    for (const Node& node : layer->inbound_nodes()) {
+      if (!in_model(node) || node.inputs.empty()) continue;  // not in the model, or an InputLayer's own node
       Json args = Json::array();
       if (node.inputs.size() == 1) {
         args.push_back(tensor_json(*node.inputs.front()));

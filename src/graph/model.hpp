@@ -55,6 +55,7 @@ class Model {
   // Runs map_graph over inputs -> outputs and fills layers_ and execution_order_.
   void map_graph();
   [[noreturn]] void throw_disconnected(const KerasTensor& x, const NodeRef& at, std::size_t checked) const;
+  void check_unique_names() const;
   void check_outputs_reachable() const;
   void collect_weights();
   Json functional_config() const;

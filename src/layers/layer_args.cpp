@@ -30,9 +30,10 @@ std::string read_dtype_policy(const Json& value) {
 
 }  // namespace
 
-LayerArgs::LayerArgs(std::string_view class_name, const Json& config) : class_name_(class_name), config_(config) {
-  if (config_.is_null()) config_ = Json::object();
-  if (!config_.is_object()) {
+LayerArgs::LayerArgs(std::string_view class_name, const Json& config) : class_name_(class_name), config_(&config) {
+  static const Json empty = Json::object();
+  if (config.is_null()) config_ = &empty;
+  if (!config_->is_object()) {
     throw Error(Status::ParseError, "The config of a " + class_name_ + " layer must be a JSON object, got " +
                                         config.dump());
   }
@@ -41,20 +42,20 @@ LayerArgs::LayerArgs(std::string_view class_name, const Json& config) : class_na
 Json LayerArgs::take(std::string_view key) { return take(key, Json()); }
 
 Json LayerArgs::take(std::string_view key, const Json& default_value) {
-  if (!taken(key)) taken_.push_back(key);
-  auto it = config_.find(key);
-  return it == config_.end() ? default_value : *it;
+  taken_.push_back(key);  // a key taken twice is listed twice: cheaper than looking it up first
+  auto it = config_->find(key);
+  return it == config_->end() ? default_value : *it;
 }
 
 Json LayerArgs::require(std::string_view key) {
-  if (!config_.contains(key)) {
+  if (!config_->contains(key)) {
     throw_invalid(class_name_ + ".__init__() missing 1 required positional argument: '" + std::string(key) + "'");
   }
   return take(key);
 }
 
 void LayerArgs::reserve(std::initializer_list<const char*> keys) {
-  taken_.reserve(taken_.size() + keys.size() + 8);
+  taken_.reserve(taken_.size() + keys.size() + 24);  // + the base keys and a few taken twice
   for (const char* key : keys) taken_.emplace_back(key);
 }
 
@@ -63,11 +64,11 @@ bool LayerArgs::taken(std::string_view key) const {
 }
 
 void LayerArgs::finish() const {
-  Json unknown = Json::object();
-  for (const auto& [key, value] : config_.items()) {
+  Json unknown;  // built only when there is something to report
+  for (const auto& [key, value] : config_->items()) {
     if (!taken(key)) unknown[key] = value;
   }
-  if (!unknown.empty()) {
+  if (!unknown.is_null()) {
     throw_invalid("Unrecognized keyword arguments passed to " + class_name_ + ": " +
                   python::repr(unknown, python::Sequence::Tuple));
   }

@@ -18,11 +18,13 @@ namespace inlay::core {
 
 class LayerArgs {
  public:
+  // Reads `config` in place (it must outlive this object): null is an empty config.
   LayerArgs(std::string_view class_name, const Json& config);
+  LayerArgs(std::string_view class_name, Json&& config) = delete;
 
   const std::string& class_name() const { return class_name_; }
   // Keys are string literals (or otherwise outlive this object): they are kept as views.
-  bool has(std::string_view key) const { return config_.contains(key); }
+  bool has(std::string_view key) const { return config_->contains(key); }
   // The value (null when absent), marking the key as used.
   Json take(std::string_view key);
   Json take(std::string_view key, const Json& default_value);
@@ -39,7 +41,7 @@ class LayerArgs {
   bool taken(std::string_view key) const;
 
   std::string class_name_;
-  Json config_;
+  const Json* config_;
   // A few dozen keys at most: a flat list of views beats a set of strings (no allocation per key), and
   // creating layers is on the path of building large models.
   std::vector<std::string_view> taken_;
