@@ -2,6 +2,7 @@
 #include <string>
 #include <vector>
 
+#include "capi/enum_argument.hpp"
 #include "capi/errors.hpp"
 #include "capi/handles.hpp"
 #include "io/npy.hpp"
@@ -12,12 +13,14 @@ using namespace inlay;
 
 namespace {
 
-core::DType checked_dtype(inlay_dtype t, const char* function) {
-  if (!core::is_valid_dtype(static_cast<int>(t))) {
+// The dtype argument, never read as an inlay_dtype before it is known to be one (capi/enum_argument.hpp).
+core::DType checked_dtype(const inlay_dtype& t, const char* function) {
+  const int value = capi::enum_argument(t);
+  if (!core::is_valid_dtype(value)) {
     throw core::Error(core::Status::InvalidArgument,
-                      std::string(function) + ": invalid dtype value " + std::to_string(static_cast<int>(t)));
+                      std::string(function) + ": invalid dtype value " + std::to_string(value));
   }
-  return static_cast<core::DType>(t);
+  return static_cast<core::DType>(value);
 }
 
 std::vector<int64_t> dims_argument(const int64_t* dims, int rank, const char* function, const char* argument) {

@@ -2,6 +2,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "capi/enum_argument.hpp"
 #include "capi/errors.hpp"
 #include "inlay/inlay.h"
 #include "runtime/runtime_info.hpp"
@@ -21,7 +22,7 @@ extern "C" {
 const char* inlay_last_error(void) { return capi::last_error_text(); }
 
 const char* inlay_status_name(inlay_status s) {
-  switch (s) {
+  switch (capi::enum_argument(s)) {  // any int a C caller passes (capi/enum_argument.hpp)
     case INLAY_OK: return "INLAY_OK";
     case INLAY_INVALID_ARGUMENT: return "INLAY_INVALID_ARGUMENT";
     case INLAY_SHAPE_MISMATCH: return "INLAY_SHAPE_MISMATCH";
@@ -58,12 +59,14 @@ inlay_status inlay_dtype_parse(const char* name, inlay_dtype* out) {
 }
 
 const char* inlay_dtype_name(inlay_dtype t) {
-  if (!core::is_valid_dtype(t)) return "unknown";
-  return core::dtype_name(static_cast<core::DType>(t)).data();  // the names are static string literals
+  const int value = capi::enum_argument(t);
+  if (!core::is_valid_dtype(value)) return "unknown";
+  return core::dtype_name(static_cast<core::DType>(value)).data();  // the names are static string literals
 }
 
 size_t inlay_dtype_size(inlay_dtype t) {
-  return core::is_valid_dtype(t) ? core::dtype_size(static_cast<core::DType>(t)) : 0;
+  const int value = capi::enum_argument(t);
+  return core::is_valid_dtype(value) ? core::dtype_size(static_cast<core::DType>(value)) : 0;
 }
 
 }  // extern "C"

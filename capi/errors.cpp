@@ -3,8 +3,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <stdexcept>
 #include <nlohmann/json.hpp>
 
+#include "io/model_file.hpp"
 #include "util/error.hpp"
 #include "util/logging.hpp"
 
@@ -35,6 +37,24 @@ void require(const void* p, const char* function, const char* argument) {
   }
 }
 
+core::Json parse_json(const char* text, const char* function) {
+  bool too_deep = false;
+  auto limit_depth = [&too_deep](int depth, nlohmann::json::parse_event_t, core::Json&) {
+    if (depth > core::io::kMaxJsonDepth) {
+      too_deep = true;
+      throw std::length_error("too deep");
+    }
+    return true;
+  };
+  try {
+    return core::Json::parse(text, limit_depth);
+  } catch (const std::length_error&) {
+    if (!too_deep) throw;
+    throw core::Error(core::Status::ParseError, std::string(function) + ": invalid JSON: nested deeper than " +
+                                                    std::to_string(core::io::kMaxJsonDepth) + " levels");
+  }
+}
+
 char* copy_for_caller(const std::string& text) {
   char* out = static_cast<char*>(std::malloc(text.size() + 1));
   if (out == nullptr) throw std::bad_alloc();
@@ -58,6 +78,11 @@ inlay_status translate_current_exception(const char* function) noexcept {
   } catch (const std::bad_alloc&) {
     status = INLAY_OUT_OF_MEMORY;
     set_last_error(std::string(function) + ": out of memory");
+  } catch (const std::length_error& e) {
+    // A container asked for more than it can ever hold (std::vector past max_size(): a weight of 2^61
+    // floats): an allocation that cannot succeed, like bad_alloc.
+    status = INLAY_OUT_OF_MEMORY;
+    set_last_error(std::string(function) + ": out of memory: " + e.what());
   } catch (const std::exception& e) {
     set_last_error(std::string(function) + ": internal error: " + e.what());
   } catch (...) {

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "inlay/inlay.h"
+#include "util/json.hpp"
 
 namespace inlay::capi {
 
@@ -17,6 +18,12 @@ inlay_status guarded(const char* function, Body&& body) noexcept;
 
 // Throws InvalidArgument "FUNCTION: argument 'NAME' is NULL" when p is NULL.
 void require(const void* p, const char* function, const char* argument);
+
+// JSON text given to an entry point, parsed. Malformed text throws nlohmann's parse_error (INLAY_PARSE_ERROR
+// "FUNCTION: invalid JSON: ..."); so does nesting deeper than io::kMaxJsonDepth, refused while parsing: the
+// core walks JSON values recursively (messages print them), which a deep enough document would take past
+// the end of the stack.
+core::Json parse_json(const char* text, const char* function);
 
 // A malloc'd copy for the caller, released with inlay_free.
 char* copy_for_caller(const std::string& text);

@@ -15,9 +15,9 @@ using namespace inlay;
 namespace {
 
 // NULL or "" is an empty object, as Python's f() with no keywords.
-core::Json parse_object(const char* json) {
+core::Json parse_object(const char* json, const char* function) {
   if (json == nullptr || *json == '\0') return core::Json::object();
-  core::Json value = core::Json::parse(json);
+  core::Json value = capi::parse_json(json, function);
   if (!value.is_object()) {
     throw core::Error(core::Status::ParseError, "expected a JSON object, got " + value.dump());
   }
@@ -42,7 +42,7 @@ inlay_status inlay_input(inlay_graph* g, const char* kwargs_json, const inlay_sp
   return capi::guarded("inlay_input", [&] {
     capi::require(g, "inlay_input", "g");
     capi::require(out, "inlay_input", "out");
-    const core::Json kwargs = parse_object(kwargs_json);
+    const core::Json kwargs = parse_object(kwargs_json, "inlay_input");
     *out = capi::wrap(&core::Input(*g->graph, kwargs, capi::unwrap(type_spec), capi::unwrap(tensor)));
   });
 }
@@ -76,7 +76,7 @@ inlay_status inlay_layer_create(inlay_graph* g, const char* class_name, const ch
     capi::require(g, "inlay_layer_create", "g");
     capi::require(class_name, "inlay_layer_create", "class_name");
     capi::require(out, "inlay_layer_create", "out");
-    const core::Json config = parse_object(config_json);
+    const core::Json config = parse_object(config_json, "inlay_layer_create");
     *out = capi::wrap(&core::create_layer(*g->graph, class_name, config));
   });
 }

@@ -96,7 +96,7 @@ inlay_status inlay_model_from_json(const char* json, inlay_model** out) {
     capi::require(json, "inlay_model_from_json", "json");
     capi::require(out, "inlay_model_from_json", "out");
     auto model = std::make_unique<inlay_model>();
-    model->model = core::model_from_json(core::Json::parse(json));
+    model->model = core::model_from_json(capi::parse_json(json, "inlay_model_from_json"));
     model->engine = std::make_unique<runtime::Engine>(*model->model);
     *out = model.release();
   });

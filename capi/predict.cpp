@@ -1,6 +1,7 @@
 // Inference through the C ABI: predict, prepare, and the runtime settings of a model.
 #include <string>
 
+#include "capi/enum_argument.hpp"
 #include "capi/errors.hpp"
 #include "capi/handles.hpp"
 #include "runtime/engine.hpp"
@@ -54,11 +55,12 @@ inlay_status inlay_model_set_precision(inlay_model* m, inlay_precision p) {
   static constexpr const char* kFn = "inlay_model_set_precision";
   return capi::guarded(kFn, [&] {
     capi::require(m, kFn, "m");
-    if (p != INLAY_PRECISION_FLOAT32 && p != INLAY_PRECISION_BFLOAT16) {
+    const int value = capi::enum_argument(p);  // any int a C caller passes (capi/enum_argument.hpp)
+    if (value != INLAY_PRECISION_FLOAT32 && value != INLAY_PRECISION_BFLOAT16) {
       throw core::Error(core::Status::InvalidArgument,
-                        std::string(kFn) + ": invalid precision value " + std::to_string(static_cast<int>(p)));
+                        std::string(kFn) + ": invalid precision value " + std::to_string(value));
     }
-    m->engine->set_bf16(p == INLAY_PRECISION_BFLOAT16);
+    m->engine->set_bf16(value == INLAY_PRECISION_BFLOAT16);
   });
 }
 

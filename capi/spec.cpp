@@ -13,7 +13,8 @@ inlay_status inlay_spec_from_json(const char* json, inlay_spec** out) {
   return capi::guarded("inlay_spec_from_json", [&] {
     capi::require(json, "inlay_spec_from_json", "json");
     capi::require(out, "inlay_spec_from_json", "out");
-    auto spec = std::make_unique<core::TypeSpec>(core::TypeSpec::from_json(core::Json::parse(json)));
+    auto spec =
+        std::make_unique<core::TypeSpec>(core::TypeSpec::from_json(capi::parse_json(json, "inlay_spec_from_json")));
     *out = capi::wrap(spec.release());
   });
 }

@@ -1047,10 +1047,17 @@ INLAY_API const int64_t *inlay_array_sparse_indices(const inlay_array *a, size_t
  * @retval INLAY_INVALID_ARGUMENT  NULL pointers; wrong counts; an input array of a dtype or kind the input
  *                                 does not take.
  * @retval INLAY_SHAPE_MISMATCH    Keras's message: Input 0 of layer "functional" is incompatible with the
- *                                 layer: expected shape=(None, 32), found shape=(2, 5); an output passed
+ *                                 layer: expected shape=(None, 32), found shape=(2, 5); inputs of
+ *                                 different batch sizes ("Data cardinality is ambiguous. ..."); an input
+ *                                 too small for a layer's window (a None dim of the model given a size
+ *                                 that leaves a Conv or pooling layer no output: "Layer 'conv2d':
+ *                                 Computed output size would be zero or negative. ..."); an output passed
  *                                 in of the wrong dims, dtype or kind.
  * @retval INLAY_UNSUPPORTED       A layer option inlay does not run (the message names the layer and
  *                                 option); a model with a non-float32 input.
+ * @retval INLAY_OUT_OF_MEMORY     The plan's memory (or an output) cannot be allocated; an input or a
+ *                                 layer output of 2^31 elements or more, its nonzero dims multiplied
+ *                                 (more than oneDNN 2.x indexes).
  * @retval INLAY_INTERNAL_ERROR    oneDNN could not compile or run the plan.
  */
 INLAY_API inlay_status inlay_model_predict(inlay_model *m, const inlay_array *const *inputs, size_t n_inputs,
@@ -1068,6 +1075,7 @@ INLAY_API inlay_status inlay_model_predict(inlay_model *m, const inlay_array *co
  * @retval INLAY_INVALID_ARGUMENT  As for inlay_model_predict().
  * @retval INLAY_SHAPE_MISMATCH    As for inlay_model_predict() (inputs only).
  * @retval INLAY_UNSUPPORTED       As for inlay_model_predict().
+ * @retval INLAY_OUT_OF_MEMORY     As for inlay_model_predict() (the plan's memory, the 2^31 limit).
  * @retval INLAY_INTERNAL_ERROR    oneDNN could not compile the plan.
  */
 INLAY_API inlay_status inlay_model_prepare(inlay_model *m, const inlay_array *const *inputs, size_t n_inputs);

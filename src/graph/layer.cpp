@@ -1,11 +1,18 @@
 #include "graph/layer.hpp"
 
+#include <cstdint>
+#include <cstdlib>
+#include <new>
+
 #include "graph/graph.hpp"
 #include "util/error.hpp"
 #include "util/python_text.hpp"
 
 namespace inlay::core {
 namespace {
+
+// Weights at least this large are allocated only after malloc agreed to give the memory.
+constexpr std::uint64_t kProbeAllocationBytes = std::uint64_t{1} << 28;  // 256 MiB
 
 Json shapes_json(const std::vector<KerasTensor*>& inputs) {
   if (inputs.size() == 1) return inputs.front()->shape().to_json();
@@ -41,8 +48,28 @@ Weight& Layer::add_weight(const std::string& weight_name, Shape shape, bool trai
     throw_invalid("Shapes used to initialize variables must be fully-defined (no `None` dimensions). Received: "
                   "shape=" + shape.to_tuple_string() + " for variable path='" + name_ + "/" + weight_name + "'");
   }
-  weights_.push_back({weight_name, name_ + "/" + weight_name, std::move(shape), trainable,
-                      std::vector<float>(static_cast<std::size_t>(*count), 0.0f)});
+  std::string path = name_ + "/" + weight_name;
+  auto out_of_memory = [&] {
+    return Error(Status::OutOfMemory, "Cannot allocate variable path='" + path + "' of shape=" +
+                                          shape.to_tuple_string() + " (" + std::to_string(*count) +
+                                          " float32 values): out of memory");
+  };
+  const auto n = static_cast<std::uint64_t>(*count);
+  if (n > std::vector<float>().max_size()) throw out_of_memory();
+  // Sizes come from configs and files: a huge one is asked of malloc first, which says no by returning
+  // NULL (operator new under AddressSanitizer aborts instead of throwing bad_alloc).
+  if (n * sizeof(float) >= kProbeAllocationBytes) {
+    void* probe = std::malloc(static_cast<std::size_t>(n) * sizeof(float));
+    if (probe == nullptr) throw out_of_memory();
+    std::free(probe);
+  }
+  std::vector<float> values;
+  try {
+    values.assign(static_cast<std::size_t>(n), 0.0f);
+  } catch (const std::bad_alloc&) {
+    throw out_of_memory();
+  }
+  weights_.push_back({weight_name, std::move(path), std::move(shape), trainable, std::move(values)});
   return weights_.back();
 }
 

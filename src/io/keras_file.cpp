@@ -445,6 +445,17 @@ void read_weight(hid_t loc, const std::string& path, Weight& w, const std::strin
          where + " (weight " + quote(w.path) + ") does not hold numbers (HDF5 type class " +
              std::to_string(static_cast<int>(type_class)) + ")");
   }
+  // Numbers of a plain width only: HDF5 sizes its conversion buffers by the element size the file claims,
+  // so a corrupt datatype of gigabyte-sized "floats" would make H5Dread allocate that much.
+  const std::size_t type_size = H5Tget_size(type.get());
+  const bool plain_width = type_class == H5T_FLOAT ? type_size == 2 || type_size == 4 || type_size == 8
+                                                   : type_size == 1 || type_size == 2 || type_size == 4 || type_size == 8;
+  if (!plain_width) {
+    fail(Status::ParseError, file,
+         where + " (weight " + quote(w.path) + ") holds " + std::to_string(type_size) + "-byte " +
+             (type_class == H5T_FLOAT ? "floats" : "integers") +
+             "; inlay reads 2-, 4- and 8-byte floats and 1-, 2-, 4- and 8-byte integers");
+  }
   Hid space(H5Dget_space(dataset), H5Sclose);
   if (!space.valid()) fail(Status::ParseError, file, where + ": cannot read its dataspace: " + hdf5_error());
   const H5S_class_t space_class = H5Sget_simple_extent_type(space.get());

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <fstream>
 #include <limits>
+#include <new>
+#include <stdexcept>
 #include <system_error>
 
 #include "io/keras_file.hpp"
@@ -81,6 +83,11 @@ std::unique_ptr<Model> model_from_file_json(const Json& json, const std::string&
     return model_from_json(json);
   } catch (const Error& e) {
     throw Error(e.status(), python::quote(file) + ": " + e.what());
+  } catch (const std::bad_alloc&) {
+    // A config whose weights cannot be allocated (a Dense of 2^40 units): the file is what to look at.
+    throw Error(Status::OutOfMemory, python::quote(file) + ": out of memory building the model of its config");
+  } catch (const std::length_error&) {
+    throw Error(Status::OutOfMemory, python::quote(file) + ": out of memory building the model of its config");
   }
 }
 

@@ -183,7 +183,8 @@ class ManifestReader {
     } else if (dtype == "int32") {
       mw.encoding = Encoding::Int32;
     } else if (dtype.empty()) {
-      bad(named + " has no \"dtype\"");
+      bad(named + (entry.contains("dtype") ? " has a \"dtype\" that is not a dtype name: " + entry["dtype"].dump()
+                                           : " has no \"dtype\""));
     } else {
       fail(Status::Unsupported, file_,
            "model.json: " + named + " has dtype " + quote(dtype) + "; inlay reads float32 and int32 weights");
@@ -306,9 +307,28 @@ std::vector<unsigned char> read_group(const std::filesystem::path& dir, const Ma
   }
   const std::string where = "weightsManifest[" + std::to_string(g) + "]";
   if (total != group.bytes) {
+    // Which weight the shards end in (truncated), or how much they hold beyond the last one.
+    std::string why;
+    if (total < group.bytes) {
+      std::uint64_t offset = 0;
+      for (std::size_t i = 0; i < group.weights.size(); ++i) {
+        const ManifestWeight& mw = group.weights[i];
+        if (offset + mw.bytes > total) {
+          const std::size_t after = group.weights.size() - i - 1;
+          why = ": weight " + quote(mw.name) + " (bytes " + std::to_string(offset) + ".." +
+                std::to_string(offset + mw.bytes) + ") is cut short" +
+                (after > 0 ? ", and the " + std::to_string(after) + " weight(s) after it are missing" : "") +
+                " (truncated shards?)";
+          break;
+        }
+        offset += mw.bytes;
+      }
+    } else {
+      why = ": " + std::to_string(total - group.bytes) + " byte(s) more than the weights it lists";
+    }
     fail(Status::ParseError, file,
          "the shards of " + where + " hold " + std::to_string(total) + " bytes, but its weights take " +
-             std::to_string(group.bytes) + (total < group.bytes ? " (truncated shards?)" : ""));
+             std::to_string(group.bytes) + why + "; its shards: " + io::quoted_list(group.paths));
   }
   std::vector<unsigned char> data;
   data.reserve(static_cast<std::size_t>(group.bytes));

@@ -106,11 +106,20 @@ std::string numpy_float_text(double v) {
 
 std::string tuple_str(const Json& tuple) { return python::str(tuple, Sequence::Tuple); }
 
+// int(v) of a finite float, saturated to int64 (Python's int has no bounds; a cast of a float past them
+// would be undefined behaviour).
+int64_t saturated_int(double v) {
+  constexpr double kTwo63 = 9223372036854775808.0;
+  if (v >= kTwo63) return std::numeric_limits<int64_t>::max();
+  if (v < -kTwo63) return std::numeric_limits<int64_t>::min();
+  return static_cast<int64_t>(v);
+}
+
 // Python's int(x) on the float result of the numpy arithmetic.
 int64_t float_to_int(double v) {
   if (std::isnan(v)) throw_invalid("cannot convert float NaN to integer");
   if (std::isinf(v)) throw_invalid("cannot convert float infinity to integer");
-  return static_cast<int64_t>(v);
+  return saturated_int(v);
 }
 
 struct Spatial {
@@ -227,7 +236,10 @@ std::string standardize_data_format(const Json& value) {
 
 int64_t to_int(const Json& value) {
   if (value.is_boolean()) return value.get<bool>() ? 1 : 0;
-  if (value.is_number_float()) return static_cast<int64_t>(value.get<double>());
+  if (value.is_number_float()) return std::isnan(value.get<double>()) ? 0 : saturated_int(value.get<double>());
+  if (value.is_number_unsigned() && value.get<std::uint64_t>() > std::numeric_limits<int64_t>::max()) {
+    return std::numeric_limits<int64_t>::max();
+  }
   if (value.is_number_integer()) return value.get<int64_t>();
   return 0;
 }

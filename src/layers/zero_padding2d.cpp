@@ -1,6 +1,7 @@
 #include "layers/zero_padding2d.hpp"
 
 #include <cctype>
+#include <limits>
 
 #include "layers/call_error.hpp"
 #include "layers/conv_utils.hpp"
@@ -112,7 +113,9 @@ Json standardize_pair(const Json& value, const std::string& name) {
 // A padding value as an int (Keras keeps floats; they make the padded dims floats, which the output's
 // shape then rejects).
 int64_t pad_value(const Json& item) {
-  return is_int(item) ? int_value(item) : static_cast<int64_t>(item.get<double>());
+  if (is_int(item)) return int_value(item);
+  const double v = item.get<double>();  // >= 0 (checked); past int64 it saturates (a cast would be undefined)
+  return v >= 9223372036854775808.0 ? std::numeric_limits<int64_t>::max() : static_cast<int64_t>(v);
 }
 
 }  // namespace
@@ -173,7 +176,15 @@ std::vector<TypeSpec> ZeroPadding2D::infer(const std::vector<const KerasTensor*>
       const auto number = [](const Json& x) { return x.is_boolean() ? (x.get<bool>() ? 1.0 : 0.0) : x.get<double>(); };
       shape[offset + i] = static_cast<double>(dims[offset + i]) + (number(before) + number(after));
     } else {
-      dims[offset + i] += padding_[i][0] + padding_[i][1];
+      // Python's ints do not overflow; int64 dims do: a padding near 2^63 gives a dim no shape can hold.
+      int64_t padded = 0;
+      if (__builtin_add_overflow(dims[offset + i], padding_[i][0], &padded) ||
+          __builtin_add_overflow(padded, padding_[i][1], &padded)) {
+        throw_invalid("Cannot convert the output shape of ZeroPadding2D to a shape: dimension " +
+                      std::to_string(dims[offset + i]) + " + " + std::to_string(padding_[i][0]) + " + " +
+                      std::to_string(padding_[i][1]) + " overflows int64.");
+      }
+      dims[offset + i] = padded;
       shape[offset + i] = dims[offset + i];
     }
   }

@@ -4,6 +4,7 @@
 // happen only where a consumer needs Keras's own layout. Bias, a folded BatchNormalization and
 // eltwise activations are fused.
 #include "layers/conv_base.hpp"
+#include "layers/conv_utils.hpp"
 #include "runtime/lowerings.hpp"
 #include "runtime/window.hpp"
 #include "util/error.hpp"
@@ -53,13 +54,19 @@ void lower_conv(PlanBuilder& b, const core::BaseConv& layer, const Node& node) {
   std::vector<int64_t> out_nc = {batch, filters};
   for (int i = 0; i < rank; ++i) {
     const WindowPadding p = window_padding(in_nc[2 + i], layer.kernel_size()[i], layer.strides()[i],
-                                           layer.dilation_rate()[i], layer.padding());
-    strides.push_back(layer.strides()[i]);
+                                           layer.dilation_rate()[i], layer.padding(), name);
+    strides.push_back(p.stride);
     dilates.push_back(layer.dilation_rate()[i] - 1);  // oneDNN counts the gaps
     pad_left.push_back(p.left);
     pad_right.push_back(p.right);
     out_nc.push_back(p.output);
   }
+  check_window_output(name, out_nc, [&] {
+    core::conv_utils::compute_conv_output_shape(core::Shape(b.dims(x)), core::Json(filters),
+                                                core::Json(layer.kernel_size()), core::Json(layer.strides()),
+                                                core::Json(layer.padding()), layer.data_format(),
+                                                core::Json(layer.dilation_rate()));
+  });
   const std::vector<int64_t> out_dims = keras_dims(out_nc, channels_first);
   b.check_dims(node.outputs[0], out_dims, name);
 

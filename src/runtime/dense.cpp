@@ -3,6 +3,7 @@
 // sparse x dense product that never densifies the batch.
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <optional>
 
 #include "layers/dense.hpp"
@@ -93,6 +94,25 @@ void lower_dense(PlanBuilder& b, const core::Dense& layer, const Node& node) {
     for (int64_t n = 0; n < units; ++n) folded_bias[n] = folded_bias[n] * bn.scale[n] + bn.shift[n];
     kernel = &folded_kernel;
     bias = &folded_bias;
+  }
+
+  if (k == 0) {
+    // An input of 0 features (Keras builds a (0, units) kernel for it): every row is the bias, which oneDNN's
+    // inner product (it refuses 0 input channels) cannot compute; the activations follow as usual.
+    auto row = std::make_shared<std::vector<float>>(bias != nullptr ? *bias
+                                                                    : std::vector<float>(static_cast<std::size_t>(units)));
+    ValueId out = b.add_plain(out_dims);
+    b.add_custom(
+        name,
+        [out, rows, units, row](const RunContext& c) {
+          float* y = c.f32(out);
+          for (int64_t r = 0; r < rows; ++r) std::copy_n(row->data(), units, y + r * units);
+        },
+        {x}, {out});
+    out = apply_activation(b, out, layer.activation(), name);
+    for (core::Activation a : fusion.activations) out = apply_activation(b, out, a, name);
+    b.set_output(fusion.output, out);
+    return;
   }
 
   dnnl::post_ops ops;

@@ -131,18 +131,40 @@ void Engine::invalidate() {
   plans_.clear();
 }
 
-void Engine::check_inputs(const Array* const* inputs, std::size_t n_inputs, std::vector<InputView>& views) const {
+void Engine::check_inputs(const Array* const* inputs, std::size_t n_inputs, std::vector<InputView>& views,
+                          const char* function) const {
   const auto& model_inputs = model_.inputs();
   if (n_inputs != model_inputs.size()) {
     throw Error(Status::InvalidArgument, "Layer \"" + model_.name() + "\" expects " +
                                              std::to_string(model_inputs.size()) + " input(s), but it received " +
                                              std::to_string(n_inputs) + " input tensors.");
   }
+  // model.predict's data adapter first (keras/src/trainers/data_adapters/data_adapter_utils.py
+  // check_data_cardinality): every input has the same number of samples (shape[0]; a ragged array's rows).
+  const Array* first = nullptr;
+  for (std::size_t i = 0; i < n_inputs; ++i) {
+    const Array* a = inputs[i];
+    if (a == nullptr || a->rank() == 0) continue;  // reported below / not batched
+    if (first == nullptr) {
+      first = a;
+    } else if (a->dims()[0] != first->dims()[0]) {
+      std::string sizes;
+      for (std::size_t j = 0; j < n_inputs; ++j) {
+        if (inputs[j] == nullptr || inputs[j]->rank() == 0) continue;
+        sizes += (sizes.empty() ? "" : ", ") + std::to_string(inputs[j]->dims()[0]);
+      }
+      throw Error(Status::ShapeMismatch,
+                  "Data cardinality is ambiguous. Make sure all arrays contain the same number of samples.'x' sizes: " +
+                      sizes);
+    }
+  }
   views.resize(n_inputs);
   for (std::size_t i = 0; i < n_inputs; ++i) {
     const core::KerasTensor& spec = *model_inputs[i];
     const Array* a = inputs[i];
-    if (a == nullptr) throw Error(Status::InvalidArgument, "inlay_model_predict: inputs[" + std::to_string(i) + "] is NULL");
+    if (a == nullptr) {
+      throw Error(Status::InvalidArgument, std::string(function) + ": inputs[" + std::to_string(i) + "] is NULL");
+    }
     auto which = [&] {  // built only for a message: a warm predict allocates nothing
       return "Input " + std::to_string(i) + " ('" + spec.name() + "') of layer \"" + model_.name() + "\"";
     };
@@ -175,13 +197,27 @@ void Engine::check_inputs(const Array* const* inputs, std::size_t n_inputs, std:
       ok = want[static_cast<std::size_t>(d)] < 0 || view.dims[d] < 0 || want[static_cast<std::size_t>(d)] == view.dims[d];
     }
     if (!ok) {
-      throw Error(Status::ShapeMismatch, "Input " + std::to_string(i) + " of layer \"" + model_.name() +
-                                             "\" is incompatible with the layer: expected shape=" +
-                                             expected_shape(spec.shape()) + ", found shape=" + a->shape_string());
+      // Keras shows the batch dimension as None; when only the batch differs from a fixed one, say so.
+      bool only_batch = spec_rank > 0 && rank == spec_rank && want[0] >= 0 && view.dims[0] != want[0];
+      for (int d = 1; only_batch && d < rank; ++d) {
+        const int64_t w = want[static_cast<std::size_t>(d)];
+        only_batch = w < 0 || view.dims[d] < 0 || w == view.dims[d];
+      }
+      throw Error(Status::ShapeMismatch,
+                  "Input " + std::to_string(i) + " of layer \"" + model_.name() +
+                      "\" is incompatible with the layer: expected shape=" + expected_shape(spec.shape()) +
+                      ", found shape=" + a->shape_string() +
+                      (only_batch ? " (the input's batch size is fixed at " + std::to_string(want[0]) + ")" : ""));
     }
     if (a->kind() == ArrayKind::Ragged) {  // the plan sees the flat values
       view.rank = static_cast<int>(a->flat_dims().size());
       for (int d = 0; d < view.rank; ++d) view.dims[d] = a->flat_dims()[static_cast<std::size_t>(d)];
+    }
+    // A sparse input's dense shape may be huge (only its nnz values exist); what the plan reads may not be.
+    if (a->kind() != ArrayKind::Sparse && !within_runtime_limit(view.dims, static_cast<std::size_t>(view.rank))) {
+      throw Error(Status::OutOfMemory,
+                  std::string(function) + ": " + which() + ": its " +
+                      too_large_for_runtime(std::vector<int64_t>(view.dims, view.dims + view.rank)));
     }
   }
 }
@@ -228,7 +264,9 @@ std::shared_ptr<const Plan> Engine::plan_for(const std::vector<InputView>& views
       plan = PlanBuilder(model_, std::move(descs), PlanOptions{1, bf16_}).build();
     }
   } catch (const dnnl::error& e) {
-    throw Error(Status::InternalError, "oneDNN could not compile model \"" + model_.name() + "\": " + e.what());
+    // oneDNN's allocations are its own (malloc): one that failed is reported as this status, not bad_alloc.
+    throw Error(e.status == dnnl_out_of_memory ? Status::OutOfMemory : Status::InternalError,
+                "oneDNN could not compile model \"" + model_.name() + "\": " + e.what());
   }
   std::unique_lock lock(mutex_);
   if (weights_version != weights_version_) {  // the weights changed since the cached plans were compiled
@@ -275,13 +313,13 @@ void Engine::check_outputs(const Plan& plan, const Array* const* inputs, Array**
 
 void Engine::prepare(const Array* const* inputs, std::size_t n_inputs) {
   thread_local std::vector<InputView> views;
-  check_inputs(inputs, n_inputs, views);
+  check_inputs(inputs, n_inputs, views, "inlay_model_prepare");
   plan_for(views);
 }
 
 void Engine::predict(const Array* const* inputs, std::size_t n_inputs, Array** outputs, std::size_t n_outputs) {
   thread_local std::vector<InputView> views;
-  check_inputs(inputs, n_inputs, views);
+  check_inputs(inputs, n_inputs, views, "inlay_model_predict");
   const std::shared_ptr<const Plan> plan = plan_for(views);
   const ThreadCountScope scope(plan->threads);  // the plan's own count: threads_, or 1 for a small plan
   check_outputs(*plan, inputs, outputs, n_outputs);
@@ -297,12 +335,23 @@ void Engine::predict(const Array* const* inputs, std::size_t n_inputs, Array** o
     // writes into a temporary, copied over at the end.
     if (outputs[i] != nullptr && !overlaps_an_input(*outputs[i], inputs, n_inputs)) continue;
     const OutputBinding& binding = plan->outputs[i];
-    if (binding.ragged_input >= 0) {
-      const Array& in = *inputs[binding.ragged_input];
-      allocated[i] = Array::create_ragged(core::DType::Float32, binding.dims,
-                                          std::vector<int64_t>(in.row_splits(), in.row_splits() + in.row_split_count()));
-    } else {
-      allocated[i] = Array::create(core::DType::Float32, binding.dims);
+    try {
+      if (binding.ragged_input >= 0) {
+        const Array& in = *inputs[binding.ragged_input];
+        allocated[i] = Array::create_ragged(
+            core::DType::Float32, binding.dims,
+            std::vector<int64_t>(in.row_splits(), in.row_splits() + in.row_split_count()));
+      } else {
+        allocated[i] = Array::create(core::DType::Float32, binding.dims);
+      }
+    } catch (const Error& e) {  // an output too large for memory: say which
+      allocated.clear();
+      throw Error(e.status(), "inlay_model_predict: output " + std::to_string(i) + " of model \"" + model_.name() +
+                                  "\", of shape=" + tuple(binding.dims.data(), static_cast<int>(binding.dims.size())) +
+                                  ": " + e.what());
+    } catch (...) {  // nothing allocated for this call is kept
+      allocated.clear();
+      throw;
     }
     targets[i] = allocated[i].get();
   }
@@ -310,7 +359,8 @@ void Engine::predict(const Array* const* inputs, std::size_t n_inputs, Array** o
     plan->run(inputs, targets.data());
   } catch (const dnnl::error& e) {
     allocated.clear();
-    throw Error(Status::InternalError, "oneDNN failed running model \"" + model_.name() + "\": " + e.what());
+    throw Error(e.status == dnnl_out_of_memory ? Status::OutOfMemory : Status::InternalError,
+                "oneDNN failed running model \"" + model_.name() + "\": " + e.what());
   }
   for (std::size_t i = 0; i < n_outputs; ++i) {
     if (!allocated[i]) continue;

@@ -40,8 +40,10 @@ class Engine {
     int rank;
     int64_t dims[kMaxRank + 1];  // Keras's dims after its rank adjustment; a ragged input's flat dims
   };
-  // Keras's input checks; fills views (reused storage, so warm calls allocate nothing).
-  void check_inputs(const Array* const* inputs, std::size_t n_inputs, std::vector<InputView>& views) const;
+  // Keras's input checks; fills views (reused storage, so warm calls allocate nothing). `function` is the C
+  // ABI function messages name ("inlay_model_predict").
+  void check_inputs(const Array* const* inputs, std::size_t n_inputs, std::vector<InputView>& views,
+                    const char* function) const;
   std::shared_ptr<const Plan> plan_for(const std::vector<InputView>& views);
   void check_outputs(const Plan& plan, const Array* const* inputs, Array** outputs, std::size_t n_outputs) const;
 

@@ -65,6 +65,25 @@ void throw_unsupported(const std::string& layer, const std::string& what) {
   throw core::Error(core::Status::Unsupported, "Layer '" + layer + "': " + what + " is not supported by inlay's runtime");
 }
 
+bool within_runtime_limit(const int64_t* dims, std::size_t rank) {
+  int64_t n = 1;
+  for (std::size_t i = 0; i < rank; ++i) {
+    if (dims[i] <= 0) continue;
+    if (n > kMaxTensorElements / dims[i]) return false;
+    n *= dims[i];
+  }
+  return true;
+}
+
+std::string too_large_for_runtime(const std::vector<int64_t>& dims) {
+  if (within_runtime_limit(dims.data(), dims.size())) return {};
+  std::string shape = "(";
+  for (std::size_t i = 0; i < dims.size(); ++i) shape += (i > 0 ? ", " : "") + std::to_string(dims[i]);
+  shape += dims.size() == 1 ? ",)" : ")";
+  return "shape " + shape + " has 2^31 elements or more (its nonzero dims multiplied), more than inlay's runtime "
+         "(oneDNN) can index";
+}
+
 // --- the builder
 
 PlanBuilder::PlanBuilder(const core::Model& model, std::vector<InputDesc> inputs, PlanOptions options)
@@ -268,6 +287,9 @@ const Layer* PlanBuilder::layer_of(const Node* node) const {
 }
 
 void PlanBuilder::check_dims(const KerasTensor* t, const std::vector<int64_t>& dims, const std::string& layer) const {
+  if (const std::string why = too_large_for_runtime(dims); !why.empty()) {
+    throw core::Error(core::Status::OutOfMemory, "Layer '" + layer + "': its output of " + why);
+  }
   if (lowering_ragged_) return;  // the runtime sees flat values; Keras's shape has the ragged dimension
   const std::vector<int64_t>& expected = t->shape().dims();
   bool ok = t->shape().rank() < 0 || expected.size() == dims.size();

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -93,7 +94,9 @@ class PlanBuilder {
   // Marks a node as done by another lowering (folded); it is skipped when reached.
   void mark_fused(const Node* node) { fused_.insert(node); }
 
-  // Checks the concrete dims a lowering computed against the Keras spec of its output tensor.
+  // Checks the concrete dims a lowering computed against the Keras spec of its output tensor, and that the
+  // runtime can hold it (too_large_for_runtime: OUT_OF_MEMORY). Every lowering calls it before it creates a
+  // primitive.
   void check_dims(const KerasTensor* t, const std::vector<int64_t>& dims, const std::string& layer) const;
 
  private:
@@ -134,5 +137,16 @@ dnnl::memory::desc with_type(const dnnl::memory::desc& md, dnnl::memory::data_ty
 // The product of dims[begin, end).
 int64_t product(const std::vector<int64_t>& dims, std::size_t begin, std::size_t end);
 [[noreturn]] void throw_unsupported(const std::string& layer, const std::string& what);
+
+// oneDNN 2.6 computes offsets in some of its kernels with 32-bit ints: a tensor of 2^31 elements or more
+// makes them divide by zero or address out of bounds (fuzz_predict found both, from a None dim of the model
+// given a size near 2^30). Such tensors are refused (INLAY_OUT_OF_MEMORY: they need 8 GiB or more) before
+// any primitive sees them: the model's inputs by Engine, every layer output by check_dims.
+inline constexpr int64_t kMaxTensorElements = std::numeric_limits<int32_t>::max();
+// Whether a tensor of these dims is within kMaxTensorElements, counting its nonzero dims (oneDNN derives
+// strides and blockings from them whatever the zeros). Allocates nothing.
+bool within_runtime_limit(const int64_t* dims, std::size_t rank);
+// Empty when within_runtime_limit, else why not: "shape (...) has 2^31 elements or more ...".
+std::string too_large_for_runtime(const std::vector<int64_t>& dims);
 
 }  // namespace inlay::runtime

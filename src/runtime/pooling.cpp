@@ -1,6 +1,10 @@
 // MaxPooling{1,2}D and AveragePooling{1,2}D on oneDNN pooling, in the producer's layout (blocked after a
 // convolution). TensorFlow's "same" average pooling divides by the number of input elements in each
 // window, which is oneDNN's avg_exclude_padding; max pooling never picks padding.
+#include <algorithm>
+#include <limits>
+
+#include "layers/conv_utils.hpp"
 #include "layers/pooling_base.hpp"
 #include "runtime/lowerings.hpp"
 #include "runtime/window.hpp"
@@ -20,13 +24,18 @@ void lower_pooling(PlanBuilder& b, const core::BasePooling& layer, const Node& n
   std::vector<int64_t> out_nc = {in_nc[0], in_nc[1]};
   for (int i = 0; i < layer.pool_dimensions(); ++i) {
     const WindowPadding p =
-        window_padding(in_nc[2 + i], layer.pool_size()[i], layer.strides()[i], 1, layer.padding());
+        window_padding(in_nc[2 + i], layer.pool_size()[i], layer.strides()[i], 1, layer.padding(), name);
     kernel.push_back(layer.pool_size()[i]);
-    strides.push_back(layer.strides()[i]);
+    strides.push_back(p.stride);
     pad_left.push_back(p.left);
     pad_right.push_back(p.right);
     out_nc.push_back(p.output);
   }
+  check_window_output(name, out_nc, [&] {
+    core::conv_utils::compute_pooling_output_shape(core::Shape(b.dims(x)), core::Json(layer.pool_size()),
+                                                   core::Json(layer.strides()), core::Json(layer.padding()),
+                                                   layer.data_format());
+  });
   const std::vector<int64_t> out_dims = keras_dims(out_nc, channels_first);
   b.check_dims(node.outputs[0], out_dims, name);
 
@@ -59,6 +68,20 @@ void lower_global_pooling(PlanBuilder& b, const core::BaseGlobalPooling& layer, 
   const std::vector<int64_t> pooled_dims = keras_dims(pooled_nc, channels_first);  // Keras's keepdims dims
   const std::vector<int64_t> out_dims = layer.keepdims() ? pooled_dims : std::vector<int64_t>{in_nc[0], in_nc[1]};
   b.check_dims(node.outputs[0], out_dims, name);
+
+  if (std::find(window.begin(), window.end(), 0) != window.end()) {
+    // An empty window (a None spatial dim given size 0) has nothing to pool, which oneDNN refuses; TensorFlow's
+    // reduce_mean of nothing is NaN and its reduce_max -inf, for every sample and channel.
+    const float fill = layer.pool_mode() == core::PoolMode::Max ? -std::numeric_limits<float>::infinity()
+                                                                : std::numeric_limits<float>::quiet_NaN();
+    const auto n = static_cast<std::size_t>(in_nc[0] * in_nc[1]);
+    const ValueId out = b.add_plain(out_dims);
+    b.add_custom(
+        name, [out, n, fill](const RunContext& ctx) { std::fill_n(ctx.f32(out), n, fill); },
+        {x}, {out});
+    b.set_output(node.outputs[0], out);
+    return;
+  }
 
   const auto algo = layer.pool_mode() == core::PoolMode::Max ? dnnl::algorithm::pooling_max
                                                              : dnnl::algorithm::pooling_avg_exclude_padding;

@@ -2,6 +2,7 @@
 // of W floats for channels_first).
 #include <algorithm>
 #include <cstring>
+#include <limits>
 
 #include "layers/zero_padding2d.hpp"
 #include "runtime/lowerings.hpp"
@@ -15,7 +16,16 @@ void lower_zero_padding2d(PlanBuilder& b, const core::ZeroPadding2D& layer, cons
   const bool cf = layer.channels_first();
   const auto& pad = layer.padding();          // ((top, bottom), (left, right))
   const int64_t n = in[0], c = cf ? in[1] : in[3], h = cf ? in[2] : in[1], w = cf ? in[3] : in[2];
-  const int64_t oh = h + pad[0][0] + pad[0][1], ow = w + pad[1][0] + pad[1][1];
+  // A None spatial dim of the model padded by a huge config value can pass int64: saturated, the output is
+  // then refused by check_dims as too large for the runtime.
+  const auto padded = [](int64_t size, int64_t before, int64_t after) {
+    int64_t out = 0;
+    if (__builtin_add_overflow(size, before, &out) || __builtin_add_overflow(out, after, &out)) {
+      return std::numeric_limits<int64_t>::max();
+    }
+    return out;
+  };
+  const int64_t oh = padded(h, pad[0][0], pad[0][1]), ow = padded(w, pad[1][0], pad[1][1]);
   const std::vector<int64_t> out_dims = cf ? std::vector<int64_t>{n, c, oh, ow} : std::vector<int64_t>{n, oh, ow, c};
   b.check_dims(node.outputs[0], out_dims, name);
   const ValueId out = b.add_plain(out_dims);

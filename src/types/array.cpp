@@ -1,5 +1,6 @@
 #include "types/array.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
@@ -42,16 +43,20 @@ std::size_t checked_element_count(const std::vector<int64_t>& dims, DType dtype,
                   " is supported");
   }
   const std::size_t limit = std::numeric_limits<std::size_t>::max() / 2 / std::max<std::size_t>(dtype_size(dtype), 1);
+  // An array with a 0 dim is empty whatever its other dims, in any order (no element, no byte: nothing to
+  // address); otherwise the byte size must be addressable. Dims are checked in order (negative, too large).
+  const bool empty = std::find(dims.begin(), dims.end(), 0) != dims.end();
   std::size_t count = 1;
   for (std::size_t i = 0; i < dims.size(); ++i) {
     if (dims[i] < 0) {
       throw_invalid(what + " " + tuple_string(dims) + ": dimension " + std::to_string(i) + " is negative");
     }
+    if (empty) continue;
     const auto d = static_cast<std::size_t>(dims[i]);
-    if (d != 0 && count > limit / d) throw_invalid(what + " " + tuple_string(dims) + " is too large to address");
+    if (count > limit / d) throw_invalid(what + " " + tuple_string(dims) + " is too large to address");
     count *= d;
   }
-  return count;
+  return empty ? 0 : count;
 }
 
 std::unique_ptr<Array> Array::create(DType dtype, std::vector<int64_t> dims) {
@@ -80,9 +85,14 @@ std::unique_ptr<Array> Array::wrap_sparse(DType dtype, std::vector<int64_t> dens
   check_dtype(dtype);
   checked_element_count(dense_dims, dtype, "dense_dims");
   if (dense_dims.empty()) throw_invalid("a sparse array needs rank >= 1");
-  if (nnz > 0 && (indices == nullptr || values == nullptr)) throw_invalid("indices or values is NULL with nnz > 0");
+  if (nnz > 0 && indices == nullptr) throw_invalid("indices is NULL with nnz " + std::to_string(nnz) + " > 0");
+  if (nnz > 0 && values == nullptr) throw_invalid("values is NULL with nnz " + std::to_string(nnz) + " > 0");
   const std::size_t rank = dense_dims.size();
-  checked_element_count({static_cast<int64_t>(nnz), static_cast<int64_t>(rank)}, DType::Int64, "indices");
+  // nnz x rank int64 indices and nnz values must be addressable (the caller's buffers hold them).
+  const std::size_t per_entry = std::max<std::size_t>(rank * sizeof(int64_t), dtype_size(dtype));
+  if (nnz > std::numeric_limits<std::size_t>::max() / 2 / per_entry) {
+    throw_invalid("nnz " + std::to_string(nnz) + " is too large: its indices and values cannot be addressed");
+  }
   for (std::size_t k = 0; k < nnz; ++k) {
     for (std::size_t j = 0; j < rank; ++j) {
       const int64_t v = indices[k * rank + j];
@@ -108,7 +118,8 @@ std::unique_ptr<Array> Array::wrap_sparse(DType dtype, std::vector<int64_t> dens
 namespace {
 
 void check_row_splits(const int64_t* row_splits, std::size_t n, int64_t n_values) {
-  if (row_splits == nullptr || n == 0) throw_invalid("row_splits must have at least one entry");
+  if (n == 0) throw_invalid("row_splits must have at least one entry");
+  if (row_splits == nullptr) throw_invalid("row_splits is NULL");
   if (row_splits[0] != 0) throw_invalid("row_splits[0] must be 0, got " + std::to_string(row_splits[0]));
   for (std::size_t i = 1; i < n; ++i) {
     if (row_splits[i] < row_splits[i - 1]) {
@@ -162,6 +173,11 @@ std::unique_ptr<Array> Array::create_ragged(DType dtype, std::vector<int64_t> fl
 
 void Array::allocate() {
   const std::size_t bytes = byte_size();
+  // No allocator hands out more than PTRDIFF_MAX bytes; asking for it is refused here, before the rounding
+  // below could pass 2^63 (which memory checkers report as a negative size).
+  if (bytes > static_cast<std::size_t>(std::numeric_limits<std::ptrdiff_t>::max()) - kAlignment) {
+    throw Error(Status::OutOfMemory, "cannot allocate " + std::to_string(bytes) + " bytes for an array");
+  }
   const std::size_t rounded = (std::max<std::size_t>(bytes, 1) + kAlignment - 1) / kAlignment * kAlignment;
   data_ = std::aligned_alloc(kAlignment, rounded);
   if (data_ == nullptr) {

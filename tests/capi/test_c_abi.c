@@ -226,6 +226,8 @@ static void test_basics(void) {
   CHECK_STR(inlay_status_name(INLAY_INTERNAL_ERROR), "INLAY_INTERNAL_ERROR");
   CHECK_STR(inlay_status_name((inlay_status)(INLAY_INTERNAL_ERROR + 1)), "INLAY_UNKNOWN_STATUS");
   CHECK_STR(inlay_status_name((inlay_status)1000), "INLAY_UNKNOWN_STATUS");
+  /* Any int is a valid argument from C; the library must not read it as its C++ enum (UBSan checks that). */
+  CHECK_STR(inlay_status_name((inlay_status)-1), "INLAY_UNKNOWN_STATUS");
 
   inlay_free(NULL); /* NULL-safe: must simply return */
   CHECK(1);
@@ -312,6 +314,8 @@ static void test_dtypes(void) {
   CHECK(inlay_dtype_size((inlay_dtype)0) == 0);
   CHECK(inlay_dtype_size((inlay_dtype)19) == 0);
   CHECK(inlay_dtype_size((inlay_dtype)1000) == 0);
+  CHECK_STR(inlay_dtype_name((inlay_dtype)-1), "unknown");
+  CHECK(inlay_dtype_size((inlay_dtype)-1) == 0);
 }
 
 /* ---------------------------------------------------------------------------------------------------------
