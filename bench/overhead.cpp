@@ -261,11 +261,23 @@ bool same_layout(const memory::desc& a, const memory::desc& b) {
   return a.get_size() == b.get_size();
 }
 
+// The convolutions inlay runs with Winograd's algorithm under INLAY_PRECISION_FLOAT32 (src/runtime/conv.cpp,
+// prefer_winograd: measured there): the raw net asks oneDNN for the same, as an expert who measured would.
+bool inlay_prefers_winograd(int64_t batch, int64_t channels, int64_t filters, int64_t k, int64_t stride,
+                            int64_t oh, int64_t ow) {
+  if (k != 3 || stride != 1) return false;
+  if (oh * ow >= 20 * 20) return channels >= 16 && filters >= 16;
+  if (channels < 32 || filters < 32 || batch < 4) return false;
+  return oh * ow >= 12 * 12 || batch * channels * filters >= 32768;
+}
+
 class RawNet {
  public:
   // Builds the primitives for this batch, reorders the weights once (executed on s) and binds the caller's
-  // input (batch x input_shape, channels_last) and output buffers.
-  RawNet(const Workload& w, int64_t batch, float* input, float* output, const dnnl::engine& eng, dnnl::stream& s)
+  // input (batch x input_shape, channels_last) and output buffers. winograd: 3x3 convolutions as inlay's
+  // default precision runs them (else all direct, as INLAY_PRECISION_FLOAT32_STRICT).
+  RawNet(const Workload& w, int64_t batch, float* input, float* output, const dnnl::engine& eng, dnnl::stream& s,
+         bool winograd)
       : eng_(eng) {
     const memory::dim n = batch;
     memory cur;
@@ -287,22 +299,39 @@ class RawNet {
           const memory::desc src_md({n, c, h, wd}, memory::data_type::f32, tag::any);
           const memory::desc wei_md({f, c, k, k}, memory::data_type::f32, tag::any);
           const memory::desc bias_md({f}, memory::data_type::f32, tag::x);
-          // The last layer writes the caller's channels_last output directly (as an expert would ask for).
-          const memory::desc dst_md({n, f, oh, ow}, memory::data_type::f32, last ? tag::nhwc : tag::any);
-          const dnnl::convolution_forward::desc d(dnnl::prop_kind::forward_inference,
-                                                  dnnl::algorithm::convolution_direct, src_md, wei_md, bias_md,
-                                                  dst_md, {l.stride, l.stride}, {ah.pad_begin, aw.pad_begin},
-                                                  {ah.pad_end, aw.pad_end});
-          const dnnl::convolution_forward::primitive_desc pd(d, activation_attr(l.activation), eng_);
+          // The last layer writes the caller's channels_last output directly (as an expert would ask for),
+          // unless it runs Winograd's algorithm, which writes blocked layouts only: then a reorder follows.
+          const bool wino = winograd && inlay_prefers_winograd(n, c, f, k, l.stride, oh, ow);
+          const memory::desc dst_md({n, f, oh, ow}, memory::data_type::f32, last && !wino ? tag::nhwc : tag::any);
+          const auto primitive_desc = [&](dnnl::algorithm algo) {
+            const dnnl::convolution_forward::desc d(dnnl::prop_kind::forward_inference, algo, src_md, wei_md,
+                                                    bias_md, dst_md, {l.stride, l.stride},
+                                                    {ah.pad_begin, aw.pad_begin}, {ah.pad_end, aw.pad_end});
+            return dnnl::convolution_forward::primitive_desc(d, activation_attr(l.activation), eng_);
+          };
+          dnnl::convolution_forward::primitive_desc pd;
+          if (wino) {
+            try {
+              pd = primitive_desc(dnnl::algorithm::convolution_winograd);
+            } catch (const dnnl::error&) {  // no Winograd kernel on this CPU
+            }
+          }
+          if (!pd) pd = primitive_desc(dnnl::algorithm::convolution_direct);
+          const memory::desc user_dst({n, f, oh, ow}, memory::data_type::f32, tag::nhwc);
           const memory src = to_layout(cur, pd.src_desc());
           // Keras kernel (kh, kw, in, filters) is oneDNN's hwio.
           const memory wei = reorder_weights(l.kernel, {{f, c, k, k}, memory::data_type::f32, tag::hwio},
                                              pd.weights_desc(), s);
           const memory bias = wrap_const(l.bias, pd.bias_desc());
-          const memory dst = last ? memory(pd.dst_desc(), eng_, output) : memory(pd.dst_desc(), eng_);
+          const bool direct_out = last && pd.dst_desc() == user_dst;
+          const memory dst = direct_out ? memory(pd.dst_desc(), eng_, output) : memory(pd.dst_desc(), eng_);
           add(dnnl::convolution_forward(pd),
               {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_BIAS, bias}, {DNNL_ARG_DST, dst}});
           cur = dst;
+          if (last && !direct_out) {
+            cur = memory(user_dst, eng_, output);
+            add(dnnl::reorder(dst, cur), {{DNNL_ARG_FROM, dst}, {DNNL_ARG_TO, cur}});
+          }
           shape = {oh, ow, f};
           break;
         }
@@ -371,7 +400,7 @@ class RawNet {
         }
       }
     }
-    // The workloads end in Dense or Conv2D, which write the caller's buffer directly.
+    // The workloads end in Dense or Conv2D, which write the caller's buffer (directly, or by a reorder).
     if (cur.get_data_handle() != output) die(w.id + ": raw oneDNN net does not end in the output buffer");
   }
 
@@ -673,7 +702,13 @@ struct Options {
   std::vector<int64_t> batches;
   std::string models_dir;  // <dir>/<workload>/model.keras (+ input_b<N>.npy, keras_b<N>.npy): bench/models.py
   bool extras = true;      // the 10,000-layer build, peak memory, machine limits
+  bool strict = false;     // INLAY_PRECISION_FLOAT32_STRICT, and the raw net's convolutions all direct
 };
+
+void set_precision(inlay_model* m, const Options& opt) {
+  check_inlay(inlay_model_set_precision(m, opt.strict ? INLAY_PRECISION_FLOAT32_STRICT : INLAY_PRECISION_FLOAT32),
+              "inlay_model_set_precision");
+}
 
 void summarize(std::vector<double>& samples_us, Stats& st) {
   std::sort(samples_us.begin(), samples_us.end());
@@ -806,7 +841,7 @@ Result run_one(const Workload& w, int64_t batch, inlay_model* model, const dnnl:
   // predict for these dims (plan compilation included). Both after emptying the primitive cache.
   flush_primitive_cache();
   auto t0 = Clock::now();
-  RawNet raw(w, batch, input.data(), raw_out.data(), eng, s);
+  RawNet raw(w, batch, input.data(), raw_out.data(), eng, s, !opt.strict);
   raw.run(s);
   res.raw.cold_us = seconds_since(t0) * 1e6;
   res.raw_primitives = raw.primitive_count();
@@ -957,13 +992,13 @@ struct PeakMemory {
   int64_t peak_bytes = 0, bound_bytes = 0, weight_bytes = 0, activation_bytes = 0, scratchpad_bytes = 0;
 };
 
-PeakMemory measure_peak(const Workload& w, int64_t batch, const std::string& keras_file, const dnnl::engine& eng,
-                        dnnl::stream& s) {
+PeakMemory measure_peak(const Workload& w, int64_t batch, const std::string& keras_file, const Options& opt,
+                        const dnnl::engine& eng, dnnl::stream& s) {
   PeakMemory pm;
   const size_t in_n = static_cast<size_t>(product(w.input_shape) * batch);
   const size_t out_n = static_cast<size_t>(product(w.output_shape) * batch);
   std::vector<float> input(in_n, 0.5f), output(out_n);
-  pm.scratchpad_bytes = RawNet(w, batch, input.data(), output.data(), eng, s).max_scratchpad_bytes();
+  pm.scratchpad_bytes = RawNet(w, batch, input.data(), output.data(), eng, s, !opt.strict).max_scratchpad_bytes();
   for (const LayerSpec& l : w.layers)
     pm.weight_bytes += static_cast<int64_t>((l.kernel.size() + l.bias.size()) * sizeof(float));
   // Activations of the Dense / Conv2D outputs (the input is the caller's; the other kinds of these workloads
@@ -992,6 +1027,7 @@ PeakMemory measure_peak(const Workload& w, int64_t batch, const std::string& ker
     check_inlay(inlay_model_load(keras_file.c_str(), &m), keras_file.c_str());
   else
     m = build_inlay_model(w);
+  set_precision(m, opt);
   for (int i = 0; i < 3; ++i) check_inlay(inlay_model_predict(m, inputs, 1, &out, 1), "inlay_model_predict");
   pm.peak_bytes = bench::alloc_snapshot().peak_bytes - base;
   pm.bound_bytes = pm.weight_bytes + pm.activation_bytes * 12 / 10 + pm.scratchpad_bytes;
@@ -1131,7 +1167,7 @@ std::vector<std::string> split(const std::string& s) {
 void usage(std::FILE* f) {
   std::fprintf(f,
                "usage: inlay_bench_overhead [--quick] [--json FILE] [--only ID[,ID...]] [--batches N[,N...]]\n"
-               "                            [--time SECONDS] [--models DIR] [--no-extras]\n"
+               "                            [--time SECONDS] [--models DIR] [--no-extras] [--strict]\n"
                "  --quick     short measurements (CI smoke run)\n"
                "  --json      also write the results as JSON to FILE\n"
                "  --only      workloads to run: logreg, cnn, mnist_cnn, dense4096, conv56, conv7x7s2, conv_stack\n"
@@ -1140,7 +1176,9 @@ void usage(std::FILE* f) {
                "  --models    DIR of Keras files from bench/models.py: DIR/<workload>/model.keras is loaded (its\n"
                "              load is part of inlay's cold time), its weights feed the raw side, and\n"
                "              input_b<N>.npy / keras_b<N>.npy are the input and Keras's expected output\n"
-               "  --no-extras skip the machine limits, the 10,000-layer build and the peak-memory measurement\n");
+               "  --no-extras skip the machine limits, the 10,000-layer build and the peak-memory measurement\n"
+               "  --strict    inlay in INLAY_PRECISION_FLOAT32_STRICT and every raw convolution direct (default:\n"
+               "              both use Winograd's algorithm on the 3x3 convolutions inlay's float32 does)\n");
 }
 
 Options parse_args(int argc, char** argv) {
@@ -1171,6 +1209,8 @@ Options parse_args(int argc, char** argv) {
       opt.models_dir = value();
     } else if (a == "--no-extras") {
       opt.extras = false;
+    } else if (a == "--strict") {
+      opt.strict = true;
     } else if (a == "--time") {
       opt.target_s = std::atof(value().c_str());
       if (!(opt.target_s > 0)) die("bad --time");
@@ -1208,7 +1248,7 @@ std::string run_extras(const std::vector<Workload>& workloads, const Options& op
       keras_file = opt.models_dir + "/cnn/model.keras";
       if (!file_exists(keras_file)) keras_file.clear();
     }
-    const PeakMemory pm = measure_peak(w, 64, keras_file, eng, s);
+    const PeakMemory pm = measure_peak(w, 64, keras_file, opt, eng, s);
     std::printf("Peak heap of the cnn at batch 64 (%s, compiled, 3 predicts): %.2f MiB; bound %.2f MiB = weights %.2f "
                 "+ 1.2 x two largest activations %.2f + scratchpad %.2f\n",
                 keras_file.empty() ? "built" : "loaded", pm.peak_bytes / 1048576.0, pm.bound_bytes / 1048576.0,
@@ -1275,7 +1315,9 @@ int main(int argc, char** argv) {
                               std::to_string(v->patch) + "\", \"cpu_isa\": \"" +
                               isa_name(dnnl::get_effective_cpu_isa()) + "\", \"omp_threads\": " +
                               std::to_string(threads) + ", \"quick\": " + (opt.quick ? "true" : "false") +
-                              ", \"target_s\": " + std::to_string(opt.target_s) + ", \"inlay_runtime\": " +
+                              ", \"target_s\": " + std::to_string(opt.target_s) +
+                              ", \"precision\": \"" + (opt.strict ? "float32_strict" : "float32") + "\"" +
+                              ", \"inlay_runtime\": " +
                               runtime_json;
 
     std::vector<Result> results;
@@ -1304,6 +1346,7 @@ int main(int argc, char** argv) {
         } else {
           m = build_inlay_model(w);
         }
+        set_precision(m, opt);
         // Same thread count on both sides: inlay's default is its own choice, oneDNN's is OpenMP's.
         if (threads > 0 && inlay_model_num_threads(m) != threads)
           check_inlay(inlay_model_set_num_threads(m, threads), "inlay_model_set_num_threads");

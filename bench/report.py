@@ -263,6 +263,10 @@ def markdown(rows, info, order, inlay, peers, tgts):
             f"fp32 peak {peak:.0f} GFLOP/s" if peak is not None else None,
             f"memory bandwidth {machine['memory_bandwidth_gbs']:.1f} GB/s"
             if num(machine.get("memory_bandwidth_gbs")) is not None else None] if x))
+    if ic.get("precision"):
+        ctx.append(f"inlay precision: {ic['precision']}" + (
+            " (3x3 stride-1 convolutions of 32+ channels use Winograd's algorithm, in inlay and raw oneDNN alike)"
+            if ic["precision"] == "float32" else " (every convolution direct, in inlay and raw oneDNN alike)"))
     quick = [s for s, c in (("inlay", ic), ("peers", pc)) if c.get("quick")]
     if quick:
         ctx.append(f"**--quick run** ({', '.join(quick)}): short measurements, read as rough numbers")

@@ -2,13 +2,14 @@
 # One command: inlay and raw oneDNN (bench/overhead.cpp), ONNX Runtime and PyTorch (bench/peers.py) on the same
 # Keras models (bench/models.py), shapes and thread counts; writes JSON and a Markdown report (bench/report.py).
 #
-#   bench/run.sh [--quick] [--threads T] [--out DIR] [--build DIR] [--time S] [--no-build] [--venv DIR]
+#   bench/run.sh [--quick] [--strict] [--threads T] [--out DIR] [--build DIR] [--time S] [--no-build] [--venv DIR]
 #
 # See bench/README.md, "The peer comparison".
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 QUICK=0
+STRICT=0
 THREADS=2
 OUT=build/bench-report
 BUILD=build/release
@@ -19,8 +20,10 @@ CASES=logreg,cnn,dense4096,conv56,conv7x7s2
 
 usage() {
   cat <<EOF
-usage: bench/run.sh [--quick] [--threads T] [--out DIR] [--build DIR] [--time S] [--no-build] [--venv DIR]
+usage: bench/run.sh [--quick] [--strict] [--threads T] [--out DIR] [--build DIR] [--time S] [--no-build] [--venv DIR]
   --quick      short measurements (a smoke run; numbers are rough)
+  --strict     inlay in INLAY_PRECISION_FLOAT32_STRICT (every convolution direct) and raw oneDNN likewise;
+               default: both use Winograd's algorithm where inlay's float32 does
   --threads T  threads of every implementation (default 2): OMP_NUM_THREADS=T for inlay / raw oneDNN,
                intra_op_num_threads=T for ONNX Runtime, torch.set_num_threads(T) for PyTorch
   --out DIR    where the models, JSON and report go (default build/bench-report)
@@ -36,6 +39,7 @@ EOF
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=1 ;;
+    --strict) STRICT=1 ;;
     --threads) THREADS=${2:?--threads needs a value}; shift ;;
     --out) OUT=${2:?--out needs a value}; shift ;;
     --build) BUILD=${2:?--build needs a value}; shift ;;
@@ -112,6 +116,7 @@ say "inlay and raw oneDNN ($BIN, OMP_NUM_THREADS=$THREADS)"
 help=$("$BIN" --help 2>&1 || true)
 args=(--json "$OUT/inlay.json")
 [ "$QUICK" = 1 ] && args+=(--quick)
+[ "$STRICT" = 1 ] && args+=(--strict)
 [ -n "$TIME" ] && args+=(--time "$TIME")
 if grep -q -- '--models' <<<"$help"; then
   args+=(--models "$OUT/models")

@@ -56,11 +56,16 @@ inlay_status inlay_model_set_precision(inlay_model* m, inlay_precision p) {
   return capi::guarded(kFn, [&] {
     capi::require(m, kFn, "m");
     const int value = capi::enum_argument(p);  // any int a C caller passes (capi/enum_argument.hpp)
-    if (value != INLAY_PRECISION_FLOAT32 && value != INLAY_PRECISION_BFLOAT16) {
-      throw core::Error(core::Status::InvalidArgument,
-                        std::string(kFn) + ": invalid precision value " + std::to_string(value));
+    runtime::Precision precision;
+    switch (value) {
+      case INLAY_PRECISION_FLOAT32: precision = runtime::Precision::Float32; break;
+      case INLAY_PRECISION_BFLOAT16: precision = runtime::Precision::BFloat16; break;
+      case INLAY_PRECISION_FLOAT32_STRICT: precision = runtime::Precision::Float32Strict; break;
+      default:
+        throw core::Error(core::Status::InvalidArgument,
+                          std::string(kFn) + ": invalid precision value " + std::to_string(value));
     }
-    m->engine->set_bf16(value == INLAY_PRECISION_BFLOAT16);
+    m->engine->set_precision(precision);
   });
 }
 

@@ -716,7 +716,8 @@ class model {
   void set_num_threads(int n) { detail::check(inlay_model_set_num_threads(m_.get(), n)); }
   /** @return The effective thread count of predict calls. */
   int num_threads() const { return inlay_model_num_threads(m_.get()); }
-  /** ::INLAY_PRECISION_BFLOAT16: Dense and Conv in bfloat16 (inlay_model_set_precision()). Not while
+  /** The arithmetic of Dense and Conv (inlay_model_set_precision()): ::INLAY_PRECISION_FLOAT32 (default),
+   *  ::INLAY_PRECISION_FLOAT32_STRICT (no Winograd convolutions) or ::INLAY_PRECISION_BFLOAT16. Not while
    *  another thread predicts on this model.
    *  @param precision  The precision.
    *  @throws error ::INLAY_UNSUPPORTED without CPU support for bfloat16. */

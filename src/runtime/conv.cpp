@@ -2,7 +2,8 @@
 // (asymmetric for "same" with even windows, left-only for "causal"), dilation, strides and groups, in
 // the layout oneDNN prefers (format any): consecutive convolutions stay in blocked layouts, reorders
 // happen only where a consumer needs Keras's own layout. Bias, a folded BatchNormalization and
-// eltwise activations are fused.
+// eltwise activations are fused. 3x3 stride-1 Conv2Ds with enough work use Winograd's algorithm instead,
+// where it is faster (prefer_winograd), unless the model's precision is INLAY_PRECISION_FLOAT32_STRICT.
 #include "layers/conv_base.hpp"
 #include "layers/conv_utils.hpp"
 #include "runtime/lowerings.hpp"
@@ -37,6 +38,26 @@ memory::desc keras_kernel_md(const core::BaseConv& layer, int64_t in_per_group) 
   dims.insert(dims.end(), ks.begin(), ks.end());
   strides.insert(strides.end(), spatial_strides.begin(), spatial_strides.end());
   return memory::desc(dims, memory::data_type::f32, strides);
+}
+
+// Winograd's minimal filtering (oneDNN's jit_wino kernels: F(4x4, 3x3) for batches, F(2x2, 3x3) for one
+// image; AVX-512 CPUs only) multiplies 2.25-4x less than a direct 3x3 convolution but pays for transforming
+// tiles in and out, so it wins only where there is enough to multiply. Measured with oneDNN 2.6 on 2 Zen 4
+// cores, 'same' 3x3 with ReLU fused, C channels in and out (bench/conv_algorithms.cpp, two runs agreeing
+// within 10%): on outputs of 28x28 and more 1.2-2.8x faster from C = 16; at 14x14 1.5-2.1x from C = 32 with
+// 4 images or more, but 0.75-0.9x on one image of 64-128 channels; at 7x7 1.35-1.8x from batch x C x C =
+// 32768 (4 x 128^2, 32 x 32^2), 0.3-1.0x below. Its error stays float32's: about twice a direct
+// convolution's rounding error (max 1.1e-5 on unit-scale outputs of 576 terms). The choice depends on the
+// shapes only, so results are reproducible from run to run.
+bool prefer_winograd(const core::BaseConv& layer, int64_t in_channels, const std::vector<int64_t>& out_nc) {
+  if (layer.rank() != 2 || layer.groups() != 1) return false;
+  for (int i = 0; i < 2; ++i) {
+    if (layer.kernel_size()[i] != 3 || layer.strides()[i] != 1 || layer.dilation_rate()[i] != 1) return false;
+  }
+  const int64_t batch = out_nc[0], filters = layer.filters(), pixels = out_nc[2] * out_nc[3];
+  if (pixels >= 20 * 20) return in_channels >= 16 && filters >= 16;
+  if (in_channels < 32 || filters < 32 || batch < 4) return false;
+  return pixels >= 12 * 12 || batch * in_channels * filters >= 32768;
 }
 
 }  // namespace
@@ -91,19 +112,32 @@ void lower_conv(PlanBuilder& b, const core::BaseConv& layer, const Node& node) {
   const bool bf16 = b.options().bf16;
   const memory::data_type type = bf16 ? memory::data_type::bf16 : memory::data_type::f32;
   const memory::desc user_kernel = keras_kernel_md(layer, in_channels / groups);
-  const memory::desc src_md = bf16 ? memory::desc(in_nc, type, memory::format_tag::any) : src_view;
+  memory::desc src_md = bf16 ? memory::desc(in_nc, type, memory::format_tag::any) : src_view;
   const memory::desc weights_any(user_kernel.dims(), type, memory::format_tag::any);
   const memory::desc bias_md({filters}, memory::data_type::f32, memory::format_tag::a);
   const memory::desc dst_any(out_nc, memory::data_type::f32, memory::format_tag::any);
-  const auto prop = dnnl::prop_kind::forward_inference;
-  const auto algo = dnnl::algorithm::convolution_direct;
-  const auto desc =
-      bias.empty()
-          ? dnnl::convolution_forward::desc(prop, algo, src_md, weights_any, dst_any, strides, dilates, pad_left,
-                                            pad_right)
-          : dnnl::convolution_forward::desc(prop, algo, src_md, weights_any, bias_md, dst_any, strides, dilates,
-                                            pad_left, pad_right);
-  const dnnl::convolution_forward::primitive_desc pd(desc, attr, b.engine());
+  const auto primitive_desc = [&](dnnl::algorithm algo) {
+    const auto prop = dnnl::prop_kind::forward_inference;
+    const auto desc =
+        bias.empty()
+            ? dnnl::convolution_forward::desc(prop, algo, src_md, weights_any, dst_any, strides, dilates, pad_left,
+                                              pad_right)
+            : dnnl::convolution_forward::desc(prop, algo, src_md, weights_any, bias_md, dst_any, strides, dilates,
+                                              pad_left, pad_right);
+    return dnnl::convolution_forward::primitive_desc(desc, attr, b.engine());
+  };
+  dnnl::convolution_forward::primitive_desc pd;
+  if (b.options().winograd && !bf16 && prefer_winograd(layer, in_channels, out_nc)) {
+    try {
+      // Its kernels read blocked sources only: the source layout is left to it (a reorder below if needed).
+      src_md = memory::desc(in_nc, type, memory::format_tag::any);
+      pd = primitive_desc(dnnl::algorithm::convolution_winograd);
+    } catch (const dnnl::error&) {
+      // No Winograd kernel for this CPU (before AVX-512) or these post-ops: the direct one below.
+      src_md = src_view;
+    }
+  }
+  if (!pd) pd = primitive_desc(dnnl::algorithm::convolution_direct);
 
   if (pd.src_desc() != src_view) x = b.reorder(x, src_view, pd.src_desc(), b.dims(x), true, channels_first, name);
   std::vector<ConstantArg> constants = {{DNNL_ARG_WEIGHTS, b.constant(user_kernel, kernel.data(), pd.weights_desc())}};

@@ -116,12 +116,12 @@ void Engine::set_threads(int threads) {
   }
 }
 
-void Engine::set_bf16(bool bf16) {
-  if (bf16 && !cpu_has_bf16()) {
+void Engine::set_precision(Precision precision) {
+  if (precision == Precision::BFloat16 && !cpu_has_bf16()) {
     throw Error(Status::Unsupported, "bfloat16 precision needs a CPU with AVX512-BF16 (or AMX) instructions");
   }
-  if (bf16 != bf16_) {
-    bf16_ = bf16;
+  if (precision != precision_) {
+    precision_ = precision;
     invalidate();
   }
 }
@@ -255,13 +255,13 @@ std::shared_ptr<const Plan> Engine::plan_for(const std::vector<InputView>& views
     // Compiled under the thread count it runs with: oneDNN sizes some kernels' blocking for it.
     {
       const ThreadCountScope scope(threads_);
-      plan = PlanBuilder(model_, descs, PlanOptions{threads_, bf16_}).build();
+      plan = PlanBuilder(model_, descs, PlanOptions::of(threads_, precision_)).build();
     }
     // Too little work to share: waking the other threads would cost more than they save. Compiled again for
     // one thread.
     if (threads_ > 1 && plan->work < kSingleThreadWork) {
       const ThreadCountScope one(1);
-      plan = PlanBuilder(model_, std::move(descs), PlanOptions{1, bf16_}).build();
+      plan = PlanBuilder(model_, std::move(descs), PlanOptions::of(1, precision_)).build();
     }
   } catch (const dnnl::error& e) {
     // oneDNN's allocations are its own (malloc): one that failed is reported as this status, not bad_alloc.

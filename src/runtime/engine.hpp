@@ -28,9 +28,10 @@ class Engine {
   // 0: INLAY_NUM_THREADS if set, else OpenMP's default (every core unless OMP_NUM_THREADS says otherwise).
   void set_threads(int threads);
   int threads() const { return threads_; }
-  // bfloat16 Dense / Conv; throws Unsupported when the CPU has no bfloat16 instructions.
-  void set_bf16(bool bf16);
-  bool bf16() const { return bf16_; }
+  // The arithmetic of Dense / Conv (inlay_precision); BFloat16 throws Unsupported when the CPU has no
+  // bfloat16 instructions.
+  void set_precision(Precision precision);
+  Precision precision() const { return precision_; }
   // Drops every compiled plan (the weights changed).
   void invalidate();
 
@@ -49,7 +50,7 @@ class Engine {
 
   const core::Model& model_;
   int threads_ = 1;
-  bool bf16_ = false;
+  Precision precision_ = Precision::Float32;
   mutable std::shared_mutex mutex_;
   std::vector<std::shared_ptr<const Plan>> plans_;  // most recently compiled last
   uint64_t weights_version_ = 0;                     // the graph's weights_version() the plans were made with

@@ -27,6 +27,10 @@ using core::kMaxRank;
 
 using ValueId = int;
 
+// The arithmetic of Dense / Conv (inlay_precision, same order). Float32 lets 3x3 stride-1 convolutions use
+// Winograd's minimal filtering where it is faster; Float32Strict keeps every convolution direct.
+enum class Precision { Float32, BFloat16, Float32Strict };
+
 // Where a value's bytes live while a plan runs.
 enum class Storage {
   Arena,   // an offset in the workspace arena

@@ -28,7 +28,12 @@ using core::Node;
 
 struct PlanOptions {
   int threads = 1;
-  bool bf16 = false;
+  bool bf16 = false;      // Dense / Conv in bfloat16
+  bool winograd = true;   // 3x3 stride-1 convolutions may use Winograd where it is faster (conv.cpp)
+
+  static PlanOptions of(int threads, Precision precision) {
+    return {threads, precision == Precision::BFloat16, precision == Precision::Float32};
+  }
 };
 
 // What the builder knows of input i: its dims (flat dims for a ragged input) and its kind.

@@ -2146,10 +2146,12 @@ static void test_predict(void) {
 
   /* Precision. */
   CHECK_NULL_ARG(inlay_model_set_precision(NULL, INLAY_PRECISION_FLOAT32), "inlay_model_set_precision", "m");
-  CHECK_STATUS(inlay_model_set_precision(m, (inlay_precision)2), INLAY_INVALID_ARGUMENT);
+  CHECK_STATUS(inlay_model_set_precision(m, (inlay_precision)3), INLAY_INVALID_ARGUMENT);
   CHECK_CONTAINS(inlay_last_error(), "inlay_model_set_precision");
   CHECK_STATUS(inlay_model_set_precision(m, (inlay_precision)-1), INLAY_INVALID_ARGUMENT);
   PREDICT_ALLOCATED(m, x, 2, 3, want, 1e-6); /* still float32 */
+  CHECK_STATUS(inlay_model_set_precision(m, INLAY_PRECISION_FLOAT32_STRICT), INLAY_OK);
+  PREDICT_ALLOCATED(m, x, 2, 3, want, 1e-6); /* a Dense: the same in every float32 mode */
   st = inlay_model_set_precision(m, INLAY_PRECISION_BFLOAT16);
   CHECK(st == INLAY_OK || st == INLAY_UNSUPPORTED);
   if (st == INLAY_OK) {

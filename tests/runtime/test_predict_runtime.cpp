@@ -279,27 +279,120 @@ TEST(PredictRuntime, Bfloat16IsCloseToFloat32) {
   }
 }
 
+// Input(shape) -> Conv2D(filters, 3, padding) through the C ABI.
+ModelPtr conv3x3_model(const std::vector<int64_t>& shape, int filters, const std::string& padding) {
+  inlay_graph* g = nullptr;
+  EXPECT_EQ(inlay_graph_create(&g), INLAY_OK);
+  const std::string input_kwargs =
+      "{\"shape\":[" + std::to_string(shape[0]) + "," + std::to_string(shape[1]) + "," + std::to_string(shape[2]) + "]}";
+  inlay_tensor* x = nullptr;
+  EXPECT_EQ(inlay_input(g, input_kwargs.c_str(), nullptr, nullptr, &x), INLAY_OK);
+  const std::string conv_kwargs =
+      "{\"filters\":" + std::to_string(filters) + ",\"kernel_size\":3,\"padding\":\"" + padding + "\"}";
+  inlay_layer* conv = nullptr;
+  EXPECT_EQ(inlay_layer_create(g, "Conv2D", conv_kwargs.c_str(), &conv), INLAY_OK);
+  inlay_tensor* y = nullptr;
+  size_t n = 0;
+  EXPECT_EQ(inlay_layer_call(conv, &x, 1, &y, 1, &n), INLAY_OK);
+  inlay_model* m = nullptr;
+  EXPECT_EQ(inlay_model_create(g, &x, 1, &y, 1, nullptr, &m), INLAY_OK) << inlay_last_error();
+  inlay_graph_free(g);
+  return ModelPtr(m);
+}
+
+// A 3x3 convolution by hand in double precision: NHWC input of dims `in` (N, H, W, C), Keras kernel (3, 3, C,
+// filters), zero padding `pad` on each side, stride 1.
+std::vector<double> conv3x3_by_hand(const std::vector<float>& input, const std::vector<float>& kernel,
+                                    const std::vector<float>& bias, const std::vector<int>& in, int filters,
+                                    int pad) {
+  const int batch = in[0], h = in[1], w = in[2], c_in = in[3];
+  const int oh = h + 2 * pad - 2, ow = w + 2 * pad - 2;
+  std::vector<double> out(static_cast<size_t>(batch) * oh * ow * filters);
+  for (int b = 0; b < batch; ++b)
+    for (int i = 0; i < oh; ++i)
+      for (int j = 0; j < ow; ++j)
+        for (int o = 0; o < filters; ++o) {
+          double sum = bias[static_cast<size_t>(o)];
+          for (int a = 0; a < 3; ++a)
+            for (int c = 0; c < 3; ++c) {
+              const int ii = i + a - pad, jj = j + c - pad;
+              if (ii < 0 || ii >= h || jj < 0 || jj >= w) continue;
+              for (int ci = 0; ci < c_in; ++ci)
+                sum += static_cast<double>(input[static_cast<size_t>(((b * h + ii) * w + jj) * c_in + ci)]) *
+                       kernel[static_cast<size_t>(((a * 3 + c) * c_in + ci) * filters + o)];
+            }
+          out[static_cast<size_t>(((b * oh + i) * ow + j) * filters + o)] = sum;
+        }
+  return out;
+}
+
+double max_abs_error(const std::vector<float>& got, const std::vector<double>& want) {
+  if (got.size() != want.size()) return 1e30;
+  double worst = 0;
+  for (size_t k = 0; k < got.size(); ++k) worst = std::max(worst, std::fabs(got[k] - want[k]));
+  return worst;
+}
+
 }  // namespace
+
+// 3x3 stride-1 convolutions with enough work use Winograd's algorithm under the default precision (where
+// oneDNN has it: AVX-512), direct convolution under INLAY_PRECISION_FLOAT32_STRICT. Both must stay within
+// float32 error of a double-precision reference; the default must really run something else than the strict
+// mode where Winograd is chosen (else the speed-up was lost), and give exactly the strict results where not.
+TEST(PredictRuntime, WinogradConvolutionStaysWithinFloat32Error) {
+  struct Case {
+    int batch, h, c_in, filters;
+    const char* padding;
+    bool winograd;  // what prefer_winograd (src/runtime/conv.cpp) picks for these shapes
+  };
+  char* info = nullptr;
+  ASSERT_EQ(inlay_runtime_info(&info), INLAY_OK);
+  const bool avx512 = std::string(info).find("avx512_core") != std::string::npos;  // oneDNN's cpu_isa
+  inlay_free(info);
+  for (const Case& c : {Case{1, 26, 32, 64, "valid", true}, Case{4, 14, 64, 64, "same", true},
+                        Case{4, 7, 96, 96, "same", true}, Case{1, 14, 64, 64, "same", false},
+                        Case{8, 28, 8, 32, "same", false}}) {
+    SCOPED_TRACE(std::to_string(c.batch) + "x" + std::to_string(c.h) + "x" + std::to_string(c.c_in) + " -> " +
+                 std::to_string(c.filters) + " " + c.padding);
+    ModelPtr model = conv3x3_model({c.h, c.h, c.c_in}, c.filters, c.padding);
+    std::mt19937 rng(7);
+    std::normal_distribution<float> normal;
+    const float he = std::sqrt(2.f / (9.f * static_cast<float>(c.c_in)));  // unit-scale outputs
+    std::vector<float> kernel(static_cast<size_t>(9 * c.c_in * c.filters)), bias(static_cast<size_t>(c.filters));
+    for (float& v : kernel) v = normal(rng) * he;
+    for (float& v : bias) v = normal(rng) * 0.1f;
+    ASSERT_EQ(inlay_model_set_weight(model.get(), 0, kernel.data(), kernel.size()), INLAY_OK);
+    ASSERT_EQ(inlay_model_set_weight(model.get(), 1, bias.data(), bias.size()), INLAY_OK);
+    std::vector<float> input(static_cast<size_t>(c.batch * c.h * c.h * c.c_in));
+    for (float& v : input) v = normal(rng);
+    const std::vector<double> want = conv3x3_by_hand(input, kernel, bias, {c.batch, c.h, c.h, c.c_in}, c.filters,
+                                                     std::string(c.padding) == "same" ? 1 : 0);
+    const std::vector<int64_t> dims = {c.batch, c.h, c.h, c.c_in};
+
+    const std::vector<float> fast = predict(model.get(), input, dims);
+    ASSERT_EQ(inlay_model_set_precision(model.get(), INLAY_PRECISION_FLOAT32_STRICT), INLAY_OK);
+    const std::vector<float> strict = predict(model.get(), input, dims);
+    const double fast_error = max_abs_error(fast, want), strict_error = max_abs_error(strict, want);
+    std::printf("[ winograd ] max |error| vs float64: default %.3g, strict %.3g\n", fast_error, strict_error);
+    // Outputs have unit scale and sum 9 * C products: 1e-4 is ~10x what either algorithm was measured at.
+    EXPECT_LT(fast_error, 1e-4);
+    EXPECT_LT(strict_error, 1e-4);
+    if (avx512 && c.winograd) {
+      EXPECT_NE(fast, strict) << "the default precision ran the same (direct) convolution as the strict one";
+    } else {
+      EXPECT_EQ(fast, strict) << "a convolution Winograd does not pay off on (or no AVX-512) is direct";
+    }
+    ASSERT_EQ(inlay_model_set_precision(model.get(), INLAY_PRECISION_FLOAT32), INLAY_OK);
+    EXPECT_EQ(predict(model.get(), input, dims), fast) << "the choice must not depend on anything but the shapes";
+  }
+}
 
 // Outputs are written straight into the caller's array; one that overlaps the input (here the very same
 // buffer: a 3x3 "same" Conv2D keeping 8x8x16 computed in place, which would read neighbours it already
 // overwrote) still gets the result of a separate output buffer.
 TEST(PredictRuntime, OutputOverlappingTheInputGetsTheSameResult) {
   constexpr int kH = 8, kW = 8, kC = 16, kK = 3, kBatch = 2;
-  inlay_graph* g = nullptr;
-  ASSERT_EQ(inlay_graph_create(&g), INLAY_OK);
-  inlay_tensor* x = nullptr;
-  ASSERT_EQ(inlay_input(g, "{\"shape\":[8,8,16]}", nullptr, nullptr, &x), INLAY_OK);
-  inlay_layer* conv = nullptr;
-  ASSERT_EQ(inlay_layer_create(g, "Conv2D", "{\"filters\":16,\"kernel_size\":3,\"padding\":\"same\"}", &conv),
-            INLAY_OK);
-  inlay_tensor* y = nullptr;
-  size_t n = 0;
-  ASSERT_EQ(inlay_layer_call(conv, &x, 1, &y, 1, &n), INLAY_OK);
-  inlay_model* raw_model = nullptr;
-  ASSERT_EQ(inlay_model_create(g, &x, 1, &y, 1, nullptr, &raw_model), INLAY_OK);
-  inlay_graph_free(g);
-  ModelPtr model(raw_model);
+  ModelPtr model = conv3x3_model({kH, kW, kC}, kC, "same");
   // Keras kernel (kh, kw, in, out) with small distinct values, bias 0.5.
   std::vector<float> kernel(kK * kK * kC * kC);
   for (size_t k = 0; k < kernel.size(); ++k) kernel[k] = static_cast<float>(static_cast<int>(k % 17) - 8) / 64;
@@ -309,29 +402,8 @@ TEST(PredictRuntime, OutputOverlappingTheInputGetsTheSameResult) {
 
   std::vector<float> fresh(kBatch * kH * kW * kC);
   for (size_t k = 0; k < fresh.size(); ++k) fresh[k] = static_cast<float>(static_cast<int>(k % 13) - 6) / 4;
-  // The convolution by hand, NHWC, zero padding of 1.
-  std::vector<double> expected(fresh.size());
-  for (int b = 0; b < kBatch; ++b)
-    for (int i = 0; i < kH; ++i)
-      for (int j = 0; j < kW; ++j)
-        for (int o = 0; o < kC; ++o) {
-          double sum = bias[static_cast<size_t>(o)];
-          for (int a = 0; a < kK; ++a)
-            for (int c = 0; c < kK; ++c) {
-              const int ii = i + a - 1, jj = j + c - 1;
-              if (ii < 0 || ii >= kH || jj < 0 || jj >= kW) continue;
-              for (int ci = 0; ci < kC; ++ci)
-                sum += static_cast<double>(fresh[static_cast<size_t>(((b * kH + ii) * kW + jj) * kC + ci)]) *
-                       kernel[static_cast<size_t>(((a * kK + c) * kC + ci) * kC + o)];
-            }
-          expected[static_cast<size_t>(((b * kH + i) * kW + j) * kC + o)] = sum;
-        }
-  auto max_error = [&](const std::vector<float>& got) {
-    double worst = got.size() == expected.size() ? 0 : 1e30;
-    for (size_t k = 0; k < got.size() && k < expected.size(); ++k)
-      worst = std::max(worst, std::fabs(got[k] - expected[k]));
-    return worst;
-  };
+  const std::vector<double> expected = conv3x3_by_hand(fresh, kernel, bias, {kBatch, kH, kW, kC}, kC, 1);
+  auto max_error = [&](const std::vector<float>& got) { return max_abs_error(got, expected); };
   std::vector<int64_t> dims = {kBatch, kH, kW, kC};
   std::vector<float> input = fresh;
   EXPECT_LT(max_error(predict(model.get(), input, dims)), 1e-4);

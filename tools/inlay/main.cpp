@@ -8,7 +8,7 @@
 //   inlay predict MODEL --input x.npy [--input ...] [--output y.npy ...] [--expect ref.npy ...]
 //                          model.predict on .npy inputs; writes the outputs, or prints their shapes and first
 //                          values; --expect compares with reference outputs (exit 1 on a mismatch)
-//   inlay bench MODEL --batch N [--iterations K] [--warmup W] [--threads T] [--bf16] [--shape D,D,...]
+//   inlay bench MODEL --batch N [--iterations K] [--warmup W] [--threads T] [--precision P] [--shape D,D,...]
 //                          cold (plan build) and warm per-call latency on seeded random inputs
 //
 // Exit codes: 0 success; 1 predict --expect found a mismatch (or an unexpected failure); 2 an inlay error
@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -264,12 +265,32 @@ std::string tensor_label(const inlay::tensor& t) { return "'" + t.layer().name()
 
 struct RunOptions {
   int threads = 0;  // 0: the library's default (INLAY_NUM_THREADS, else every core)
-  bool bf16 = false;
+  std::string precision = "float32";  // a key of kPrecisions
+  bool bf16 = false;                  // --bf16: --precision bfloat16
 };
+
+const std::map<std::string, inlay_precision> kPrecisions = {{"float32", INLAY_PRECISION_FLOAT32},
+                                                            {"float32_strict", INLAY_PRECISION_FLOAT32_STRICT},
+                                                            {"bfloat16", INLAY_PRECISION_BFLOAT16}};
+
+std::string precision_name(const RunOptions& options) { return options.bf16 ? "bfloat16" : options.precision; }
 
 void configure(inlay::model& model, const RunOptions& options) {
   if (options.threads > 0) model.set_num_threads(options.threads);
-  if (options.bf16) model.set_precision(INLAY_PRECISION_BFLOAT16);
+  model.set_precision(kPrecisions.at(precision_name(options)));
+}
+
+void add_run_options(CLI::App* command, RunOptions& options) {
+  command
+      ->add_option("--threads", options.threads,
+                   "threads per call (default: INLAY_NUM_THREADS if set, else every core)")
+      ->check(CLI::PositiveNumber);
+  command->add_option("--precision", options.precision,
+                      "float32 (wide 3x3 convolutions may use Winograd's algorithm), float32_strict (every "
+                      "convolution direct) or bfloat16 (Dense and Conv; needs CPU support)")
+      ->check(CLI::IsMember(kPrecisions))
+      ->capture_default_str();
+  command->add_flag("--bf16", options.bf16, "same as --precision bfloat16");
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -515,7 +536,7 @@ int run_bench(const BenchOptions& options) {
   const std::size_t p90_index =
       static_cast<std::size_t>(std::ceil(0.9 * static_cast<double>(times.size()))) - 1;
   std::cout << "model: " << model.name() << "  inputs: " << input_text << "  threads: " << model.num_threads()
-            << "  precision: " << (options.run.bf16 ? "bfloat16" : "float32") << "\n"
+            << "  precision: " << precision_name(options.run) << "\n"
             << "cold (first call, builds the plan): " << ms_text(cold_ms) << "\n"
             << "warm (" << times.size() << " calls): min " << ms_text(times.front()) << "  median "
             << ms_text(median) << "  p90 " << ms_text(times[p90_index]) << "\n"
@@ -676,10 +697,7 @@ int main(int argc, char** argv) {
   predict->add_option("--rtol", predict_options.rtol, "relative tolerance of --expect")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  const std::string threads_help = "threads per call (default: INLAY_NUM_THREADS if set, else every core)";
-  predict->add_option("--threads", predict_options.run.threads, threads_help)
-      ->check(CLI::PositiveNumber);
-  predict->add_flag("--bf16", predict_options.run.bf16, "run Dense and Conv in bfloat16 (needs CPU support)");
+  add_run_options(predict, predict_options.run);
 
   BenchOptions bench_options;
   auto* bench = app.add_subcommand("bench", "Time model.predict on seeded random inputs: cold (plan build) and warm");
@@ -692,9 +710,7 @@ int main(int argc, char** argv) {
   bench->add_option("-w,--warmup", bench_options.warmup, "untimed calls after the first")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  bench->add_option("--threads", bench_options.run.threads, threads_help)
-      ->check(CLI::PositiveNumber);
-  bench->add_flag("--bf16", bench_options.run.bf16, "run Dense and Conv in bfloat16 (needs CPU support)");
+  add_run_options(bench, bench_options.run);
   bench->add_option("--shape", bench_options.shapes,
                     "dims after the batch of input i, e.g. 16,8 (needed where an input has other None dims; one per "
                     "input, in order)")

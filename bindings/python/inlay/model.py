@@ -26,7 +26,8 @@ from .layers import Layer
 
 ArrayLike = Union[np.ndarray, RaggedArray, SparseArray, Array]
 _ARRAY_TYPES = (np.ndarray, RaggedArray, SparseArray, Array)
-_PRECISIONS = {"float32": _lib.PRECISION_FLOAT32, "bfloat16": _lib.PRECISION_BFLOAT16}
+_PRECISIONS = {"float32": _lib.PRECISION_FLOAT32, "float32_strict": _lib.PRECISION_FLOAT32_STRICT,
+               "bfloat16": _lib.PRECISION_BFLOAT16}
 
 
 class Weight:
@@ -300,7 +301,8 @@ class Model(HandleOwner):
         return int(_lib.lib.inlay_model_num_threads(self._h()))
 
     def set_precision(self, precision: str) -> None:
-        """``"float32"`` (default) or ``"bfloat16"`` (Dense/Conv in bf16; UnsupportedError without CPU support)."""
+        """``"float32"`` (default; wide 3x3 convolutions may use Winograd's algorithm), ``"float32_strict"`` (every
+        convolution direct) or ``"bfloat16"`` (Dense/Conv in bf16; UnsupportedError without CPU support)."""
         if precision not in _PRECISIONS:
             raise ValueError(f"precision must be one of {sorted(_PRECISIONS)}, got {precision!r}")
         _lib.lib.inlay_model_set_precision(self._h(), _PRECISIONS[precision])

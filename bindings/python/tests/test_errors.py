@@ -148,6 +148,16 @@ def test_bfloat16_runs_close_to_float32_or_says_unsupported():
     np.testing.assert_allclose(model.predict(x), reference, rtol=1e-6, atol=1e-7)
 
 
+def test_float32_strict_gives_float32_results_on_dense():
+    model = _model()
+    rng = np.random.default_rng(1)
+    model.set_weights([rng.normal(size=w.shape).astype(np.float32) for w in model.weights])
+    x = rng.normal(size=(4, 32)).astype(np.float32)
+    reference = model.predict(x).copy()
+    model.set_precision("float32_strict")  # only convolutions change algorithm: a Dense model is the same
+    np.testing.assert_array_equal(model.predict(x), reference)
+
+
 def test_predict_rejects_steps_and_callbacks():
     with pytest.raises(NotImplementedError):
         _model().predict(np.zeros((1, 32), np.float32), steps=1)
