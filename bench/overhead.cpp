@@ -416,8 +416,11 @@ class RawNet {
     for (const Step& st : steps_) {
       const_dnnl_primitive_desc_t pd = nullptr;
       if (dnnl_primitive_get_primitive_desc(st.prim.get(), &pd) != dnnl_success) continue;
-      const dnnl_memory_desc_t* md = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
-      if (md != nullptr) most = std::max(most, static_cast<int64_t>(dnnl_memory_desc_get_size(md)));
+      // The raw net leaves the scratchpad to oneDNN (library mode), where the scratchpad desc reads empty:
+      // the memory consumption query answers in either mode.
+      int64_t bytes = 0;
+      if (dnnl_primitive_desc_query(pd, dnnl_query_memory_consumption_s64, 0, &bytes) == dnnl_success)
+        most = std::max(most, bytes);
     }
     return most;
   }

@@ -38,21 +38,11 @@ void require(const void* p, const char* function, const char* argument) {
 }
 
 core::Json parse_json(const char* text, const char* function) {
-  bool too_deep = false;
-  auto limit_depth = [&too_deep](int depth, nlohmann::json::parse_event_t, core::Json&) {
-    if (depth > core::io::kMaxJsonDepth) {
-      too_deep = true;
-      throw std::length_error("too deep");
-    }
-    return true;
-  };
-  try {
-    return core::Json::parse(text, limit_depth);
-  } catch (const std::length_error&) {
-    if (!too_deep) throw;
+  if (core::json_nests_deeper_than(text, core::io::kMaxJsonDepth)) {
     throw core::Error(core::Status::ParseError, std::string(function) + ": invalid JSON: nested deeper than " +
                                                     std::to_string(core::io::kMaxJsonDepth) + " levels");
   }
+  return core::Json::parse(text);
 }
 
 char* copy_for_caller(const std::string& text) {

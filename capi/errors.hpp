@@ -20,7 +20,7 @@ inlay_status guarded(const char* function, Body&& body) noexcept;
 void require(const void* p, const char* function, const char* argument);
 
 // JSON text given to an entry point, parsed. Malformed text throws nlohmann's parse_error (INLAY_PARSE_ERROR
-// "FUNCTION: invalid JSON: ..."); so does nesting deeper than io::kMaxJsonDepth, refused while parsing: the
+// "FUNCTION: invalid JSON: ..."); so does nesting deeper than io::kMaxJsonDepth, refused before parsing: the
 // core walks JSON values recursively (messages print them), which a deep enough document would take past
 // the end of the stack.
 core::Json parse_json(const char* text, const char* function);

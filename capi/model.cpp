@@ -43,10 +43,10 @@ core::Weight& weight_at(const inlay_model* m, size_t i, const char* function) {
 }
 
 void check_element_count(const core::Weight& w, size_t n_elements, const char* function) {
-  if (n_elements != w.values.size()) {
+  if (n_elements != w.size()) {
     throw core::Error(core::Status::ShapeMismatch,
                       std::string(function) + ": weight '" + w.path + "' has shape " + w.shape.to_tuple_string() +
-                          " (" + std::to_string(w.values.size()) + " elements), got " + std::to_string(n_elements) +
+                          " (" + std::to_string(w.size()) + " elements), got " + std::to_string(n_elements) +
                           " elements");
   }
 }
@@ -143,7 +143,7 @@ inlay_status inlay_model_set_weight(inlay_model* m, size_t i, const float* data,
     core::Weight& w = weight_at(m, i, "inlay_model_set_weight");
     capi::require(data, "inlay_model_set_weight", "data");
     check_element_count(w, n_elements, "inlay_model_set_weight");
-    std::copy(data, data + n_elements, w.values.begin());
+    std::copy(data, data + n_elements, w.mutable_data());
     m->model->graph().weights_changed();
   });
 }
@@ -153,7 +153,7 @@ inlay_status inlay_model_get_weight(const inlay_model* m, size_t i, float* data,
     const core::Weight& w = weight_at(m, i, "inlay_model_get_weight");
     capi::require(data, "inlay_model_get_weight", "data");
     check_element_count(w, n_elements, "inlay_model_get_weight");
-    std::copy(w.values.begin(), w.values.end(), data);
+    std::copy(w.values().begin(), w.values().end(), data);
   });
 }
 

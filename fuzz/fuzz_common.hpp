@@ -240,4 +240,17 @@ inline void predict_zeros(inlay_model* m) {
   }
 }
 
+// The loaders' common contract: the out-parameter stays NULL on failure; a loaded model answers every
+// accessor, serializes, and predicts deterministically on zeros.
+inline void check_load(inlay_status status, Model& model) {
+  if (!ok(status, "inlay_model_load")) {
+    if (model.get() != nullptr) violated("inlay_model_load wrote its out-parameter and failed");
+    return;
+  }
+  inspect_model(model.get());
+  Text json;
+  if (!ok(inlay_model_to_json(model.get(), json.out()), "inlay_model_to_json")) violated("to_json failed");
+  predict_zeros(model.get());
+}
+
 }  // namespace inlay_fuzz

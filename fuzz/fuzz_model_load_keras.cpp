@@ -52,13 +52,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     write_zip(path, split_parts(data, size));
   }
   Model model;
-  if (!ok(inlay_model_load(path.c_str(), model.out()), "inlay_model_load")) {
-    if (model.get() != nullptr) violated("inlay_model_load wrote its out-parameter and failed");
-    return 0;
-  }
-  inspect_model(model.get());
-  Text json;
-  if (!ok(inlay_model_to_json(model.get(), json.out()), "inlay_model_to_json")) violated("to_json failed");
-  predict_zeros(model.get());
+  check_load(inlay_model_load(path.c_str(), model.out()), model);
   return 0;
 }

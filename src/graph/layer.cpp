@@ -63,14 +63,28 @@ Weight& Layer::add_weight(const std::string& weight_name, Shape shape, bool trai
     if (probe == nullptr) throw out_of_memory();
     std::free(probe);
   }
-  std::vector<float> values;
   try {
-    values.assign(static_cast<std::size_t>(n), 0.0f);
+    weights_.emplace_back(weight_name, std::move(path), std::move(shape), trainable, static_cast<std::size_t>(n));
   } catch (const std::bad_alloc&) {
     throw out_of_memory();
   }
-  weights_.push_back({weight_name, std::move(path), std::move(shape), trainable, std::move(values)});
   return weights_.back();
+}
+
+Weight::Weight(std::string name_, std::string path_, Shape shape_, bool trainable_, std::size_t count)
+    : name(std::move(name_)), path(std::move(path_)), shape(std::move(shape_)), trainable(trainable_),
+      count_(count) {
+  if (count_ > kLazyValues) values_.assign(count_, 0.0f);
+}
+
+float* Weight::mutable_data() {
+  if (values_.empty() && count_ > 0) values_.assign(count_, 0.0f);
+  return values_.data();
+}
+
+const float* Weight::zeros() {
+  alignas(64) static const float kZeros[kLazyValues] = {};  // in .bss: the kernel's zero page until read
+  return kZeros;
 }
 
 std::vector<KerasTensor*> Layer::call(const std::vector<KerasTensor*>& inputs) {

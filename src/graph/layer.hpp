@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,14 +24,35 @@ struct Node {
   int id = 0;  // its number among all nodes of the graph
 };
 
-// A layer variable. Values are float32 and zero until set (inlay defines and runs models; it does not
-// train, so Keras's initializers are kept in configs but not run).
-struct Weight {
+// A layer variable. Values are float32, row-major over `shape`, and zero until set (inlay defines and runs
+// models; it does not train, so Keras's initializers are kept in configs but not run). A small weight holds
+// no memory until it is first written: reads of an unwritten one see a shared block of zeros, so building a
+// graph of 10,000 Dense layers to inspect or serialize it touches no weight memory. Reading is safe from any
+// number of threads; writing (mutable_data) is a mutation of the model.
+class Weight {
+ public:
+  // Weights up to this many values start unwritten; larger ones are allocated (zeroed) at once, so that a
+  // size the machine cannot hold fails when the layer is built, as in Keras.
+  static constexpr std::size_t kLazyValues = 16384;
+
+  // Throws std::bad_alloc when a large weight cannot be allocated.
+  Weight(std::string name, std::string path, Shape shape, bool trainable, std::size_t count);
+
   std::string name;  // "kernel"
   std::string path;  // "dense/kernel"
   Shape shape;
   bool trainable = true;
-  std::vector<float> values;
+
+  std::size_t size() const { return count_; }
+  // The values for reading (zeros while unwritten).
+  std::span<const float> values() const { return {values_.empty() ? zeros() : values_.data(), count_}; }
+  // The values for writing: allocated (zeroed) on the first call; throws std::bad_alloc.
+  float* mutable_data();
+
+ private:
+  static const float* zeros();
+  std::size_t count_ = 0;
+  std::vector<float> values_;  // empty while unwritten (only when count_ <= kLazyValues)
 };
 
 class Layer {

@@ -480,10 +480,10 @@ void read_weight(hid_t loc, const std::string& path, Weight& w, const std::strin
              " has shape " + dims_text(dims));
   }
   const hssize_t points = H5Sget_simple_extent_npoints(space.get());
-  if (points < 0 || static_cast<std::uint64_t>(points) != w.values.size()) {
+  if (points < 0 || static_cast<std::uint64_t>(points) != w.size()) {
     fail(Status::ShapeMismatch, file,
          where + " holds " + std::to_string(points) + " values, weight " + quote(w.path) + " has " +
-             std::to_string(w.values.size()));
+             std::to_string(w.size()));
   }
   // Raw data kept in other files (external storage, virtual datasets) is not followed.
   Hid dcpl(H5Dget_create_plist(dataset), H5Pclose);
@@ -491,8 +491,8 @@ void read_weight(hid_t loc, const std::string& path, Weight& w, const std::strin
   if (H5Pget_layout(dcpl.get()) == H5D_VIRTUAL || H5Pget_external_count(dcpl.get()) != 0) {
     fail(Status::ParseError, file, where + " (weight " + quote(w.path) + ") keeps its data outside the file");
   }
-  if (w.values.empty()) return;
-  if (H5Dread(dataset, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, w.values.data()) < 0) {
+  if (w.size() == 0) return;
+  if (H5Dread(dataset, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, w.mutable_data()) < 0) {
     fail(Status::ParseError, file, where + " (weight " + quote(w.path) + ") cannot be read: " + hdf5_error());
   }
 }

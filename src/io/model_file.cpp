@@ -59,22 +59,14 @@ std::vector<unsigned char> read_file(const std::filesystem::path& path, std::uin
 }
 
 Json parse_json(std::string_view text, const std::string& file, const std::string& what) {
-  // Depth is checked while parsing, before a deep document can exhaust the stack of a recursive walk.
-  bool too_deep = false;
-  auto limit_depth = [&too_deep](int depth, nlohmann::json::parse_event_t, Json&) {
-    if (depth > kMaxJsonDepth) {
-      too_deep = true;
-      throw std::length_error("too deep");
-    }
-    return true;
-  };
+  // Depth is checked before parsing, before a deep document can exhaust the stack of a recursive walk.
+  if (json_nests_deeper_than(text, kMaxJsonDepth)) {
+    fail(Status::ParseError, file, what + " nests JSON deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+  }
   try {
-    return Json::parse(text.begin(), text.end(), limit_depth);
+    return Json::parse(text.begin(), text.end());
   } catch (const nlohmann::json::exception& e) {
     fail(Status::ParseError, file, what + " is not valid JSON: " + e.what());
-  } catch (const std::length_error&) {
-    if (!too_deep) throw;
-    fail(Status::ParseError, file, what + " nests JSON deeper than " + std::to_string(kMaxJsonDepth) + " levels");
   }
 }
 
@@ -109,7 +101,7 @@ std::uint64_t weight_bytes(const Model& model, std::uint64_t elem_bytes) {
   constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
   std::uint64_t total = 0;
   for (const Weight* w : model.weights()) {
-    const std::uint64_t n = w->values.size();
+    const std::uint64_t n = w->size();
     if (n != 0 && elem_bytes > kMax / n) return kMax;
     if (total > kMax - n * elem_bytes) return kMax;
     total += n * elem_bytes;

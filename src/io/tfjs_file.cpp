@@ -82,8 +82,8 @@ std::uint16_t le16(const unsigned char* p) {
 }
 
 void decode(const unsigned char* p, const ManifestWeight& mw) {
-  std::vector<float>& out = mw.target->values;
-  const std::size_t n = out.size();
+  float* out = mw.target->mutable_data();
+  const std::size_t n = mw.target->size();
   switch (mw.encoding) {
     case Encoding::Float32:
       for (std::size_t i = 0; i < n; ++i) {
@@ -227,10 +227,10 @@ class ManifestReader {
            "model.json: " + named + " has shape " + shape.to_tuple_string() + ", but the model's weight " +
                quote(mw.target->path) + " has shape " + mw.target->shape.to_tuple_string());
     }
-    if (count != mw.target->values.size()) {
+    if (count != mw.target->size()) {
       fail(Status::ShapeMismatch, file_,
            "model.json: " + named + " has " + std::to_string(count) + " values, the model's weight " +
-               quote(mw.target->path) + " has " + std::to_string(mw.target->values.size()));
+               quote(mw.target->path) + " has " + std::to_string(mw.target->size()));
     }
     mw.bytes = count * element_bytes(mw.encoding);
     return mw;

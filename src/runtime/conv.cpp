@@ -4,6 +4,10 @@
 // happen only where a consumer needs Keras's own layout. Bias, a folded BatchNormalization and
 // eltwise activations are fused. 3x3 stride-1 Conv2Ds with enough work use Winograd's algorithm instead,
 // where it is faster (prefer_winograd), unless the model's precision is INLAY_PRECISION_FLOAT32_STRICT.
+#include <algorithm>
+#include <iterator>
+#include <span>
+
 #include "layers/conv_base.hpp"
 #include "layers/conv_utils.hpp"
 #include "runtime/lowerings.hpp"
@@ -93,8 +97,10 @@ void lower_conv(PlanBuilder& b, const core::BaseConv& layer, const Node& node) {
 
   const int channel_axis = channels_first ? 1 : rank + 1;
   const Fusion fusion = plan_fusion(b, node.outputs[0], layer.activation(), channel_axis);
-  std::vector<float> kernel = weight_values(layer, "kernel");
-  std::vector<float> bias = layer.use_bias() ? weight_values(layer, "bias") : std::vector<float>();
+  const std::span<const float> kernel_values = weight_values(layer, "kernel");
+  std::vector<float> kernel(kernel_values.begin(), kernel_values.end());
+  std::vector<float> bias;
+  if (layer.use_bias()) std::ranges::copy(weight_values(layer, "bias"), std::back_inserter(bias));
   if (fusion.batch_norm != nullptr) {
     // The kernel's last axis is the filter: scale each filter, fold the shift into the bias.
     const ChannelAffine bn = batch_norm_affine(*fusion.batch_norm);

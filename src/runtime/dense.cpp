@@ -5,6 +5,7 @@
 #include <cstring>
 #include <memory>
 #include <optional>
+#include <span>
 
 #include "layers/dense.hpp"
 #include "runtime/lowerings.hpp"
@@ -22,9 +23,10 @@ void lower_sparse_dense(PlanBuilder& b, const core::Dense& layer, const Node& no
   if (dims.size() != 2) throw_unsupported(layer.name(), "a sparse input of rank " + std::to_string(dims.size()));
   const int64_t rows = dims[0], units = layer.units();
   const int input_index = b.value(x).input_index;
-  auto kernel = std::make_shared<std::vector<float>>(weight_values(layer, "kernel"));
-  auto bias = std::make_shared<std::vector<float>>(layer.use_bias() ? weight_values(layer, "bias")
-                                                                    : std::vector<float>(units, 0.f));
+  const std::span<const float> kernel_values = weight_values(layer, "kernel");
+  auto kernel = std::make_shared<std::vector<float>>(kernel_values.begin(), kernel_values.end());
+  auto bias = std::make_shared<std::vector<float>>(static_cast<std::size_t>(units), 0.f);
+  if (layer.use_bias()) std::ranges::copy(weight_values(layer, "bias"), bias->begin());
   ValueId out = b.add_plain({rows, units});
   b.add_custom(
       layer.name(),
@@ -81,26 +83,28 @@ void lower_dense(PlanBuilder& b, const core::Dense& layer, const Node& node) {
 
   const Fusion fusion = plan_fusion(b, node.outputs[0], layer.activation(), static_cast<int>(in_dims.size()) - 1);
   // The layer's own values unless a folded BatchNormalization changes them (no copy of a big kernel).
-  const std::vector<float>* kernel = &weight_values(layer, "kernel");  // (k, units), row-major
-  const std::vector<float>* bias = layer.use_bias() ? &weight_values(layer, "bias") : nullptr;
+  std::span<const float> kernel = weight_values(layer, "kernel");  // (k, units), row-major
+  std::optional<std::span<const float>> bias;
+  if (layer.use_bias()) bias = weight_values(layer, "bias");
   std::vector<float> folded_kernel, folded_bias;
   if (fusion.batch_norm != nullptr) {
     const ChannelAffine bn = batch_norm_affine(*fusion.batch_norm);
-    folded_kernel = *kernel;
-    folded_bias = bias != nullptr ? *bias : std::vector<float>(static_cast<std::size_t>(units), 0.f);
+    folded_kernel.assign(kernel.begin(), kernel.end());
+    folded_bias = bias ? std::vector<float>(bias->begin(), bias->end())
+                       : std::vector<float>(static_cast<std::size_t>(units), 0.f);
     for (int64_t i = 0; i < k; ++i) {
       for (int64_t n = 0; n < units; ++n) folded_kernel[static_cast<std::size_t>(i * units + n)] *= bn.scale[n];
     }
     for (int64_t n = 0; n < units; ++n) folded_bias[n] = folded_bias[n] * bn.scale[n] + bn.shift[n];
-    kernel = &folded_kernel;
-    bias = &folded_bias;
+    kernel = folded_kernel;
+    bias = std::span<const float>(folded_bias);
   }
 
   if (k == 0) {
     // An input of 0 features (Keras builds a (0, units) kernel for it): every row is the bias, which oneDNN's
     // inner product (it refuses 0 input channels) cannot compute; the activations follow as usual.
-    auto row = std::make_shared<std::vector<float>>(bias != nullptr ? *bias
-                                                                    : std::vector<float>(static_cast<std::size_t>(units)));
+    auto row = std::make_shared<std::vector<float>>(static_cast<std::size_t>(units), 0.f);
+    if (bias) std::ranges::copy(*bias, row->begin());
     ValueId out = b.add_plain(out_dims);
     b.add_custom(
         name,
@@ -131,7 +135,7 @@ void lower_dense(PlanBuilder& b, const core::Dense& layer, const Node& node) {
   const memory::desc weights_any(weight_dims, type, memory::format_tag::any);
   const memory::desc bias_md({units}, memory::data_type::f32, memory::format_tag::a);
   const memory::desc dst_md = plain_md({rows, units});
-  const auto desc = bias == nullptr
+  const auto desc = !bias
                         ? dnnl::inner_product_forward::desc(dnnl::prop_kind::forward_inference, src_md, weights_any, dst_md)
                         : dnnl::inner_product_forward::desc(dnnl::prop_kind::forward_inference, src_md, weights_any,
                                                             bias_md, dst_md);
@@ -145,8 +149,8 @@ void lower_dense(PlanBuilder& b, const core::Dense& layer, const Node& node) {
   // spatial tensor, (units, C, spatial...) in channels-last order).
   const memory::desc kernel_md = flattened ? flattened_kernel_md(src_nc, units)
                                            : memory::desc({units, k}, memory::data_type::f32, memory::format_tag::ba);
-  std::vector<ConstantArg> constants = {{DNNL_ARG_WEIGHTS, b.constant(kernel_md, kernel->data(), pd.weights_desc())}};
-  if (bias != nullptr) constants.push_back({DNNL_ARG_BIAS, b.constant(bias_md, bias->data(), bias_md)});
+  std::vector<ConstantArg> constants = {{DNNL_ARG_WEIGHTS, b.constant(kernel_md, kernel.data(), pd.weights_desc())}};
+  if (bias) constants.push_back({DNNL_ARG_BIAS, b.constant(bias_md, bias->data(), bias_md)});
 
   ValueId out = b.add_plain(out_dims);
   b.add_primitive(name, dnnl::inner_product_forward(pd), pd.scratchpad_desc(),

@@ -3,6 +3,8 @@
 // oneDNN eltwise post-ops / nothing). Only along a chain where each tensor has a single consumer and is
 // not a model output, so no folded tensor is ever needed on its own.
 #include <cmath>
+#include <optional>
+#include <span>
 
 #include "layers/activation.hpp"
 #include "layers/batch_normalization.hpp"
@@ -14,11 +16,11 @@ namespace inlay::runtime {
 
 namespace {
 
-const std::vector<float>* find_weight(const Layer& layer, const std::string& name) {
+std::optional<std::span<const float>> find_weight(const Layer& layer, const std::string& name) {
   for (const core::Weight& w : layer.weights()) {
-    if (w.name == name) return &w.values;
+    if (w.name == name) return w.values();
   }
-  return nullptr;
+  return std::nullopt;
 }
 
 bool is_eltwise(core::Activation a) {
@@ -28,17 +30,17 @@ bool is_eltwise(core::Activation a) {
 
 }  // namespace
 
-const std::vector<float>& weight_values(const Layer& layer, const std::string& name) {
-  if (const std::vector<float>* values = find_weight(layer, name)) return *values;
+std::span<const float> weight_values(const Layer& layer, const std::string& name) {
+  if (const auto values = find_weight(layer, name)) return *values;
   throw core::Error(core::Status::InternalError, "layer '" + layer.name() + "' has no weight '" + name + "'");
 }
 
 ChannelAffine batch_norm_affine(const core::BatchNormalization& bn) {
-  const std::vector<float>* mean = find_weight(bn, "moving_mean");
-  const std::vector<float>* variance = find_weight(bn, "moving_variance");
-  const std::vector<float>* gamma = find_weight(bn, "gamma");
-  const std::vector<float>* beta = find_weight(bn, "beta");
-  if (mean == nullptr || variance == nullptr) {
+  const auto mean = find_weight(bn, "moving_mean");
+  const auto variance = find_weight(bn, "moving_variance");
+  const auto gamma = find_weight(bn, "gamma");
+  const auto beta = find_weight(bn, "beta");
+  if (!mean || !variance) {
     throw core::Error(core::Status::InternalError, "BatchNormalization '" + bn.name() + "' has no moving statistics");
   }
   // Keras 3 in inference: inv = rsqrt(variance + epsilon) * gamma; y = x * inv - mean * inv + beta.
@@ -48,9 +50,9 @@ ChannelAffine batch_norm_affine(const core::BatchNormalization& bn) {
   affine.shift.resize(n);
   for (std::size_t c = 0; c < n; ++c) {
     float inv = 1.f / std::sqrt((*variance)[c] + static_cast<float>(bn.epsilon()));
-    if (gamma != nullptr) inv *= (*gamma)[c];
+    if (gamma) inv *= (*gamma)[c];
     affine.scale[c] = inv;
-    affine.shift[c] = -(*mean)[c] * inv + (beta != nullptr ? (*beta)[c] : 0.f);
+    affine.shift[c] = -(*mean)[c] * inv + (beta ? (*beta)[c] : 0.f);
   }
   return affine;
 }

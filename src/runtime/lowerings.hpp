@@ -2,6 +2,8 @@
 // layer (src/runtime/<layer>.cpp); lower_layer dispatches on the layer's class.
 #pragma once
 
+#include <span>
+
 #include "runtime/plan_builder.hpp"
 #include "layers/serialization.hpp"
 
@@ -50,7 +52,7 @@ ValueId apply_activation(PlanBuilder& b, ValueId v, core::Activation activation,
 // --- fusion (src/runtime/fusion.cpp): what Dense and Conv fold into themselves
 
 // A layer's weight values by weight name ("kernel"); InternalError when the layer has none.
-const std::vector<float>& weight_values(const Layer& layer, const std::string& name);
+std::span<const float> weight_values(const Layer& layer, const std::string& name);
 
 // Per-output-channel scale and shift of a BatchNormalization in inference: y = x * scale + shift.
 struct ChannelAffine {

@@ -597,6 +597,29 @@ TEST(HostileSizes, PredictWithAHugeBatch) {
 // ---------------------------------------------------------------------------------------------------------
 // (b) Damaged files
 
+// JSON nested deeper than 256 levels is refused before it is parsed (the core walks values recursively);
+// brackets inside strings are not nesting, and 256 levels are still read.
+TEST(HostileSizes, DeeplyNestedJson) {
+  auto nested = [](int depth, const std::string& inner) {
+    return "{\"kind\":\"tensor\",\"shape\":[4],\"dtype\":\"float32\",\"name\":\"x\",\"extra\":" +
+           std::string(static_cast<std::size_t>(depth), '[') + inner + std::string(static_cast<std::size_t>(depth), ']') +
+           "}";
+  };
+  inlay_spec* spec = nullptr;
+  EXPECT_TRUE(fails_with(inlay_spec_from_json(nested(300, "1").c_str(), &spec), {INLAY_PARSE_ERROR},
+                         {"inlay_spec_from_json", "nested deeper than 256 levels"}));
+  EXPECT_EQ(spec, nullptr);
+  // 255 arrays inside the object (256 levels): parsed, then refused for the unknown key, not for depth.
+  const inlay_status st = inlay_spec_from_json(nested(255, "1").c_str(), &spec);
+  EXPECT_NE(st, INLAY_OK);
+  EXPECT_EQ(std::string(inlay_last_error()).find("nested deeper"), std::string::npos) << inlay_last_error();
+  const std::string brackets_in_a_string = nested(2, "\"" + std::string(400, '[') + "\\\"" + std::string(400, '{') + "\"");
+  EXPECT_NE(inlay_spec_from_json(brackets_in_a_string.c_str(), &spec), INLAY_OK);
+  EXPECT_EQ(std::string(inlay_last_error()).find("nested deeper"), std::string::npos) << inlay_last_error();
+  EXPECT_TRUE(fails_with(inlay_spec_from_json(("[" + nested(300, "1")).c_str(), &spec), {INLAY_PARSE_ERROR},
+                         {"nested deeper"}));  // malformed and deep: the depth is what is reported
+}
+
 // The fixture's TensorFlow.js model copied into dir/tfjs, its model.json edited by `edit`.
 fs::path tfjs_copy(const fs::path& dir, const std::function<void(json&)>& edit = nullptr) {
   const fs::path out = dir / "tfjs";
