@@ -132,12 +132,17 @@ def test_inference_settings_errors():
         model.set_precision("float16")
 
 
-def test_bfloat16_runs_close_to_float32_or_says_unsupported():
+def _model_with_random_weights(seed):
+    """The test model with normal random weights, a batch of 4 inputs and its float32 outputs."""
     model = _model()
-    rng = np.random.default_rng(0)
+    rng = np.random.default_rng(seed)
     model.set_weights([rng.normal(size=w.shape).astype(np.float32) for w in model.weights])
     x = rng.normal(size=(4, 32)).astype(np.float32)
-    reference = model.predict(x).copy()
+    return model, x, model.predict(x).copy()
+
+
+def test_bfloat16_runs_close_to_float32_or_says_unsupported():
+    model, x, reference = _model_with_random_weights(0)
     try:
         model.set_precision("bfloat16")
     except NotImplementedError as e:  # a CPU without bfloat16 instructions
@@ -149,11 +154,7 @@ def test_bfloat16_runs_close_to_float32_or_says_unsupported():
 
 
 def test_float32_strict_gives_float32_results_on_dense():
-    model = _model()
-    rng = np.random.default_rng(1)
-    model.set_weights([rng.normal(size=w.shape).astype(np.float32) for w in model.weights])
-    x = rng.normal(size=(4, 32)).astype(np.float32)
-    reference = model.predict(x).copy()
+    model, x, reference = _model_with_random_weights(1)
     model.set_precision("float32_strict")  # only convolutions change algorithm: a Dense model is the same
     np.testing.assert_array_equal(model.predict(x), reference)
 
