@@ -83,7 +83,8 @@ float* Weight::mutable_data() {
 }
 
 const float* Weight::zeros() {
-  alignas(64) static const float kZeros[kLazyValues] = {};  // in .bss: the kernel's zero page until read
+  // 64 KiB of the library's read-only data, shared by every process that maps it.
+  alignas(64) static const float kZeros[kLazyValues] = {};
   return kZeros;
 }
 
