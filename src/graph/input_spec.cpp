@@ -45,6 +45,15 @@ void check_one(const InputSpec& spec, const KerasTensor& x, std::size_t index, c
 
 }  // namespace
 
+int64_t& AxisSizes::operator[](int axis) {
+  for (std::size_t i = 0; i < size_; ++i) {
+    if (items_[i].first == axis) return items_[i].second;
+  }
+  if (size_ == kCapacity) throw Error(Status::InternalError, "InputSpec: more than 4 axes pinned");
+  items_[size_] = {axis, 0};
+  return items_[size_++].second;
+}
+
 void assert_input_compatibility(const std::vector<InputSpec>& specs, const std::vector<const KerasTensor*>& inputs,
                                 const std::string& layer_name) {
   if (specs.empty()) return;

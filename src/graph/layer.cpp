@@ -64,6 +64,7 @@ Weight& Layer::add_weight(const std::string& weight_name, Shape shape, bool trai
     std::free(probe);
   }
   try {
+    if (weights_.empty()) weights_.reserve(2);  // a kernel and a bias, most often: no regrowth between them
     weights_.emplace_back(weight_name, std::move(path), std::move(shape), trainable, static_cast<std::size_t>(n));
   } catch (const std::bad_alloc&) {
     throw out_of_memory();
