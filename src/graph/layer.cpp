@@ -49,34 +49,44 @@ Weight& Layer::add_weight(const std::string& weight_name, Shape shape, bool trai
                   "shape=" + shape.to_tuple_string() + " for variable path='" + name_ + "/" + weight_name + "'");
   }
   std::string path = name_ + "/" + weight_name;
-  auto out_of_memory = [&] {
-    return Error(Status::OutOfMemory, "Cannot allocate variable path='" + path + "' of shape=" +
-                                          shape.to_tuple_string() + " (" + std::to_string(*count) +
+  auto out_of_memory = [&](const std::string& weight_path, const Shape& weight_shape) {
+    return Error(Status::OutOfMemory, "Cannot allocate variable path='" + weight_path + "' of shape=" +
+                                          weight_shape.to_tuple_string() + " (" + std::to_string(*count) +
                                           " float32 values): out of memory");
   };
   const auto n = static_cast<std::uint64_t>(*count);
-  if (n > std::vector<float>().max_size()) throw out_of_memory();
+  if (n > std::vector<float>().max_size()) throw out_of_memory(path, shape);
   // Sizes come from configs and files: a huge one is asked of malloc first, which says no by returning
   // NULL (operator new under AddressSanitizer aborts instead of throwing bad_alloc).
   if (n * sizeof(float) >= kProbeAllocationBytes) {
     void* probe = std::malloc(static_cast<std::size_t>(n) * sizeof(float));
-    if (probe == nullptr) throw out_of_memory();
+    if (probe == nullptr) throw out_of_memory(path, shape);
     std::free(probe);
   }
   try {
     if (weights_.empty()) weights_.reserve(2);  // a kernel and a bias, most often: no regrowth between them
-    weights_.emplace_back(weight_name, std::move(path), std::move(shape), trainable, static_cast<std::size_t>(n));
   } catch (const std::bad_alloc&) {
-    throw out_of_memory();
+    throw out_of_memory(path, shape);
   }
-  return weights_.back();
+  Weight& w = weights_.emplace_back(weight_name, std::move(path), std::move(shape), trainable,
+                                    static_cast<std::size_t>(n));
+  // A large weight is allocated now, so that a size the machine cannot hold fails when the layer is built,
+  // as in Keras; a small one when first written.
+  if (w.size() > Weight::kLazyValues) {
+    try {
+      w.mutable_data();
+    } catch (const std::bad_alloc&) {
+      Error error = out_of_memory(w.path, w.shape);
+      weights_.pop_back();
+      throw error;
+    }
+  }
+  return w;
 }
 
 Weight::Weight(std::string name_, std::string path_, Shape shape_, bool trainable_, std::size_t count)
     : name(std::move(name_)), path(std::move(path_)), shape(std::move(shape_)), trainable(trainable_),
-      count_(count) {
-  if (count_ > kLazyValues) values_.assign(count_, 0.0f);
-}
+      count_(count) {}
 
 float* Weight::mutable_data() {
   if (values_.empty() && count_ > 0) values_.assign(count_, 0.0f);

@@ -31,11 +31,11 @@ struct Node {
 // number of threads; writing (mutable_data) is a mutation of the model.
 class Weight {
  public:
-  // Weights up to this many values start unwritten; larger ones are allocated (zeroed) at once, so that a
-  // size the machine cannot hold fails when the layer is built, as in Keras.
+  // Weights up to this many values start unwritten; Layer::add_weight allocates larger ones (zeroed) at
+  // once, so that a size the machine cannot hold fails when the layer is built, as in Keras.
   static constexpr std::size_t kLazyValues = 16384;
 
-  // Throws std::bad_alloc when a large weight cannot be allocated.
+  // Unwritten (no memory) whatever its size.
   Weight(std::string name, std::string path, Shape shape, bool trainable, std::size_t count);
 
   std::string name;  // "kernel"
@@ -52,7 +52,7 @@ class Weight {
  private:
   static const float* zeros();
   std::size_t count_ = 0;
-  std::vector<float> values_;  // empty while unwritten (only when count_ <= kLazyValues)
+  std::vector<float> values_;  // empty while unwritten
 };
 
 class Layer {

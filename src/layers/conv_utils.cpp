@@ -106,15 +106,6 @@ std::string numpy_float_text(double v) {
 
 std::string tuple_str(const Json& tuple) { return python::str(tuple, Sequence::Tuple); }
 
-// int(v) of a finite float, saturated to int64 (Python's int has no bounds; a cast of a float past them
-// would be undefined behaviour).
-int64_t saturated_int(double v) {
-  constexpr double kTwo63 = 9223372036854775808.0;
-  if (v >= kTwo63) return std::numeric_limits<int64_t>::max();
-  if (v < -kTwo63) return std::numeric_limits<int64_t>::min();
-  return static_cast<int64_t>(v);
-}
-
 // Python's int(x) on the float result of the numpy arithmetic.
 int64_t float_to_int(double v) {
   if (std::isnan(v)) throw_invalid("cannot convert float NaN to integer");
@@ -501,6 +492,13 @@ Json py_floordiv(const Json& a, const Json& b) {
   int64_t q = x / y;
   if ((x % y != 0) && ((x < 0) != (y < 0))) --q;
   return q;
+}
+
+int64_t saturated_int(double v) {
+  constexpr double kTwo63 = 9223372036854775808.0;
+  if (v >= kTwo63) return std::numeric_limits<int64_t>::max();
+  if (v < -kTwo63) return std::numeric_limits<int64_t>::min();
+  return static_cast<int64_t>(v);
 }
 
 }  // namespace inlay::core::conv_utils

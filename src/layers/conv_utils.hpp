@@ -33,6 +33,10 @@ std::string standardize_data_format(const Json& value);
 
 // int(x) of an element of a standardized tuple (bools as 0/1, floats truncated).
 int64_t to_int(const Json& value);
+
+// int(v) of a finite float, saturated to int64 (Python's int has no bounds; a cast of a float past them
+// would be undefined behaviour).
+int64_t saturated_int(double v);
 std::vector<int64_t> to_ints(const Json& tuple);
 
 // operation_utils.compute_conv_output_shape. `filters` may be null (an unknown output channel count);

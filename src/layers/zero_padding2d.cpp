@@ -1,7 +1,6 @@
 #include "layers/zero_padding2d.hpp"
 
 #include <cctype>
-#include <limits>
 
 #include "layers/call_error.hpp"
 #include "layers/conv_utils.hpp"
@@ -113,9 +112,7 @@ Json standardize_pair(const Json& value, const std::string& name) {
 // A padding value as an int (Keras keeps floats; they make the padded dims floats, which the output's
 // shape then rejects).
 int64_t pad_value(const Json& item) {
-  if (is_int(item)) return int_value(item);
-  const double v = item.get<double>();  // >= 0 (checked); past int64 it saturates (a cast would be undefined)
-  return v >= 9223372036854775808.0 ? std::numeric_limits<int64_t>::max() : static_cast<int64_t>(v);
+  return is_int(item) ? int_value(item) : conv_utils::saturated_int(item.get<double>());
 }
 
 }  // namespace

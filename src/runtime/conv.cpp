@@ -118,11 +118,11 @@ void lower_conv(PlanBuilder& b, const core::BaseConv& layer, const Node& node) {
   const bool bf16 = b.options().bf16;
   const memory::data_type type = bf16 ? memory::data_type::bf16 : memory::data_type::f32;
   const memory::desc user_kernel = keras_kernel_md(layer, in_channels / groups);
-  memory::desc src_md = bf16 ? memory::desc(in_nc, type, memory::format_tag::any) : src_view;
+  const memory::desc src_any(in_nc, type, memory::format_tag::any);
   const memory::desc weights_any(user_kernel.dims(), type, memory::format_tag::any);
   const memory::desc bias_md({filters}, memory::data_type::f32, memory::format_tag::a);
   const memory::desc dst_any(out_nc, memory::data_type::f32, memory::format_tag::any);
-  const auto primitive_desc = [&](dnnl::algorithm algo) {
+  const auto primitive_desc = [&](dnnl::algorithm algo, const memory::desc& src_md) {
     const auto prop = dnnl::prop_kind::forward_inference;
     const auto desc =
         bias.empty()
@@ -136,14 +136,13 @@ void lower_conv(PlanBuilder& b, const core::BaseConv& layer, const Node& node) {
   if (b.options().winograd && !bf16 && prefer_winograd(layer, in_channels, out_nc)) {
     try {
       // Its kernels read blocked sources only: the source layout is left to it (a reorder below if needed).
-      src_md = memory::desc(in_nc, type, memory::format_tag::any);
-      pd = primitive_desc(dnnl::algorithm::convolution_winograd);
+      pd = primitive_desc(dnnl::algorithm::convolution_winograd, src_any);
     } catch (const dnnl::error&) {
       // No Winograd kernel for this CPU (before AVX-512) or these post-ops: the direct one below.
-      src_md = src_view;
     }
   }
-  if (!pd) pd = primitive_desc(dnnl::algorithm::convolution_direct);
+  // Direct: float32 reads the producer's layout as it is; bfloat16 needs a converted (reordered) source.
+  if (!pd) pd = primitive_desc(dnnl::algorithm::convolution_direct, bf16 ? src_any : src_view);
 
   if (pd.src_desc() != src_view) x = b.reorder(x, src_view, pd.src_desc(), b.dims(x), true, channels_first, name);
   std::vector<ConstantArg> constants = {{DNNL_ARG_WEIGHTS, b.constant(user_kernel, kernel.data(), pd.weights_desc())}};

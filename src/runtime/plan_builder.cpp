@@ -77,10 +77,7 @@ bool within_runtime_limit(const int64_t* dims, std::size_t rank) {
 
 std::string too_large_for_runtime(const std::vector<int64_t>& dims) {
   if (within_runtime_limit(dims.data(), dims.size())) return {};
-  std::string shape = "(";
-  for (std::size_t i = 0; i < dims.size(); ++i) shape += (i > 0 ? ", " : "") + std::to_string(dims[i]);
-  shape += dims.size() == 1 ? ",)" : ")";
-  return "shape " + shape + " has 2^31 elements or more (its nonzero dims multiplied), more than inlay's runtime "
+  return "shape " + core::Shape(dims).to_tuple_string() + " has 2^31 elements or more (its nonzero dims multiplied), more than inlay's runtime "
          "(oneDNN) can index";
 }
 
