@@ -108,6 +108,10 @@ void lower_conv(PlanBuilder& b, const core::BaseConv& layer, const Node& node) {
     for (std::size_t i = 0; i < kernel.size(); ++i) kernel[i] *= bn.scale[i % static_cast<std::size_t>(filters)];
     for (int64_t f = 0; f < filters; ++f) bias[f] = bias[f] * bn.scale[f] + bn.shift[f];
   }
+  if (in_channels == 0) {  // an input of 0 channels: every output pixel is the bias
+    lower_bias_only(b, x, out_dims, channel_axis, bias, layer.activation(), fusion, name);
+    return;
+  }
 
   dnnl::post_ops ops;
   const bool own_fused = append_activation_post_ops(ops, layer.activation());

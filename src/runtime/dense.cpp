@@ -100,22 +100,9 @@ void lower_dense(PlanBuilder& b, const core::Dense& layer, const Node& node) {
     bias = std::span<const float>(folded_bias);
   }
 
-  if (k == 0) {
-    // An input of 0 features (Keras builds a (0, units) kernel for it): every row is the bias, which oneDNN's
-    // inner product (it refuses 0 input channels) cannot compute; the activations follow as usual.
-    auto row = std::make_shared<std::vector<float>>(static_cast<std::size_t>(units), 0.f);
-    if (bias) std::ranges::copy(*bias, row->begin());
-    ValueId out = b.add_plain(out_dims);
-    b.add_custom(
-        name,
-        [out, rows, units, row](const RunContext& c) {
-          float* y = c.f32(out);
-          for (int64_t r = 0; r < rows; ++r) std::copy_n(row->data(), units, y + r * units);
-        },
-        {x}, {out});
-    out = apply_activation(b, out, layer.activation(), name);
-    for (core::Activation a : fusion.activations) out = apply_activation(b, out, a, name);
-    b.set_output(fusion.output, out);
+  if (k == 0) {  // an input of 0 features: every row is the bias
+    lower_bias_only(b, x, out_dims, static_cast<int>(out_dims.size()) - 1,
+                    bias ? *bias : std::span<const float>(), layer.activation(), fusion, name);
     return;
   }
 

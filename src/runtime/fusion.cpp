@@ -2,7 +2,9 @@
 // since in inference it is a per-channel affine map) and following Activation / Dropout layers (as
 // oneDNN eltwise post-ops / nothing). Only along a chain where each tensor has a single consumer and is
 // not a model output, so no folded tensor is ever needed on its own.
+#include <algorithm>
 #include <cmath>
+#include <memory>
 #include <optional>
 #include <span>
 
@@ -79,6 +81,29 @@ Fusion plan_fusion(PlanBuilder& b, const KerasTensor* t, core::Activation own_ac
     fusion.output = node->outputs[0];
   }
   return fusion;
+}
+
+void lower_bias_only(PlanBuilder& b, ValueId x, const std::vector<int64_t>& out_dims, int channel_axis,
+                     std::span<const float> bias, core::Activation own_activation, const Fusion& fusion,
+                     const std::string& layer) {
+  const auto axis = static_cast<std::size_t>(channel_axis);
+  const int64_t outer = product(out_dims, 0, axis), channels = out_dims[axis];
+  const int64_t inner = product(out_dims, axis + 1, out_dims.size());
+  auto values = std::make_shared<std::vector<float>>(static_cast<std::size_t>(channels), 0.f);
+  std::copy(bias.begin(), bias.end(), values->begin());
+  ValueId out = b.add_plain(out_dims);
+  b.add_custom(
+      layer,
+      [out, outer, channels, inner, values](const RunContext& c) {
+        float* y = c.f32(out);
+        for (int64_t o = 0; o < outer; ++o) {
+          for (int64_t ch = 0; ch < channels; ++ch) std::fill_n(y + (o * channels + ch) * inner, inner, (*values)[ch]);
+        }
+      },
+      {x}, {out});
+  out = apply_activation(b, out, own_activation, layer);
+  for (core::Activation a : fusion.activations) out = apply_activation(b, out, a, layer);
+  b.set_output(fusion.output, out);
 }
 
 }  // namespace inlay::runtime

@@ -70,4 +70,11 @@ struct Fusion {
 };
 Fusion plan_fusion(PlanBuilder& b, const KerasTensor* t, core::Activation own_activation, int channel_axis);
 
+// A Dense / Conv with no input features (a 0-size input channel axis, for which Keras builds a kernel of 0
+// rows and oneDNN creates no primitive): every output is the bias along `channel_axis` of the plain output
+// `out_dims` (0 without a bias), then the layer's own and the fused activations. Reads x only to order steps.
+void lower_bias_only(PlanBuilder& b, ValueId x, const std::vector<int64_t>& out_dims, int channel_axis,
+                     std::span<const float> bias, core::Activation own_activation, const Fusion& fusion,
+                     const std::string& layer);
+
 }  // namespace inlay::runtime

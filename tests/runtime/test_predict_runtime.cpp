@@ -387,6 +387,64 @@ TEST(PredictRuntime, WinogradConvolutionStaysWithinFloat32Error) {
   }
 }
 
+// A Conv2D / Dense whose input has 0 channels (Keras builds a kernel of 0 rows; oneDNN creates no primitive
+// for it) outputs its bias at every position, then its activation: relu of (1.5, -2, 3) is (1.5, 0, 3).
+TEST(PredictRuntime, LayersOnZeroInputChannelsOutputTheirBias) {
+  struct Case {
+    const char* input;
+    const char* layer;
+    const char* config;
+    std::vector<int64_t> in_dims;
+    int channel_axis;  // of the output
+  };
+  const Case cases[] = {
+      {"{\"shape\":[4,5,0]}", "Conv2D", "{\"filters\":3,\"kernel_size\":3,\"activation\":\"relu\"}", {2, 4, 5, 0}, 3},
+      {"{\"shape\":[0,4,5]}", "Conv2D",
+       "{\"filters\":3,\"kernel_size\":2,\"activation\":\"relu\",\"padding\":\"same\",\"data_format\":\"channels_first\"}",
+       {2, 0, 4, 5}, 1},
+      {"{\"shape\":[0]}", "Dense", "{\"units\":3,\"activation\":\"relu\"}", {2, 0}, 1},
+  };
+  const std::vector<float> bias = {1.5f, -2.f, 3.f}, relu_bias = {1.5f, 0.f, 3.f};
+  for (const Case& c : cases) {
+    SCOPED_TRACE(std::string(c.layer) + " " + c.config);
+    inlay_graph* g = nullptr;
+    ASSERT_EQ(inlay_graph_create(&g), INLAY_OK);
+    inlay_tensor* x = nullptr;
+    ASSERT_EQ(inlay_input(g, c.input, nullptr, nullptr, &x), INLAY_OK) << inlay_last_error();
+    inlay_layer* layer = nullptr;
+    ASSERT_EQ(inlay_layer_create(g, c.layer, c.config, &layer), INLAY_OK) << inlay_last_error();
+    inlay_tensor* y = nullptr;
+    size_t n = 0;
+    ASSERT_EQ(inlay_layer_call(layer, &x, 1, &y, 1, &n), INLAY_OK) << inlay_last_error();
+    inlay_model* raw = nullptr;
+    ASSERT_EQ(inlay_model_create(g, &x, 1, &y, 1, nullptr, &raw), INLAY_OK) << inlay_last_error();
+    inlay_graph_free(g);
+    ModelPtr model(raw);
+    ASSERT_EQ(inlay_model_set_weight(model.get(), 1, bias.data(), bias.size()), INLAY_OK) << inlay_last_error();
+    std::vector<float> input;  // no elements
+    std::vector<int64_t> dims = c.in_dims;
+    inlay_array* in = nullptr;
+    ASSERT_EQ(inlay_array_wrap(INLAY_FLOAT32, dims.data(), static_cast<int>(dims.size()), input.data(), &in),
+              INLAY_OK);
+    ArrayPtr in_owner(in);
+    inlay_array* out = nullptr;
+    const inlay_array* inputs[] = {in};
+    ASSERT_EQ(inlay_model_predict(model.get(), inputs, 1, &out, 1), INLAY_OK) << inlay_last_error();
+    ArrayPtr out_owner(out);
+    const int rank = inlay_array_rank(out);
+    const int64_t* out_dims = inlay_array_dims(out);
+    ASSERT_EQ(out_dims[c.channel_axis], 3);
+    int64_t inner = 1;
+    for (int d = c.channel_axis + 1; d < rank; ++d) inner *= out_dims[d];
+    const auto* values = static_cast<const float*>(inlay_array_data(out));
+    const size_t count = inlay_array_element_count(out);
+    ASSERT_GT(count, 0u);
+    for (size_t i = 0; i < count; ++i) {
+      ASSERT_EQ(values[i], relu_bias[(i / static_cast<size_t>(inner)) % 3]) << "element " << i;
+    }
+  }
+}
+
 // Outputs are written straight into the caller's array; one that overlaps the input (here the very same
 // buffer: a 3x3 "same" Conv2D keeping 8x8x16 computed in place, which would read neighbours it already
 // overwrote) still gets the result of a separate output buffer.
