@@ -361,7 +361,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       for (int d = 0; d < rank; ++d) {
         const int64_t dim = inlay_tensor_dims(t)[d];
         dims[static_cast<std::size_t>(d)] = dim == INLAY_DIM_NONE ? (d == 0 ? batch : 1 + r.u8() % 8) : dim;
-        if ((r.u8() & 0x1f) == 0) dims[static_cast<std::size_t>(d)] += 1;  // a wrong size
+        if ((r.u8() & 0x1f) == 0 && dims[static_cast<std::size_t>(d)] < std::numeric_limits<int64_t>::max()) {
+          dims[static_cast<std::size_t>(d)] += 1;  // a wrong size (not past int64: the batch may be its max)
+        }
         bytes *= static_cast<std::size_t>(std::max<int64_t>(dims[static_cast<std::size_t>(d)], 0));
         if (bytes > kMaxArrayBytes) break;
       }
