@@ -671,7 +671,7 @@ void load_legacy_weights(const H5Image& h5, Model& model, const std::string& fil
 
 }  // namespace
 
-std::unique_ptr<Model> load_keras_file(const std::string& path) {
+std::unique_ptr<Model> load_keras_file(const std::string& path, const LoadOptions& options) {
   ZipArchive zip(path);
   const std::optional<zip_stat_t> config_entry = zip.stat("config.json");
   if (!config_entry) {
@@ -701,6 +701,8 @@ std::unique_ptr<Model> load_keras_file(const std::string& path) {
   const std::uint64_t doubles = io::weight_bytes(*model, 8);
   const std::uint64_t cap =
       doubles > std::numeric_limits<std::uint64_t>::max() - kWeightsFileSlack ? doubles : doubles + kWeightsFileSlack;
+  io::check_weight_budget(*model, weights_entry->size, options, path,
+                          "model.weights.h5, of " + std::to_string(weights_entry->size) + " bytes,");
   std::vector<unsigned char> weights_bytes = zip.read(*weights_entry, cap);
   Hdf5Session session;
   H5Image h5(weights_bytes, path, "model.weights.h5");
@@ -708,7 +710,7 @@ std::unique_ptr<Model> load_keras_file(const std::string& path) {
   return model;
 }
 
-std::unique_ptr<Model> load_legacy_h5_file(const std::string& path) {
+std::unique_ptr<Model> load_legacy_h5_file(const std::string& path, const LoadOptions& options) {
   std::vector<unsigned char> bytes = io::read_file(path, std::numeric_limits<std::uint64_t>::max(), "the HDF5 file");
   Hdf5Session session;
   H5Image h5(bytes, path, std::filesystem::path(path).filename().string());
@@ -719,6 +721,8 @@ std::unique_ptr<Model> load_legacy_h5_file(const std::string& path) {
   }
   const Json config = io::parse_json(config_text->front(), path, "model_config");
   std::unique_ptr<Model> model = io::model_from_file_json(config, path);
+  io::check_weight_budget(*model, bytes.size(), options, path,
+                          "the file, of " + std::to_string(bytes.size()) + " bytes,");
   load_legacy_weights(h5, *model, path);
   return model;
 }

@@ -19,10 +19,11 @@
 #include <string>
 
 #include "graph/model.hpp"
+#include "io/model_file.hpp"
 
 namespace inlay::core {
 
-std::unique_ptr<Model> load_keras_file(const std::string& path);
-std::unique_ptr<Model> load_legacy_h5_file(const std::string& path);
+std::unique_ptr<Model> load_keras_file(const std::string& path, const LoadOptions& options);
+std::unique_ptr<Model> load_legacy_h5_file(const std::string& path, const LoadOptions& options);
 
 }  // namespace inlay::core

@@ -4,11 +4,14 @@
 #include <cstdlib>
 #include <array>
 #include <cstring>
-#include <fstream>
 #include <limits>
 #include <new>
 #include <stdexcept>
 #include <system_error>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "io/keras_file.hpp"
 #include "io/model_json.hpp"
@@ -23,39 +26,100 @@ void fail(Status status, const std::string& file, const std::string& message) {
   throw Error(status, python::quote(file) + ": " + message);
 }
 
+FileDescriptor::~FileDescriptor() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+FileDescriptor& FileDescriptor::operator=(FileDescriptor&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = other.release();
+  }
+  return *this;
+}
+
+namespace {
+
+const char* file_kind(mode_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISSOCK(mode)) return "a socket";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  return "not a regular file";
+}
+
+}  // namespace
+
+FileDescriptor open_regular_file(const std::filesystem::path& path, const std::string& what) {
+  const std::string name = path.string();
+  int fd = -1;
+  do {
+    fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  } while (fd < 0 && errno == EINTR);
+  if (fd < 0) fail(Status::IoError, name, "cannot open " + what + ": " + std::strerror(errno));
+  FileDescriptor file(fd);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) fail(Status::IoError, name, "cannot read " + what + ": " + std::strerror(errno));
+  if (!S_ISREG(st.st_mode)) {
+    fail(Status::IoError, name, "cannot read " + what + ": it is " + file_kind(st.st_mode) + ", not a regular file");
+  }
+  // Reads of a regular file never block anyway; clear the flag so that reads behave as usual.
+  const int flags = ::fcntl(fd, F_GETFL);
+  if (flags >= 0) ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+  return file;
+}
+
 std::vector<unsigned char> read_file(const std::filesystem::path& path, std::uint64_t max_bytes,
                                      const std::string& what) {
   const std::string name = path.string();
-  std::error_code ec;
-  const auto status = std::filesystem::status(path, ec);
-  if (ec || !std::filesystem::exists(status)) {
-    fail(Status::IoError, name, "cannot read " + what + ": " + (ec ? ec.message() : "no such file"));
-  }
-  if (std::filesystem::is_directory(status)) fail(Status::IoError, name, "cannot read " + what + ": it is a directory");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(Status::IoError, name, "cannot open " + what + ": " + std::strerror(errno));
-  // The size is what the stream can seek to (regular files); reads stop at max_bytes + 1 either way.
-  in.seekg(0, std::ios::end);
-  const std::streamoff end = in.tellg();
-  in.seekg(0, std::ios::beg);
-  if (end >= 0 && static_cast<std::uint64_t>(end) > max_bytes) {
+  const FileDescriptor file = open_regular_file(path, what);
+  struct stat st {};
+  if (::fstat(file.get(), &st) != 0) fail(Status::IoError, name, "cannot read " + what + ": " + std::strerror(errno));
+  const auto size = static_cast<std::uint64_t>(st.st_size);
+  if (size > max_bytes) {
     fail(Status::ParseError, name,
-         what + " is " + std::to_string(end) + " bytes, more than the " + std::to_string(max_bytes) + " inlay reads");
+         what + " is " + std::to_string(size) + " bytes, more than the " + std::to_string(max_bytes) + " inlay reads");
   }
+  // Reserved by the size fstat gave (a regular file's, at most max_bytes); reads stop at max_bytes + 1 either
+  // way, in case the file grows meanwhile.
   std::vector<unsigned char> data;
-  data.reserve(end > 0 ? static_cast<std::size_t>(end) : 0);
-  std::array<char, 1 << 16> chunk{};
-  while (in) {
-    in.read(chunk.data(), chunk.size());
-    const std::streamsize got = in.gcount();
-    if (got <= 0) break;
+  data.reserve(static_cast<std::size_t>(size));
+  std::array<unsigned char, 1 << 16> chunk{};
+  for (;;) {
+    const ssize_t got = ::read(file.get(), chunk.data(), chunk.size());
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      fail(Status::IoError, name, "error reading " + what + ": " + std::strerror(errno));
+    }
+    if (got == 0) break;
     if (data.size() + static_cast<std::uint64_t>(got) > max_bytes) {
       fail(Status::ParseError, name, what + " is more than the " + std::to_string(max_bytes) + " bytes inlay reads");
     }
     data.insert(data.end(), chunk.data(), chunk.data() + got);
   }
-  if (in.bad()) fail(Status::IoError, name, "error reading " + what);
   return data;
+}
+
+void check_weight_budget(const Model& model, std::uint64_t backing_bytes, const LoadOptions& options,
+                         const std::string& file, const std::string& backing_what) {
+  const std::uint64_t needed = weight_bytes(model, sizeof(float));
+  if (options.max_weight_bytes != 0) {
+    if (needed > options.max_weight_bytes) {
+      fail(Status::OutOfMemory, file,
+           "the model's weights take " + std::to_string(needed) + " bytes as float32, more than this load's "
+           "limit of " + std::to_string(options.max_weight_bytes) + " bytes (max_weight_bytes)");
+    }
+    return;
+  }
+  const std::uint64_t backed = backing_bytes > UINT64_MAX / kMaxWeightExpansion ? UINT64_MAX
+                                                                                : backing_bytes * kMaxWeightExpansion;
+  if (needed > backed) {
+    fail(Status::ParseError, file,
+         "the model's config declares weights of " + std::to_string(needed) + " bytes as float32, which " +
+             backing_what + " cannot hold (at most " + std::to_string(kMaxWeightExpansion) +
+             "x their size); a file whose weights are compressed loads with a max_weight_bytes option");
+  }
 }
 
 Json parse_json(std::string_view text, const std::string& file, const std::string& what) {
@@ -139,11 +203,16 @@ std::string lower(std::string text) {
 // (so the reader of the format it claims reports what is wrong with it).
 Format detect(const std::filesystem::path& path) {
   const std::string name = path.string();
-  std::ifstream in(path, std::ios::binary);
-  if (!in) io::fail(Status::IoError, name, std::string("cannot open the model file: ") + std::strerror(errno));
+  const io::FileDescriptor file = io::open_regular_file(path, "the model file");
   std::array<char, 64> head{};
-  in.read(head.data(), head.size());
-  const auto n = static_cast<std::size_t>(in.gcount());
+  std::size_t n = 0;
+  while (n < head.size()) {
+    const ssize_t got = ::read(file.get(), head.data() + n, head.size() - n);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) io::fail(Status::IoError, name, std::string("cannot read the model file: ") + std::strerror(errno));
+    if (got == 0) break;
+    n += static_cast<std::size_t>(got);
+  }
   const std::string_view bytes(head.data(), n);
   if (bytes.substr(0, 4) == std::string_view("PK\x03\x04", 4) ||
       bytes.substr(0, 4) == std::string_view("PK\x05\x06", 4)) {
@@ -166,7 +235,7 @@ Format detect(const std::filesystem::path& path) {
 
 }  // namespace
 
-std::unique_ptr<Model> load_model_file(const std::string& path) {
+std::unique_ptr<Model> load_model_file(const std::string& path, const LoadOptions& options) {
   if (path.empty()) throw_invalid("inlay_model_load: the path is empty");
   const std::filesystem::path p(path);
   std::error_code ec;
@@ -177,12 +246,12 @@ std::unique_ptr<Model> load_model_file(const std::string& path) {
   }
   if (std::filesystem::is_directory(status)) {
     log().debug("loading the TensorFlow.js model in directory '{}'", path);
-    return load_tfjs_model(p / "model.json");
+    return load_tfjs_model(p / "model.json", options);
   }
   switch (detect(p)) {
     case Format::Keras:
       log().debug("loading the Keras file '{}'", path);
-      return load_keras_file(path);
+      return load_keras_file(path, options);
     case Format::LegacyH5: {
       // Reading this format means HDF5 1.10 variable-length string attributes (model_config,
       // weight_names), which HDF5 reads without bounds checks: a crafted file can crash the process. So
@@ -195,13 +264,13 @@ std::unique_ptr<Model> load_model_file(const std::string& path) {
                     "otherwise save the model as .keras.");
       }
       log().debug("loading the Keras HDF5 file '{}'", path);
-      return load_legacy_h5_file(path);
+      return load_legacy_h5_file(path, options);
     }
     case Format::Tfjs:
       break;
   }
   log().debug("loading the TensorFlow.js model '{}'", path);
-  return load_tfjs_model(p);
+  return load_tfjs_model(p, options);
 }
 
 }  // namespace inlay::core

@@ -28,11 +28,57 @@
 
 namespace inlay::core {
 
+// What a caller may set for one load (inlay_model_load_with_options).
+struct LoadOptions {
+  // The most bytes of weights (as float32) this load may allocate. 0: the default budget, which is what the
+  // file's own weight data can back (io::check_weight_budget); a caller who sets it trusts the file's sizes
+  // up to that many bytes (compressed weights, which can hold more than 4x their stored bytes).
+  std::uint64_t max_weight_bytes = 0;
+};
+
 // inlay_model_load: the model and its weights from a .keras file, a legacy .h5 file, or a TensorFlow.js
 // model.json (or its directory).
-std::unique_ptr<Model> load_model_file(const std::string& path);
+std::unique_ptr<Model> load_model_file(const std::string& path, const LoadOptions& options = {});
 
 namespace io {
+
+// A file descriptor, closed when this goes.
+class FileDescriptor {
+ public:
+  explicit FileDescriptor(int fd = -1) : fd_(fd) {}
+  ~FileDescriptor();
+  FileDescriptor(FileDescriptor&& other) noexcept : fd_(other.release()) {}
+  FileDescriptor& operator=(FileDescriptor&& other) noexcept;
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+  int get() const { return fd_; }
+  int release() {
+    const int fd = fd_;
+    fd_ = -1;
+    return fd;
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+// Opens `path` for reading, refusing anything but a regular file (IoError naming `what`): the open never
+// blocks (O_NONBLOCK, so a FIFO cannot hang the caller), then the descriptor is checked with fstat, so the
+// file checked is the file read.
+FileDescriptor open_regular_file(const std::filesystem::path& path, const std::string& what);
+
+// Each weight value needs at most this many times the bytes a file stores it in (uint8-quantized tfjs
+// weights and int8 Keras weights become float32).
+inline constexpr std::uint64_t kMaxWeightExpansion = 4;
+
+// The load's budget for the model's weights, checked after the model is built from its config (which
+// allocates no weight memory) and before any weight is read: the weights as float32 must fit in
+// options.max_weight_bytes when the caller set it, and otherwise in kMaxWeightExpansion times
+// `backing_bytes`, the bytes of weight data the file actually holds (`backing_what` names them: "the
+// 20 bytes of model.weights.h5"). Throws OutOfMemory (caller's limit) or ParseError (a file declaring
+// weights its data cannot hold).
+void check_weight_budget(const Model& model, std::uint64_t backing_bytes, const LoadOptions& options,
+                         const std::string& file, const std::string& backing_what);
 
 // The largest JSON document (config.json, model.json, an HDF5 model_config attribute) inlay reads.
 inline constexpr std::uint64_t kMaxJsonBytes = 64ull << 20;
@@ -42,7 +88,8 @@ inline constexpr int kMaxJsonDepth = 256;
 // "'<path>': <message>" as an Error of the given status.
 [[noreturn]] void fail(Status status, const std::string& file, const std::string& message);
 
-// The whole file, refusing one larger than max_bytes (IoError when unreadable, ParseError when too large).
+// The whole regular file (open_regular_file), refusing one larger than max_bytes (IoError when unreadable,
+// ParseError when too large); memory grows with the bytes actually read.
 std::vector<unsigned char> read_file(const std::filesystem::path& path, std::uint64_t max_bytes,
                                      const std::string& what);
 

@@ -345,7 +345,7 @@ std::vector<unsigned char> read_group(const std::filesystem::path& dir, const Ma
 
 }  // namespace
 
-std::unique_ptr<Model> load_tfjs_model(const std::filesystem::path& model_json) {
+std::unique_ptr<Model> load_tfjs_model(const std::filesystem::path& model_json, const LoadOptions& options) {
   const std::string file = model_json.string();
   const std::vector<unsigned char> text = io::read_file(model_json, io::kMaxJsonBytes, "model.json");
   const Json json =
@@ -373,6 +373,12 @@ std::unique_ptr<Model> load_tfjs_model(const std::filesystem::path& model_json) 
   std::unique_ptr<Model> model = io::model_from_file_json(json, file);
   const std::vector<ManifestGroup> groups =
       ManifestReader(*model, file).read(json.contains("weightsManifest") ? json["weightsManifest"] : Json());
+  std::uint64_t manifest_bytes = 0;
+  for (const ManifestGroup& group : groups) {
+    manifest_bytes = group.bytes > UINT64_MAX - manifest_bytes ? UINT64_MAX : manifest_bytes + group.bytes;
+  }
+  io::check_weight_budget(*model, manifest_bytes, options, file,
+                          "the " + std::to_string(manifest_bytes) + " bytes of weights its manifest lists");
   const std::filesystem::path dir = model_json.parent_path();
   for (std::size_t g = 0; g < groups.size(); ++g) {
     const std::vector<unsigned char> data = read_group(dir, groups[g], g, file);

@@ -14,9 +14,10 @@
 #include <memory>
 
 #include "graph/model.hpp"
+#include "io/model_file.hpp"
 
 namespace inlay::core {
 
-std::unique_ptr<Model> load_tfjs_model(const std::filesystem::path& model_json);
+std::unique_ptr<Model> load_tfjs_model(const std::filesystem::path& model_json, const LoadOptions& options);
 
 }  // namespace inlay::core
