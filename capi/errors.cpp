@@ -22,7 +22,9 @@ static_assert(static_cast<int>(core::Status::InvalidArgument) == INLAY_INVALID_A
 
 void set_last_error(const std::string& message) {
   try {
-    last_error = message;
+    // Capped and NUL-escaped as core::Error's are: messages from elsewhere (nlohmann, the standard library)
+    // may quote a whole input too, and a NUL would end the C string early.
+    last_error = core::bounded_message(message);
   } catch (...) {
     last_error.clear();  // out of memory for the message itself: an empty message beats a crash
   }
@@ -38,11 +40,17 @@ void require(const void* p, const char* function, const char* argument) {
 }
 
 core::Json parse_json(const char* text, const char* function) {
-  if (core::json_nests_deeper_than(text, core::io::kMaxJsonDepth)) {
+  const core::JsonScan scan = core::scan_json(text, core::io::kMaxJsonDepth);
+  if (scan.too_deep) {
     throw core::Error(core::Status::ParseError, std::string(function) + ": invalid JSON: nested deeper than " +
                                                     std::to_string(core::io::kMaxJsonDepth) + " levels");
   }
-  return core::Json::parse(text);
+  if (scan.values > core::kMaxJsonValues) {
+    throw core::Error(core::Status::ParseError, std::string(function) + ": JSON of " + std::to_string(scan.values) +
+                                                    " values, more than the " + std::to_string(core::kMaxJsonValues) +
+                                                    " inlay reads");
+  }
+  return core::parse_json_text(text);
 }
 
 char* copy_for_caller(const std::string& text) {

@@ -20,9 +20,10 @@ inlay_status guarded(const char* function, Body&& body) noexcept;
 void require(const void* p, const char* function, const char* argument);
 
 // JSON text given to an entry point, parsed. Malformed text throws nlohmann's parse_error (INLAY_PARSE_ERROR
-// "FUNCTION: invalid JSON: ..."); so does nesting deeper than io::kMaxJsonDepth, refused before parsing: the
-// core walks JSON values recursively (messages print them), which a deep enough document would take past
-// the end of the stack.
+// "FUNCTION: invalid JSON: ..."); nesting deeper than io::kMaxJsonDepth and more than kMaxJsonValues values
+// are refused before parsing (INLAY_PARSE_ERROR): the core walks JSON values recursively (messages print
+// them), which a deep enough document would take past the end of the stack, and each parsed value costs
+// memory.
 core::Json parse_json(const char* text, const char* function);
 
 // A malloc'd copy for the caller, released with inlay_free.

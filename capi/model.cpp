@@ -1,5 +1,6 @@
 // Models through the C ABI: Model(inputs, outputs), inspection, weights, JSON.
 #include <algorithm>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -49,6 +50,33 @@ void check_element_count(const core::Weight& w, size_t n_elements, const char* f
                           " (" + std::to_string(w.size()) + " elements), got " + std::to_string(n_elements) +
                           " elements");
   }
+}
+
+// The options of inlay_model_load_with_options: a JSON object of known keys (NULL: the defaults).
+core::LoadOptions load_options(const char* options_json) {
+  constexpr const char* kFunction = "inlay_model_load_with_options";
+  core::LoadOptions options;
+  if (options_json == nullptr) return options;
+  const core::Json json = capi::parse_json(options_json, kFunction);
+  if (!json.is_object()) {
+    throw core::Error(core::Status::InvalidArgument,
+                      std::string(kFunction) + ": options_json must be a JSON object, got " + json.dump());
+  }
+  for (const auto& [key, value] : json.items()) {
+    if (key != "max_weight_bytes") {
+      throw core::Error(core::Status::InvalidArgument,
+                        std::string(kFunction) + ": unknown option " + core::python::quote(key) +
+                            " in options_json (the options are: 'max_weight_bytes')");
+    }
+    if (value.is_null()) continue;  // the default budget, as when the key is absent
+    if (!value.is_number_unsigned() && !(value.is_number_integer() && value.get<std::int64_t>() >= 0)) {
+      throw core::Error(core::Status::InvalidArgument,
+                        std::string(kFunction) + ": option 'max_weight_bytes' must be a number of bytes (an "
+                                                 "integer from 0 to 2^64-1) or null, got " + value.dump());
+    }
+    options.max_weight_bytes = value.get<std::uint64_t>();
+  }
+  return options;
 }
 
 }  // namespace
@@ -179,6 +207,18 @@ inlay_status inlay_model_load(const char* path, inlay_model** out) {
     capi::require(out, "inlay_model_load", "out");
     auto model = std::make_unique<inlay_model>();
     model->model = core::load_model_file(path);
+    model->engine = std::make_unique<runtime::Engine>(*model->model);
+    *out = model.release();
+  });
+}
+
+inlay_status inlay_model_load_with_options(const char* path, const char* options_json, inlay_model** out) {
+  return capi::guarded("inlay_model_load_with_options", [&] {
+    capi::require(path, "inlay_model_load_with_options", "path");
+    capi::require(out, "inlay_model_load_with_options", "out");
+    const core::LoadOptions options = load_options(options_json);
+    auto model = std::make_unique<inlay_model>();
+    model->model = core::load_model_file(path, options);
     model->engine = std::make_unique<runtime::Engine>(*model->model);
     *out = model.release();
   });

@@ -18,7 +18,7 @@ install(TARGETS inlay EXPORT inlayTargets
 install(DIRECTORY include/inlay DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT dev)
 install(EXPORT inlayTargets NAMESPACE inlay:: DESTINATION ${INLAY_INSTALL_CMAKEDIR} COMPONENT dev)
 
-# The static library has its own export set: its link interface names oneDNN, spdlog, libzip, HDF5 and
+# The static library has its own export set: its link interface names oneDNN, spdlog, libzip, zlib and
 # OpenMP, which inlayConfig.cmake looks up only when a user asks for COMPONENTS static. Users of the shared
 # library need none of them at build time.
 if(INLAY_BUILD_STATIC)
@@ -50,12 +50,12 @@ else()
   set(INLAY_PC_PREFIX "\${pcfiledir}/${_inlay_pc_up}")
 endif()
 # `pkg-config --static --libs inlay` (libinlay.a) lists what the static library links, as flags rather than
-# Requires.private: pkg-config would otherwise demand spdlog.pc, libzip.pc and hdf5.pc, and add their cflags,
+# Requires.private: pkg-config would otherwise demand spdlog.pc, libzip.pc and zlib.pc, and add their cflags,
 # for users of the shared library too.
 find_package(PkgConfig QUIET)
-set(INLAY_PC_LIBS_PRIVATE "-ldnnl -lspdlog -lfmt -lzip -lhdf5")
+set(INLAY_PC_LIBS_PRIVATE "-ldnnl -lspdlog -lfmt -lzip -lz")
 if(PKG_CONFIG_FOUND)
-  execute_process(COMMAND ${PKG_CONFIG_EXECUTABLE} --libs spdlog libzip hdf5
+  execute_process(COMMAND ${PKG_CONFIG_EXECUTABLE} --libs spdlog libzip zlib
     OUTPUT_VARIABLE _inlay_pc_deps OUTPUT_STRIP_TRAILING_WHITESPACE RESULT_VARIABLE _inlay_pc_rc ERROR_QUIET)
   if(_inlay_pc_rc EQUAL 0)
     set(INLAY_PC_LIBS_PRIVATE "-ldnnl ${_inlay_pc_deps}")

@@ -4,7 +4,7 @@
 #   inlay-tools   the inlay command-line tool (component tools)
 # `cpack -G DEB` in the build directory writes them there. Configure with CMAKE_INSTALL_PREFIX=/usr (the ci
 # preset does) so that libdir is Debian's multiarch one. Run-time dependencies come from dpkg-shlibdeps
-# (libdnnl2, libspdlog1.x, libzip4, libhdf5-*, libgomp1, ...), so they follow whatever the build linked.
+# (libdnnl2, libspdlog1.x, libzip4, zlib1g, libgomp1, ...), so they follow whatever the build linked.
 include_guard(GLOBAL)
 
 set(CPACK_PACKAGE_NAME inlay)
@@ -48,7 +48,7 @@ set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 # and find_package(inlay COMPONENTS static) need these. Debian's oneDNN CMake package needs OpenCL's too.
 # Debian 12's libzip CMake package fails without libzip's tools installed.
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS
-    "libdnnl-dev (>= 2.6), ocl-icd-opencl-dev, libspdlog-dev, libzip-dev, zipcmp, zipmerge, ziptool, libhdf5-dev, pkg-config")
+    "libdnnl-dev (>= 2.6), ocl-icd-opencl-dev, libspdlog-dev, libzip-dev, zipcmp, zipmerge, ziptool, zlib1g-dev, pkg-config")
 set(CPACK_DEBIAN_DEV_PACKAGE_SHLIBDEPS OFF)
 set(CPACK_COMPONENT_DEV_DESCRIPTION
     "Keras models for native code - development files\n"

@@ -19,7 +19,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 bin_dir="${INLAY_FUZZ_BIN_DIR:-$root/build/fuzz/fuzz}"
 work_root="${INLAY_FUZZ_WORK:-$root/build/fuzz/work}"
-all_targets=(input_kwargs spec_from_json model_from_json model_load_keras model_load_tfjs predict)
+all_targets=(input_kwargs spec_from_json model_from_json model_load_keras model_load_tfjs predict npy hdf5)
 
 if [[ $# -lt 1 || ! "$1" =~ ^[0-9]+$ ]]; then
   echo "usage: $0 SECONDS [TARGET...]   (targets: ${all_targets[*]})" >&2
@@ -32,9 +32,11 @@ targets=("$@")
 
 # Per target: dictionary and the largest input worth generating.
 declare -A dict=([input_kwargs]=json.dict [spec_from_json]=json.dict [model_from_json]=keras.dict
-                 [model_load_keras]=keras.dict [model_load_tfjs]=keras.dict [predict]=)
+                 [model_load_keras]=keras.dict [model_load_tfjs]=keras.dict [predict]= [npy]=npy.dict
+                 [hdf5]=hdf5.dict)
 declare -A max_len=([input_kwargs]=16384 [spec_from_json]=16384 [model_from_json]=131072
-                    [model_load_keras]=131072 [model_load_tfjs]=65536 [predict]=4096)
+                    [model_load_keras]=131072 [model_load_tfjs]=65536 [predict]=4096 [npy]=16384
+                    [hdf5]=65536)
 
 export OMP_NUM_THREADS=1  # single core; the harnesses also set one thread per model
 
@@ -50,6 +52,8 @@ for target in "${targets[@]}"; do
   work="$work_root/$target"
   rm -rf "$work"
   mkdir -p "$work/corpus" "$work/artifacts" "$work/tmp"
+  work="$(cd "$work" && pwd)"  # absolute: the fuzzer runs from inside it
+  exe="$(cd "$(dirname "$exe")" && pwd)/$(basename "$exe")"
   cp "$here/corpus/$target/"* "$work/corpus/" 2>/dev/null || true
   if [[ -d "$here/regressions/$target" ]]; then
     for f in "$here/regressions/$target/"*; do
@@ -64,7 +68,8 @@ for target in "${targets[@]}"; do
   log="$work/fuzz.log"
   echo "== fuzz_$target: ${seconds}s (log: $log)"
   start=$(date +%s)
-  TMPDIR="$work/tmp" "$exe" "${args[@]}" "$work/corpus" >"$log" 2>&1
+  # From the work directory: -jobs makes libFuzzer write fuzz-<job>.log into the current directory.
+  (cd "$work" && TMPDIR="$work/tmp" "$exe" "${args[@]}" "$work/corpus") >"$log" 2>&1
   rc=$?
   elapsed=$(( $(date +%s) - start ))
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)

@@ -18,14 +18,7 @@ extern "C" const char* __asan_default_options() {
 extern "C" const char* __ubsan_default_options();
 extern "C" const char* __ubsan_default_options() { return "print_stacktrace=1:halt_on_error=1"; }
 
-// Two leaks inside libraries inlay uses, on error paths it cannot avoid, are suppressed:
-//
-// HDF5 1.10.8 (Debian's libhdf5-103) leaks a few bytes in the error path of its object-header cache when a
-// file is corrupt (H5Oopen -> H5O_protect -> H5FL_blk_malloc, not freed when deserializing the header
-// fails): a leak inside HDF5 that inlay cannot prevent (inlay closes every identifier it gets, and HDF5 keeps
-// open ones reachable in its ID tables, so an identifier inlay failed to close would not show up as a
-// leak). INLAY_FUZZ_REPORT_HDF5_LEAKS=1 reports them anyway (with ASAN_OPTIONS=fast_unwind_on_malloc=0 for
-// stacks through HDF5, which has no frame pointers).
+// One leak inside a library inlay uses, on an error path it cannot avoid, is suppressed:
 //
 // oneDNN 2.6 (Debian's libdnnl2) leaks what it had allocated for a primitive descriptor when one of its own
 // allocations fails while creating it (dnnl_primitive_desc_iterator_create returning dnnl_out_of_memory):
@@ -34,8 +27,7 @@ extern "C" const char* __ubsan_default_options() { return "print_stacktrace=1:ha
 extern "C" const char* __lsan_default_suppressions();
 extern "C" const char* __lsan_default_suppressions() {
   static const std::string suppressions =
-      std::string(std::getenv("INLAY_FUZZ_REPORT_HDF5_LEAKS") != nullptr ? "" : "leak:libhdf5_serial.so\n") +
-      (std::getenv("INLAY_FUZZ_REPORT_DNNL_LEAKS") != nullptr ? "" : "leak:libdnnl.so\n");
+      std::getenv("INLAY_FUZZ_REPORT_DNNL_LEAKS") != nullptr ? "" : "leak:libdnnl.so\n";
   return suppressions.c_str();
 }
 

@@ -4,7 +4,7 @@
 # INLAY_FETCH_DEPS, INLAY_BUILD_TESTS and INLAY_BUILD_TOOLS. When it returns, these imported
 # targets exist:
 #   DNNL::dnnl (oneDNN 2.x, >= 2.6), spdlog::spdlog, nlohmann_json::nlohmann_json,
-#   libzip::zip and hdf5::hdf5 (system only: libzip-dev, libhdf5-dev; not built by the superbuild),
+#   libzip::zip and ZLIB::ZLIB (system only: libzip-dev, zlib1g-dev; not built by the superbuild),
 #   GTest::gtest and GTest::gtest_main (when INLAY_BUILD_TESTS),
 #   CLI11::CLI11 (when INLAY_BUILD_TOOLS).
 #
@@ -98,7 +98,7 @@ function(inlay_dependency dep)
       set(where "${GTEST_INCLUDE_DIRS}") # FindGTest without a GTestConfig.cmake
     endif()
     if(where STREQUAL "")
-      set(where "${${pkg}_INCLUDE_DIRS}") # other find modules (FindHDF5)
+      set(where "${${pkg}_INCLUDE_DIRS}") # other find modules (FindZLIB)
     endif()
     cmake_path(IS_PREFIX INLAY_DEPS_PREFIX "${where}" NORMALIZE from_superbuild)
     if(from_superbuild)
@@ -343,14 +343,14 @@ find_package(Threads REQUIRED)
 inlay_dependency(SPDLOG PACKAGE spdlog TARGETS spdlog::spdlog DEBIAN libspdlog-dev)
 inlay_dependency(NLOHMANN_JSON PACKAGE nlohmann_json VERSION 3 TARGETS nlohmann_json::nlohmann_json
                  DEBIAN nlohmann-json3-dev)
-# Model files: libzip reads .keras archives, HDF5's C library the weights in them. System packages only:
-# the superbuild does not build these two.
+# Model files: libzip reads .keras archives; zlib inflates deflated HDF5 chunks for inlay's own HDF5 reader
+# (src/io/hdf5/). System packages only: the superbuild does not build these two.
 _inlay_check_libzip_tools(_inlay_libzip_why_not)
 inlay_dependency(LIBZIP PACKAGE libzip TARGETS libzip::zip DEBIAN libzip-dev zipcmp zipmerge ziptool
                  WHY_NOT "${_inlay_libzip_why_not}")
-inlay_dependency(HDF5 PACKAGE HDF5 MODULE TARGETS hdf5::hdf5 DEBIAN libhdf5-dev)
+inlay_dependency(ZLIB PACKAGE ZLIB MODULE TARGETS ZLIB::ZLIB DEBIAN zlib1g-dev)
 if(INLAY_FETCH_DEPS)
-  foreach(_inlay_dep IN ITEMS LIBZIP HDF5)
+  foreach(_inlay_dep IN ITEMS LIBZIP ZLIB)
     if(_inlay_dep IN_LIST _INLAY_DEPS_MISSING)
       message(FATAL_ERROR "inlay: ${_inlay_dep_${_inlay_dep}_PACKAGE} is not usable from the system "
               "(${_inlay_dep_${_inlay_dep}_WHY}) and INLAY_FETCH_DEPS does not build it. Install it:\n"

@@ -638,9 +638,9 @@ INLAY_API inlay_status inlay_model_from_json(const char *json, inlay_model **out
  * A model and its weights from a file, recognized by its content:
  *  - a Keras 3 .keras file (the zip model.save() writes: config.json, metadata.json, model.weights.h5);
  *  - a Keras HDF5 .h5 file (tf.keras 2's model.save("m.h5"): the model_config attribute and
- *    model_weights), only when the environment sets INLAY_TRUSTED_H5=1 (::INLAY_UNSUPPORTED otherwise):
- *    their variable-length string attributes are read by HDF5 1.10, which can crash on crafted files
- *    (.keras files need no such reads), so this is for files the caller trusts;
+ *    model_weights). Like the weights of .keras files, these are read by inlay's own HDF5 reader, which
+ *    treats every byte as untrusted (the INLAY_TRUSTED_H5 variable of earlier versions is no longer
+ *    needed and is ignored);
  *  - a TensorFlow.js layers model: the path of its model.json, or of the directory holding it; the weight
  *    shards it lists (relative to model.json, never outside its directory) are read, and uint8 / uint16 /
  *    float16 quantized weights are dequantized to float32.
@@ -662,10 +662,39 @@ INLAY_API inlay_status inlay_model_from_json(const char *json, inlay_model **out
  *                                 model, a shard path leaving the model's directory.
  * @retval INLAY_SHAPE_MISMATCH    A weight whose shape or element count differs from the model's.
  * @retval INLAY_UNSUPPORTED       A layer class or a format variant inlay does not read (tfjs graph
- *                                 models, ...); a .h5 file without INLAY_TRUSTED_H5=1.
+ *                                 models, HDF5 features Keras does not write such as szip compression).
  * @retval INLAY_INVALID_ARGUMENT  An empty path; @p path or @p out NULL.
  */
 INLAY_API inlay_status inlay_model_load(const char *path, inlay_model **out);
+/**
+ * inlay_model_load() with options for this load, as a JSON object (keys not listed are refused):
+ *  - `"max_weight_bytes"`: the most bytes the model's weights (as float32) may take, an integer from 0 to
+ *    2^64-1, or null for the default. By default a file may declare at most 4 times the bytes of weight
+ *    data it actually holds (its weights member or shards, as stored), so that a few bytes of config cannot
+ *    make inlay allocate gigabytes; set a limit to load files whose weights are compressed beyond that
+ *    (the limit then replaces the default), or to cap what a load of any file may allocate. Both are
+ *    checked after the model is built from its config, which allocates no weight memory, and before any
+ *    weight is read.
+ *
+ * Everything else is inlay_model_load()'s: the formats, the checks, the other errors. The model gets a graph
+ * of its own, so this is thread-safe.
+ *
+ * @param path          The file (or a tfjs model's directory), as for inlay_model_load().
+ * @param options_json  The options; NULL or "{}": the defaults (then this is inlay_model_load()).
+ * @param[out] out      Receives a new model, owned by the caller: release it with inlay_model_free().
+ * @retval INLAY_OK
+ * @retval INLAY_OUT_OF_MEMORY     The model's weights take more than max_weight_bytes.
+ * @retval INLAY_PARSE_ERROR       Malformed @p options_json; inlay_model_load()'s errors, among them a
+ *                                 config declaring weights that its file's data cannot hold (default budget).
+ * @retval INLAY_INVALID_ARGUMENT  @p options_json is not an object, holds an unknown key, or a
+ *                                 max_weight_bytes that is not a non-negative integer; an empty path;
+ *                                 @p path or @p out NULL.
+ * @retval INLAY_IO_ERROR          As for inlay_model_load().
+ * @retval INLAY_SHAPE_MISMATCH    As for inlay_model_load().
+ * @retval INLAY_UNSUPPORTED       As for inlay_model_load().
+ */
+INLAY_API inlay_status inlay_model_load_with_options(const char *path, const char *options_json,
+                                                     inlay_model **out);
 /**
  * Releases a model. Its graph goes too unless the caller still holds it (or another model does); borrowed
  * handles from the model are invalid then.

@@ -574,6 +574,17 @@ class model {
     detail::check(inlay_model_load(path.c_str(), &out));
     return model(out);
   }
+  /** inlay_model_load() with options for the load (inlay_model_load_with_options()).
+   *  @param path          The file.
+   *  @param options_json  A JSON object, e.g. R"({"max_weight_bytes": 1000000000})".
+   *  @return The model.
+   *  @throws error ::INLAY_OUT_OF_MEMORY (weights beyond max_weight_bytes), ::INLAY_INVALID_ARGUMENT (an
+   *          unknown option) and the others as inlay_model_load_with_options(). */
+  static model load(const std::string& path, const std::string& options_json) {
+    inlay_model* out = nullptr;
+    detail::check(inlay_model_load_with_options(path.c_str(), options_json.c_str(), &out));
+    return model(out);
+  }
   /** A model from model.to_json() text, zero weights (inlay_model_from_json()).
    *  @param json  The JSON text.
    *  @return The model.

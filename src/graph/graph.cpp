@@ -1,38 +1,9 @@
 #include "graph/graph.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <utility>
 
 namespace inlay::core {
-namespace {
-
-bool is_upper(char c) { return std::isupper(static_cast<unsigned char>(c)) != 0; }
-bool is_lower(char c) { return std::islower(static_cast<unsigned char>(c)) != 0; }
-bool is_word(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
-
-}  // namespace
-
-std::string to_snake_case(std::string_view name) {
-  // re.sub(r"\W+", "", name)
-  std::string word;
-  for (char c : name) {
-    if (is_word(c)) word += c;
-  }
-  // re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name): an underscore before each capitalised word not at the start.
-  std::string split;
-  for (std::size_t i = 0; i < word.size(); ++i) {
-    if (i > 0 && is_upper(word[i]) && i + 1 < word.size() && is_lower(word[i + 1])) split += '_';
-    split += word[i];
-  }
-  // re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
-  std::string out;
-  for (std::size_t i = 0; i < split.size(); ++i) {
-    if (i > 0 && is_lower(split[i - 1]) && is_upper(split[i])) out += '_';
-    out += static_cast<char>(std::tolower(static_cast<unsigned char>(split[i])));
-  }
-  return out;
-}
 
 std::string Graph::auto_name(std::string_view class_name) {
   auto known = std::find_if(snake_cases_.begin(), snake_cases_.end(),

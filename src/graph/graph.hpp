@@ -12,6 +12,7 @@
 
 #include "graph/keras_tensor.hpp"
 #include "graph/layer.hpp"
+#include "util/naming.hpp"  // to_snake_case, which auto_name uses
 
 namespace inlay::core {
 
@@ -56,8 +57,5 @@ class Graph {
   std::vector<std::unique_ptr<KerasTensor>> tensors_;
   int node_count_ = 0;
 };
-
-// keras.src.utils.naming.to_snake_case
-std::string to_snake_case(std::string_view name);
 
 }  // namespace inlay::core

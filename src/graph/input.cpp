@@ -7,7 +7,8 @@ namespace inlay::core {
 
 KerasTensor& Input(Graph& graph, const Json& kwargs, const TypeSpec* type_spec, KerasTensor* tensor) {
   if (!kwargs.is_null() && !kwargs.is_object()) {
-    throw Error(Status::ParseError, "Input() keyword arguments must be a JSON object, got " + kwargs.dump());
+    throw Error(Status::ParseError,
+                "Input() keyword arguments must be a JSON object, got " + dump_prefix(kwargs, kMaxQuotedBytes));
   }
   InputLayerArgs args;
   args.input_tensor = tensor;

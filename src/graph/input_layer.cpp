@@ -124,7 +124,8 @@ bool InputLayerArgs::set_keyword(const std::string& key, const Json& value) {
 
 InputLayerArgs InputLayerArgs::from_config(const Json& config) {
   if (!config.is_null() && !config.is_object()) {
-    throw Error(Status::ParseError, "An InputLayer config must be a JSON object, got " + config.dump());
+    throw Error(Status::ParseError,
+                "An InputLayer config must be a JSON object, got " + dump_prefix(config, kMaxQuotedBytes));
   }
   InputLayerArgs args;
   if (config.is_null()) return args;
@@ -132,7 +133,9 @@ InputLayerArgs InputLayerArgs::from_config(const Json& config) {
   for (const auto& [key, value] : config.items()) {
     if (!args.set_keyword(key, value)) unknown.push_back(key);
   }
-  if (!unknown.empty()) throw_invalid("Unrecognized keyword arguments: " + python::repr(unknown));
+  if (!unknown.empty()) {
+    throw_invalid("Unrecognized keyword arguments: " + python::repr_prefix(unknown, kMaxQuotedBytes));
+  }
   return args;
 }
 

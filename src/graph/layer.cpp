@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <limits>
 #include <new>
 
 #include "graph/graph.hpp"
@@ -11,8 +12,13 @@
 namespace inlay::core {
 namespace {
 
-// Weights at least this large are allocated only after malloc agreed to give the memory.
+// Weights at least this large are asked of malloc (and freed at once) when the layer is built.
 constexpr std::uint64_t kProbeAllocationBytes = std::uint64_t{1} << 28;  // 256 MiB
+
+Error weight_out_of_memory(const std::string& path, const Shape& shape, std::uint64_t count) {
+  return Error(Status::OutOfMemory, "Cannot allocate variable path='" + path + "' of shape=" + shape.to_tuple_string() +
+                                        " (" + std::to_string(count) + " float32 values): out of memory");
+}
 
 Json shapes_json(const std::vector<KerasTensor*>& inputs) {
   if (inputs.size() == 1) return inputs.front()->shape().to_json();
@@ -49,48 +55,82 @@ Weight& Layer::add_weight(const std::string& weight_name, Shape shape, bool trai
                   "shape=" + shape.to_tuple_string() + " for variable path='" + name_ + "/" + weight_name + "'");
   }
   std::string path = name_ + "/" + weight_name;
-  auto out_of_memory = [&](const std::string& weight_path, const Shape& weight_shape) {
-    return Error(Status::OutOfMemory, "Cannot allocate variable path='" + weight_path + "' of shape=" +
-                                          weight_shape.to_tuple_string() + " (" + std::to_string(*count) +
-                                          " float32 values): out of memory");
-  };
   const auto n = static_cast<std::uint64_t>(*count);
-  if (n > std::vector<float>().max_size()) throw out_of_memory(path, shape);
-  // Sizes come from configs and files: a huge one is asked of malloc first, which says no by returning
-  // NULL (operator new under AddressSanitizer aborts instead of throwing bad_alloc).
+  if (n > std::numeric_limits<std::size_t>::max() / sizeof(float)) throw weight_out_of_memory(path, shape, n);
+  // A size the machine cannot hold fails here, when the layer is built, as in Keras; but nothing is kept: a
+  // config declaring gigabytes must cost nothing until its weights are written, so that a model file is
+  // checked against the data it holds first (io::check_weight_budget). Huge sizes are asked of malloc and
+  // freed at once (untouched pages: no memory used); malloc says no by returning NULL, where operator new
+  // under AddressSanitizer would abort.
   if (n * sizeof(float) >= kProbeAllocationBytes) {
     void* probe = std::malloc(static_cast<std::size_t>(n) * sizeof(float));
-    if (probe == nullptr) throw out_of_memory(path, shape);
+    if (probe == nullptr) throw weight_out_of_memory(path, shape, n);
     std::free(probe);
   }
   try {
     if (weights_.empty()) weights_.reserve(2);  // a kernel and a bias, most often: no regrowth between them
+    return weights_.emplace_back(weight_name, std::move(path), std::move(shape), trainable,
+                                 static_cast<std::size_t>(n));
   } catch (const std::bad_alloc&) {
-    throw out_of_memory(path, shape);
+    throw Error(Status::OutOfMemory, "Cannot add variable '" + weight_name + "' to layer '" + name_ + "': out of memory");
   }
-  Weight& w = weights_.emplace_back(weight_name, std::move(path), std::move(shape), trainable,
-                                    static_cast<std::size_t>(n));
-  // A large weight is allocated now, so that a size the machine cannot hold fails when the layer is built,
-  // as in Keras; a small one when first written.
-  if (w.size() > Weight::kLazyValues) {
-    try {
-      w.mutable_data();
-    } catch (const std::bad_alloc&) {
-      Error error = out_of_memory(w.path, w.shape);
-      weights_.pop_back();
-      throw error;
-    }
-  }
-  return w;
 }
 
 Weight::Weight(std::string name_, std::string path_, Shape shape_, bool trainable_, std::size_t count)
     : name(std::move(name_)), path(std::move(path_)), shape(std::move(shape_)), trainable(trainable_),
       count_(count) {}
 
+Weight::~Weight() { std::free(data_.load(std::memory_order_relaxed)); }
+
+Weight::Weight(Weight&& other) noexcept
+    : name(std::move(other.name)), path(std::move(other.path)), shape(std::move(other.shape)),
+      trainable(other.trainable), count_(other.count_),
+      data_(other.data_.exchange(nullptr, std::memory_order_relaxed)) {}
+
+Weight& Weight::operator=(Weight&& other) noexcept {
+  if (this != &other) {
+    name = std::move(other.name);
+    path = std::move(other.path);
+    shape = std::move(other.shape);
+    trainable = other.trainable;
+    count_ = other.count_;
+    std::free(data_.exchange(other.data_.exchange(nullptr, std::memory_order_relaxed), std::memory_order_relaxed));
+  }
+  return *this;
+}
+
+float* Weight::allocate() const {
+  // calloc rather than new: it returns NULL instead of throwing (or, under ASan, aborting) for a size the
+  // machine cannot hold, and hands large sizes fresh zero pages without writing them.
+  auto* data = static_cast<float*>(std::calloc(count_, sizeof(float)));
+  if (data == nullptr) throw weight_out_of_memory(path, shape, count_);
+  return data;
+}
+
+std::span<const float> Weight::values() const {
+  const float* data = data_.load(std::memory_order_acquire);
+  if (data != nullptr) return {data, count_};
+  if (count_ <= kLazyValues) return {zeros(), count_};
+  // A large unwritten weight: its own zeros, published once. Plans are compiled from many threads at once, so
+  // concurrent first reads race here; each allocates, one compare-and-swap wins and the others free theirs and
+  // read the winner's (the runtime's readers stay unaware of lazy weights, which lowering each of them to
+  // "unwritten means zeros" would spread over every layer's lowering).
+  float* fresh = allocate();
+  float* expected = nullptr;
+  if (data_.compare_exchange_strong(expected, fresh, std::memory_order_acq_rel, std::memory_order_acquire)) {
+    return {fresh, count_};
+  }
+  std::free(fresh);
+  return {expected, count_};
+}
+
 float* Weight::mutable_data() {
-  if (values_.empty() && count_ > 0) values_.assign(count_, 0.0f);
-  return values_.data();
+  float* data = data_.load(std::memory_order_acquire);
+  if (data == nullptr && count_ > 0) {
+    data = allocate();
+    data_.store(data, std::memory_order_release);
+  }
+  return data;
 }
 
 const float* Weight::zeros() {
@@ -142,9 +182,15 @@ std::vector<KerasTensor*> Layer::call(const std::vector<KerasTensor*>& inputs) {
 }
 
 std::string validate_layer_name(const Json& name) {
-  if (!name.is_string() || name.get<std::string>().find('/') != std::string::npos) {
+  if (!name.is_string() || name.get_ref<const std::string&>().find('/') != std::string::npos) {
     throw_invalid("Argument `name` must be a string and cannot contain character `/`. Received: name=" +
-                  python::str(name) + " (of type " + python::type_name(name) + ")");
+                  python::str_prefix(name, kMaxQuotedBytes) + " (of type " + python::type_name(name) + ")");
+  }
+  // Keras takes any str, but names leave through the C ABI as C strings, which end at a NUL: a name holding
+  // one would come back cut (and could then equal another's).
+  if (name.get_ref<const std::string&>().find('\0') != std::string::npos) {
+    throw_invalid("Argument `name` must not contain a NUL character (names are C strings at inlay's C ABI). "
+                  "Received: name=" + python::quote_prefix(name.get_ref<const std::string&>(), kMaxQuotedBytes));
   }
   return name.get<std::string>();
 }

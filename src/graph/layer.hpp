@@ -3,6 +3,8 @@
 // (compute_output_specs) and what weights that takes (build); call() does the rest as Layer.__call__ does.
 #pragma once
 
+#include <atomic>
+#include <cstddef>
 #include <optional>
 #include <span>
 #include <string>
@@ -25,18 +27,25 @@ struct Node {
 };
 
 // A layer variable. Values are float32, row-major over `shape`, and zero until set (inlay defines and runs
-// models; it does not train, so Keras's initializers are kept in configs but not run). A small weight holds
-// no memory until it is first written: reads of an unwritten one see a shared block of zeros, so building a
-// graph of 10,000 Dense layers to inspect or serialize it touches no weight memory. Reading is safe from any
-// number of threads; writing (mutable_data) is a mutation of the model.
+// models; it does not train, so Keras's initializers are kept in configs but not run). A weight holds no
+// memory until it is first written or read, whatever its size: building a model from a config that declares
+// gigabytes of weights costs nothing until the caller sets them or predicts, so the loaders can check what a
+// file declares against what it holds before a byte is allocated. Reading is safe from any number of threads
+// (plans are compiled concurrently); writing (mutable_data) is a mutation of the model.
 class Weight {
  public:
-  // Weights up to this many values start unwritten; Layer::add_weight allocates larger ones (zeroed) at
-  // once, so that a size the machine cannot hold fails when the layer is built, as in Keras.
+  // Unwritten weights of up to this many values read as a shared block of zeros in read-only data; larger
+  // ones get a zeroed buffer of their own on the first read.
   static constexpr std::size_t kLazyValues = 16384;
 
   // Unwritten (no memory) whatever its size.
   Weight(std::string name, std::string path, Shape shape, bool trainable, std::size_t count);
+  ~Weight();
+  // Moves happen only while the owning layer is built (its weights vector grows), never under readers.
+  Weight(Weight&& other) noexcept;
+  Weight& operator=(Weight&& other) noexcept;
+  Weight(const Weight&) = delete;
+  Weight& operator=(const Weight&) = delete;
 
   std::string name;  // "kernel"
   std::string path;  // "dense/kernel"
@@ -44,15 +53,24 @@ class Weight {
   bool trainable = true;
 
   std::size_t size() const { return count_; }
-  // The values for reading (zeros while unwritten).
-  std::span<const float> values() const { return {values_.empty() ? zeros() : values_.data(), count_}; }
-  // The values for writing: allocated (zeroed) on the first call; throws std::bad_alloc.
+  // Whether memory is held (the weight was written, or read at more than kLazyValues values).
+  bool allocated() const { return data_.load(std::memory_order_acquire) != nullptr; }
+  // The values for reading (zeros while unwritten). Throws Error(OutOfMemory) when a large unwritten
+  // weight's zeros cannot be allocated.
+  std::span<const float> values() const;
+  // The values for writing: allocated (zeroed) on the first call. Throws Error(OutOfMemory).
   float* mutable_data();
 
  private:
   static const float* zeros();
+  // A zeroed buffer of count_ values (calloc: large ones are fresh pages, which cost memory only when
+  // touched); throws Error(OutOfMemory) naming the weight.
+  float* allocate() const;
+
   std::size_t count_ = 0;
-  std::vector<float> values_;  // empty while unwritten
+  // calloc'd and owned; null while unwritten. Atomic because concurrent first reads race to publish the
+  // zeros of a large weight: each allocates, one compare-and-swap wins, the others free theirs.
+  mutable std::atomic<float*> data_{nullptr};
 };
 
 class Layer {

@@ -1,9 +1,9 @@
 #include "graph/model.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <string_view>
-#include <unordered_map>
-#include <unordered_set>
+#include <utility>
 
 #include "graph/input_layer.hpp"
 #include "util/error.hpp"
@@ -241,23 +241,27 @@ void Model::map_graph() {
   check_outputs_reachable();
 }
 
-// "All operation names should be unique": one pass over a reserved set of name views; the counts for the
-// message are taken only when a name repeats.
+// "All operation names should be unique": the names sorted (n log n whatever they are; a hash set could be
+// made quadratic by names a file chose to collide), and Keras's message for the first repeated one in layer
+// order, with its count.
 void Model::check_unique_names() const {
-  std::unordered_set<std::string_view> names;  // views of the layers' own names
+  std::vector<std::pair<std::string_view, std::size_t>> names;  // (name, position in layers_)
   names.reserve(layers_.size());
-  bool repeated = false;
-  for (const Layer* layer : layers_) repeated |= !names.insert(layer->name()).second;
-  if (!repeated) return;
-  std::unordered_map<std::string_view, int> counts;
-  for (const Layer* layer : layers_) ++counts[layer->name()];
-  for (const Layer* layer : layers_) {
-    const int count = counts[layer->name()];
-    if (count != 1) {
-      throw_invalid("The name \"" + layer->name() + "\" is used " + std::to_string(count) +
-                    " times in the model. All operation names should be unique.");
+  for (std::size_t i = 0; i < layers_.size(); ++i) names.emplace_back(layers_[i]->name(), i);
+  std::sort(names.begin(), names.end());
+  std::optional<std::size_t> first_repeated;  // position in layers_
+  int count = 0;
+  for (std::size_t start = 0, end = 0; start < names.size(); start = end) {
+    while (end < names.size() && names[end].first == names[start].first) ++end;
+    // Sorted pairs: names[start] holds the group's earliest position in layers_.
+    if (end - start > 1 && (!first_repeated || names[start].second < *first_repeated)) {
+      first_repeated = names[start].second;
+      count = static_cast<int>(end - start);
     }
   }
+  if (!first_repeated) return;
+  throw_invalid("The name \"" + layers_[*first_repeated]->name() + "\" is used " + std::to_string(count) +
+                " times in the model. All operation names should be unique.");
 }
 
 // Function._run_through_graph as Keras runs it once at construction: nodes whose inputs are all computed

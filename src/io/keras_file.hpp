@@ -1,4 +1,4 @@
-// Keras's own model files, read with libzip and HDF5's C library:
+// Keras's own model files, read with libzip and inlay's own HDF5 reader (src/io/hdf5/):
 //
 //  - Keras 3 ".keras": a zip holding config.json (model.to_json()'s dict), metadata.json and
 //    model.weights.h5. In the weights file every layer of model.layers has a group
@@ -9,9 +9,9 @@
 //    JSON; model_weights/<layer name> lists its datasets in the attribute weight_names, in the layer's
 //    weight order.
 //
-// Only numeric datasets, group links and (legacy files only) string attributes are read. Variable-length
-// strings live in the file's global heap, which HDF5 1.10 reads without bounds checks: .keras files never
-// need them, legacy .h5 files do (model_config, weight_names), so a crafted .h5 file can crash HDF5 itself.
+// Only numeric datasets, group links and (legacy files only) string attributes are read. Both formats are
+// untrusted input: the HDF5 reader checks every address, size and count against the bytes there are (see
+// src/io/hdf5/hdf5_file.hpp), and zip members are read into buffers that grow with the bytes that arrive.
 // See model_file.hpp for the error statuses.
 #pragma once
 

@@ -1,8 +1,10 @@
 #include "io/model_file.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 #include <array>
+#include <cerrno>
+#include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <new>
@@ -38,18 +40,27 @@ FileDescriptor& FileDescriptor::operator=(FileDescriptor&& other) noexcept {
   return *this;
 }
 
-namespace {
-
-const char* file_kind(mode_t mode) {
+const char* file_kind(unsigned mode) {
   if (S_ISDIR(mode)) return "a directory";
   if (S_ISFIFO(mode)) return "a FIFO";
   if (S_ISSOCK(mode)) return "a socket";
   if (S_ISCHR(mode)) return "a character device";
   if (S_ISBLK(mode)) return "a block device";
+  if (S_ISLNK(mode)) return "a symbolic link";
   return "not a regular file";
 }
 
-}  // namespace
+std::uint64_t require_regular_file(const FileDescriptor& file, const std::string& name, const std::string& what) {
+  struct stat st {};
+  if (::fstat(file.get(), &st) != 0) fail(Status::IoError, name, "cannot read " + what + ": " + std::strerror(errno));
+  if (!S_ISREG(st.st_mode)) {
+    fail(Status::IoError, name, "cannot read " + what + ": it is " + file_kind(st.st_mode) + ", not a regular file");
+  }
+  // Reads of a regular file never block anyway; the flag is cleared so that reads behave as usual.
+  const int flags = ::fcntl(file.get(), F_GETFL);
+  if (flags >= 0 && (flags & O_NONBLOCK) != 0) ::fcntl(file.get(), F_SETFL, flags & ~O_NONBLOCK);
+  return static_cast<std::uint64_t>(st.st_size);
+}
 
 FileDescriptor open_regular_file(const std::filesystem::path& path, const std::string& what) {
   const std::string name = path.string();
@@ -59,24 +70,31 @@ FileDescriptor open_regular_file(const std::filesystem::path& path, const std::s
   } while (fd < 0 && errno == EINTR);
   if (fd < 0) fail(Status::IoError, name, "cannot open " + what + ": " + std::strerror(errno));
   FileDescriptor file(fd);
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) fail(Status::IoError, name, "cannot read " + what + ": " + std::strerror(errno));
-  if (!S_ISREG(st.st_mode)) {
-    fail(Status::IoError, name, "cannot read " + what + ": it is " + file_kind(st.st_mode) + ", not a regular file");
-  }
-  // Reads of a regular file never block anyway; clear the flag so that reads behave as usual.
-  const int flags = ::fcntl(fd, F_GETFL);
-  if (flags >= 0) ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+  require_regular_file(file, name, what);
   return file;
+}
+
+void read_exactly(const FileDescriptor& file, std::span<unsigned char> out, const std::string& name,
+                  const std::string& what) {
+  std::size_t done = 0;
+  while (done < out.size()) {
+    const ssize_t got = ::read(file.get(), out.data() + done, out.size() - done);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) fail(Status::IoError, name, "error reading " + what + ": " + std::strerror(errno));
+    if (got == 0) {
+      fail(Status::IoError, name,
+           "error reading " + what + ": it ended after " + std::to_string(done) + " of its " +
+               std::to_string(out.size()) + " bytes (it shrank while being read)");
+    }
+    done += static_cast<std::size_t>(got);
+  }
 }
 
 std::vector<unsigned char> read_file(const std::filesystem::path& path, std::uint64_t max_bytes,
                                      const std::string& what) {
   const std::string name = path.string();
   const FileDescriptor file = open_regular_file(path, what);
-  struct stat st {};
-  if (::fstat(file.get(), &st) != 0) fail(Status::IoError, name, "cannot read " + what + ": " + std::strerror(errno));
-  const auto size = static_cast<std::uint64_t>(st.st_size);
+  const std::uint64_t size = require_regular_file(file, name, what);
   if (size > max_bytes) {
     fail(Status::ParseError, name,
          what + " is " + std::to_string(size) + " bytes, more than the " + std::to_string(max_bytes) + " inlay reads");
@@ -104,11 +122,11 @@ std::vector<unsigned char> read_file(const std::filesystem::path& path, std::uin
 void check_weight_budget(const Model& model, std::uint64_t backing_bytes, const LoadOptions& options,
                          const std::string& file, const std::string& backing_what) {
   const std::uint64_t needed = weight_bytes(model, sizeof(float));
-  if (options.max_weight_bytes != 0) {
-    if (needed > options.max_weight_bytes) {
+  if (options.max_weight_bytes) {
+    if (needed > *options.max_weight_bytes) {
       fail(Status::OutOfMemory, file,
            "the model's weights take " + std::to_string(needed) + " bytes as float32, more than this load's "
-           "limit of " + std::to_string(options.max_weight_bytes) + " bytes (max_weight_bytes)");
+           "limit of " + std::to_string(*options.max_weight_bytes) + " bytes (max_weight_bytes)");
     }
     return;
   }
@@ -118,17 +136,23 @@ void check_weight_budget(const Model& model, std::uint64_t backing_bytes, const 
     fail(Status::ParseError, file,
          "the model's config declares weights of " + std::to_string(needed) + " bytes as float32, which " +
              backing_what + " cannot hold (at most " + std::to_string(kMaxWeightExpansion) +
-             "x their size); a file whose weights are compressed loads with a max_weight_bytes option");
+             "x its size); a file whose weights are compressed loads with a max_weight_bytes option");
   }
 }
 
 Json parse_json(std::string_view text, const std::string& file, const std::string& what) {
-  // Depth is checked before parsing, before a deep document can exhaust the stack of a recursive walk.
-  if (json_nests_deeper_than(text, kMaxJsonDepth)) {
+  // Depth and size are checked before parsing: before a deep document can exhaust the stack of a recursive
+  // walk, and before millions of values are allocated.
+  const JsonScan scan = scan_json(text, kMaxJsonDepth);
+  if (scan.too_deep) {
     fail(Status::ParseError, file, what + " nests JSON deeper than " + std::to_string(kMaxJsonDepth) + " levels");
   }
+  if (scan.values > kMaxJsonValues) {
+    fail(Status::ParseError, file, what + " holds " + std::to_string(scan.values) + " JSON values, more than the " +
+                                       std::to_string(kMaxJsonValues) + " inlay reads");
+  }
   try {
-    return Json::parse(text.begin(), text.end());
+    return parse_json_text(text);
   } catch (const nlohmann::json::exception& e) {
     fail(Status::ParseError, file, what + " is not valid JSON: " + e.what());
   }
@@ -252,20 +276,12 @@ std::unique_ptr<Model> load_model_file(const std::string& path, const LoadOption
     case Format::Keras:
       log().debug("loading the Keras file '{}'", path);
       return load_keras_file(path, options);
-    case Format::LegacyH5: {
-      // Reading this format means HDF5 1.10 variable-length string attributes (model_config,
-      // weight_names), which HDF5 reads without bounds checks: a crafted file can crash the process. So
-      // these files are opt-in, for files the caller trusts.
-      const char* trusted = std::getenv("INLAY_TRUSTED_H5");
-      if (trusted == nullptr || std::string_view(trusted) != "1") {
-        throw Error(Status::Unsupported,
-                    "'" + path + "' is a legacy Keras HDF5 (.h5) file. HDF5 cannot read its string attributes "
-                    "safely from untrusted files, so inlay loads .h5 files only when INLAY_TRUSTED_H5=1 is set; "
-                    "otherwise save the model as .keras.");
-      }
+    case Format::LegacyH5:
+      // Loaded by default: inlay's own HDF5 reader checks every byte it reads (src/io/hdf5/), so the old
+      // INLAY_TRUSTED_H5=1 opt-in (for libhdf5, which could crash on crafted files) is no longer needed and
+      // no longer read.
       log().debug("loading the Keras HDF5 file '{}'", path);
       return load_legacy_h5_file(path, options);
-    }
     case Format::Tfjs:
       break;
   }

@@ -18,6 +18,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,10 +32,10 @@ namespace inlay::core {
 
 // What a caller may set for one load (inlay_model_load_with_options).
 struct LoadOptions {
-  // The most bytes of weights (as float32) this load may allocate. 0: the default budget, which is what the
-  // file's own weight data can back (io::check_weight_budget); a caller who sets it trusts the file's sizes
-  // up to that many bytes (compressed weights, which can hold more than 4x their stored bytes).
-  std::uint64_t max_weight_bytes = 0;
+  // The most bytes of weights (as float32) this load may allocate. Unset: the default budget, which is what
+  // the file's own weight data can back (io::check_weight_budget). A caller who sets it trusts the file's
+  // sizes up to that many bytes instead (compressed weights can hold more than 4x their stored bytes).
+  std::optional<std::uint64_t> max_weight_bytes;
 };
 
 // inlay_model_load: the model and its weights from a .keras file, a legacy .h5 file, or a TensorFlow.js
@@ -67,6 +69,17 @@ class FileDescriptor {
 // file checked is the file read.
 FileDescriptor open_regular_file(const std::filesystem::path& path, const std::string& what);
 
+// The size of an open file, refusing anything but a regular file (IoError "'<name>': cannot read <what>: it
+// is a FIFO, not a regular file"); clears O_NONBLOCK, which the non-blocking open left on it.
+std::uint64_t require_regular_file(const FileDescriptor& file, const std::string& name, const std::string& what);
+
+// "a directory", "a FIFO", "a symbolic link", ... for messages about a file that is not a regular file.
+const char* file_kind(unsigned mode);
+
+// Fills `out` from the file's current position (IoError when it cannot, or when the file ends first).
+void read_exactly(const FileDescriptor& file, std::span<unsigned char> out, const std::string& name,
+                  const std::string& what);
+
 // Each weight value needs at most this many times the bytes a file stores it in (uint8-quantized tfjs
 // weights and int8 Keras weights become float32).
 inline constexpr std::uint64_t kMaxWeightExpansion = 4;
@@ -74,8 +87,10 @@ inline constexpr std::uint64_t kMaxWeightExpansion = 4;
 // The load's budget for the model's weights, checked after the model is built from its config (which
 // allocates no weight memory) and before any weight is read: the weights as float32 must fit in
 // options.max_weight_bytes when the caller set it, and otherwise in kMaxWeightExpansion times
-// `backing_bytes`, the bytes of weight data the file actually holds (`backing_what` names them: "the
-// 20 bytes of model.weights.h5"). Throws OutOfMemory (caller's limit) or ParseError (a file declaring
+// `backing_bytes`, the bytes of weight data the file holds, which `backing_what` names ("model.weights.h5, of
+// 20 bytes,"): the tfjs shards' sizes as fstat gives them, a legacy .h5 file's size, or the size a .keras
+// zip entry gives (a claim, but one its reading enforces: an entry that holds less fails as truncated
+// before any weight is allocated). Throws OutOfMemory (the caller's limit) or ParseError (a file declaring
 // weights its data cannot hold).
 void check_weight_budget(const Model& model, std::uint64_t backing_bytes, const LoadOptions& options,
                          const std::string& file, const std::string& backing_what);

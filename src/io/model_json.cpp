@@ -1,7 +1,10 @@
 #include "io/model_json.hpp"
 
-#include <deque>
+#include <algorithm>
+#include <functional>
 #include <map>
+#include <optional>
+#include <queue>
 #include <string>
 #include <vector>
 
@@ -55,32 +58,62 @@ Layer& create_from_entry(Graph& graph, const Json& entry) {
   return create_layer(graph, cls, modern_layer_config(cls, entry.value("config", Json::object())));
 }
 
-// The output tensor a node refers to, or nullptr while the producing node does not exist yet (Keras's
-// IndexError, which postpones the node).
-KerasTensor* find_tensor(const std::map<std::string, Layer*>& layers, const Json& history) {
-  if (!history.is_array() || history.size() < 3 || !history[0].is_string() || !history[1].is_number_integer() ||
-      !history[2].is_number_integer()) {
-    throw_invalid("Cannot deserialize the model (invalid config data?)");
-  }
-  auto it = layers.find(history[0].get<std::string>());
-  if (it == layers.end()) {
-    throw_invalid("Invalid Functional model configuration. Missing node: " + history[0].get<std::string>());
-  }
-  const auto node_index = history[1].get<int64_t>();
-  const auto tensor_index = history[2].get<int64_t>();
-  const auto& nodes = it->second->inbound_nodes();
-  if (node_index < 0 || static_cast<std::size_t>(node_index) >= nodes.size()) return nullptr;
-  const auto& outputs = nodes[static_cast<std::size_t>(node_index)].outputs;
-  if (tensor_index < 0 || static_cast<std::size_t>(tensor_index) >= outputs.size()) {
-    throw_invalid("Cannot deserialize the model (invalid config data?)");
-  }
-  return outputs[static_cast<std::size_t>(tensor_index)];
-}
+// Where a keras_history [layer name, node index, tensor index] points, checked as far as it can be before
+// the node exists.
+struct HistoryRef {
+  std::size_t layer = 0;  // index into the replay's layers
+  int64_t node_index = 0;
+  int64_t tensor_index = 0;
+};
 
-// A node's input tensors, from Keras 3's {"args": [...], "kwargs": {...}} or tf.keras's
-// [[layer, node, tensor, kwargs], ...]. Empty optional: an inbound node does not exist yet.
-std::optional<std::vector<KerasTensor*>> node_inputs(const std::map<std::string, Layer*>& layers,
-                                                     const Json& node) {
+// A Functional config's layers, by name (Keras's created_layers: a later layer of the same name replaces
+// an earlier one), in the order their entries list them.
+class CreatedLayers {
+ public:
+  void add(const std::string& name, Layer& layer) {
+    layers_.push_back(&layer);
+    by_name_[name] = layers_.size() - 1;
+  }
+  std::size_t size() const { return layers_.size(); }
+  Layer& operator[](std::size_t i) const { return *layers_[i]; }
+  std::optional<std::size_t> find(const std::string& name) const {
+    auto it = by_name_.find(name);
+    return it == by_name_.end() ? std::nullopt : std::optional<std::size_t>(it->second);
+  }
+
+  HistoryRef locate(const Json& history) const {
+    if (!history.is_array() || history.size() < 3 || !history[0].is_string() || !history[1].is_number_integer() ||
+        !history[2].is_number_integer()) {
+      throw_invalid("Cannot deserialize the model (invalid config data?)");
+    }
+    const std::optional<std::size_t> layer = find(history[0].get_ref<const std::string&>());
+    if (!layer) {
+      throw_invalid("Invalid Functional model configuration. Missing node: " +
+                    python::str_prefix(history[0], kMaxQuotedBytes));
+    }
+    return {*layer, history[1].get<int64_t>(), history[2].get<int64_t>()};
+  }
+
+  // The tensor `ref` points at, or nullptr while its node does not exist yet (Keras's IndexError, which
+  // postpones the node).
+  KerasTensor* tensor(const HistoryRef& ref) const {
+    const auto& nodes = layers_[ref.layer]->inbound_nodes();
+    if (ref.node_index < 0 || static_cast<uint64_t>(ref.node_index) >= nodes.size()) return nullptr;
+    const auto& outputs = nodes[static_cast<std::size_t>(ref.node_index)].outputs;
+    if (ref.tensor_index < 0 || static_cast<uint64_t>(ref.tensor_index) >= outputs.size()) {
+      throw_invalid("Cannot deserialize the model (invalid config data?)");
+    }
+    return outputs[static_cast<std::size_t>(ref.tensor_index)];
+  }
+
+ private:
+  std::vector<Layer*> layers_;
+  std::map<std::string, std::size_t> by_name_;  // a map: no hash a file could make collide
+};
+
+// A node's keras_history entries, from Keras 3's {"args": [...], "kwargs": {...}} or tf.keras's
+// [[layer, node, tensor, kwargs], ...], in argument order.
+std::vector<const Json*> node_histories(const Json& node) {
   std::vector<const Json*> histories;
   if (node.is_array()) {
     for (const Json& input : node) histories.push_back(&input);
@@ -90,7 +123,8 @@ std::optional<std::vector<KerasTensor*>> node_inputs(const std::map<std::string,
     const Json& first = args[0];
     auto add = [&](const Json& t) {
       if (!t.is_object() || t.value("class_name", "") != "__keras_tensor__") {
-        throw Error(Status::Unsupported, "Only tensors are supported as layer call arguments, got " + t.dump());
+        throw Error(Status::Unsupported,
+                    "Only tensors are supported as layer call arguments, got " + dump_prefix(t, kMaxQuotedBytes));
       }
       histories.push_back(&member(member(t, "config", "a __keras_tensor__"), "keras_history", "a __keras_tensor__"));
     };
@@ -102,59 +136,172 @@ std::optional<std::vector<KerasTensor*>> node_inputs(const std::map<std::string,
   } else {
     malformed("an inbound node is neither a list nor an object");
   }
-  std::vector<KerasTensor*> inputs;
-  for (const Json* history : histories) {
-    KerasTensor* x = find_tensor(layers, *history);
-    if (x == nullptr) return std::nullopt;
-    inputs.push_back(x);
-  }
-  return inputs;
+  return histories;
 }
 
-// functional_from_config: create every layer, then replay the nodes, postponing those whose inputs do
-// not exist yet, until all are done.
+// Keras's functional_from_config replays the layer calls (nodes) in passes: each pass goes through the
+// config's layer entries in order and calls each entry's layer on its pending nodes, in order, until one
+// needs a tensor whose node does not exist yet; passes repeat until one makes no progress. Done literally,
+// that is quadratic (a chain listed output-first makes one call per pass). This replay makes exactly the
+// same calls in exactly the same order, hence the same layers, nodes, names and first error, in
+// O(n log n): a blocked layer waits on the node it needs, and when that node is made it is scheduled for
+// the next place the passes would visit it — later in the same pass if one of its entries comes after the
+// entry being replayed, else in the next pass. Visits are taken in (pass, entry) order from a heap.
+class FunctionalReplay {
+ public:
+  explicit FunctionalReplay(const CreatedLayers& layers)
+      : layers_(layers), calls_(layers.size()), waiters_(layers.size()) {}
+
+  // A call of the layer at `layer` (its next inbound node), and a place where the passes visit the layer:
+  // each entry visits the layer its name maps to.
+  void add_node(std::size_t layer, const Json& node) { calls_[layer].nodes.push_back(&node); }
+  void add_slot(std::size_t layer) { calls_[layer].slots.push_back(slot_count_++); }
+
+  void run() {
+    std::vector<std::size_t> slot_layers(slot_count_);
+    for (std::size_t i = 0; i < calls_.size(); ++i) {
+      for (std::size_t slot : calls_[i].slots) slot_layers[slot] = i;
+    }
+    for (std::size_t slot = 0; slot < slot_count_; ++slot) {
+      if (!calls_[slot_layers[slot]].nodes.empty()) queue_.push({1, slot, slot_layers[slot]});
+    }
+    while (!queue_.empty()) {
+      const Visit visit = queue_.top();
+      queue_.pop();
+      replay(visit);
+    }
+  }
+
+  // The names of the layers left with nodes that could not be replayed, in config order, quoted.
+  std::string unresolved() const {
+    std::string names;
+    for (std::size_t i = 0; i < calls_.size(); ++i) {
+      if (calls_[i].next < calls_[i].nodes.size()) {
+        if (!names.empty()) names += ", ";
+        names += python::quote(layers_[i].name());
+      }
+    }
+    return names;
+  }
+
+ private:
+  struct Visit {
+    uint64_t pass;
+    std::size_t slot;
+    std::size_t layer;
+    bool operator>(const Visit& other) const {
+      return pass != other.pass ? pass > other.pass : slot > other.slot;
+    }
+  };
+  // One layer's calls still to make, and the progress on the next one.
+  struct Calls {
+    std::vector<const Json*> nodes;
+    std::size_t next = 0;                 // nodes[next] is the next call
+    std::vector<std::size_t> slots;       // the entries that visit this layer (ascending)
+    bool prepared = false;                // histories holds nodes[next]'s
+    std::vector<const Json*> histories;
+    std::vector<KerasTensor*> inputs;     // the tensors of histories[0 .. inputs.size()) found so far
+    bool waiting = false;                 // registered in waiters_ for the node it needs
+  };
+
+  // The layer's pending calls at this visit, as Keras's pass would make them, until one must wait.
+  void replay(const Visit& visit) {
+    Calls& calls = calls_[visit.layer];
+    if (calls.waiting) return;  // nothing it needs appeared since it last waited: Keras's attempt fails again
+    while (calls.next < calls.nodes.size()) {
+      if (!calls.prepared) {
+        calls.histories = node_histories(*calls.nodes[calls.next]);
+        calls.inputs.clear();
+        calls.prepared = true;
+      }
+      while (calls.inputs.size() < calls.histories.size()) {
+        const HistoryRef ref = layers_.locate(*calls.histories[calls.inputs.size()]);
+        KerasTensor* x = layers_.tensor(ref);
+        if (x == nullptr) {
+          wait(visit.layer, ref);
+          return;
+        }
+        calls.inputs.push_back(x);
+      }
+      layers_[visit.layer].call(calls.inputs);
+      calls.prepared = false;
+      calls.histories.clear();
+      calls.inputs.clear();
+      ++calls.next;
+      wake(visit, layers_[visit.layer].inbound_nodes().size() - 1);
+    }
+  }
+
+  void wait(std::size_t layer, const HistoryRef& ref) {
+    calls_[layer].waiting = true;
+    // A negative index never appears (nor does an index past what its layer will ever make: the layer then
+    // stays unresolved, as in Keras).
+    if (ref.node_index >= 0) waiters_[ref.layer].emplace(ref.node_index, layer);
+  }
+
+  // The node `node_index` of the visited layer now exists: every layer waiting for it is visited next where
+  // the passes would reach it.
+  void wake(const Visit& at, std::size_t node_index) {
+    auto& waiting = waiters_[at.layer];
+    const auto [first, last] = waiting.equal_range(static_cast<int64_t>(node_index));
+    for (auto it = first; it != last; ++it) {
+      Calls& calls = calls_[it->second];
+      calls.waiting = false;
+      if (calls.slots.empty()) continue;
+      const auto later = std::upper_bound(calls.slots.begin(), calls.slots.end(), at.slot);
+      if (later != calls.slots.end()) {
+        queue_.push({at.pass, *later, it->second});
+      } else {
+        queue_.push({at.pass + 1, calls.slots.front(), it->second});
+      }
+    }
+    waiting.erase(first, last);
+  }
+
+  const CreatedLayers& layers_;
+  std::vector<Calls> calls_;
+  std::vector<std::multimap<int64_t, std::size_t>> waiters_;  // by producing layer: node index -> waiting layer
+  std::size_t slot_count_ = 0;
+  std::priority_queue<Visit, std::vector<Visit>, std::greater<>> queue_;
+};
+
+// functional_from_config: create every layer, then replay the nodes (FunctionalReplay).
 std::unique_ptr<Model> functional_from_config(const Json& config) {
   auto graph = std::make_shared<Graph>();
   const Json& entries = member(config, "layers", "a Functional config");
   if (!entries.is_array()) malformed("\"layers\" is not a list");
-  std::map<std::string, Layer*> layers;
-  std::vector<std::pair<Layer*, std::deque<Json>>> pending;
+  CreatedLayers layers;
+  std::vector<std::string> slot_names;  // each entry's name, which picks the layer its place in a pass visits
+  slot_names.reserve(entries.size());
   for (const Json& entry : entries) {
     Layer& layer = create_from_entry(*graph, entry);
     const Json& name = entry.contains("name") ? entry["name"] : Json(layer.name());
     if (!name.is_string()) malformed("a layer entry's name is not a string");
-    layers[name.get<std::string>()] = &layer;
-    std::deque<Json> nodes;
-    for (const Json& node : entry.value("inbound_nodes", Json::array())) {
-      if (!(node.is_array() && node.empty())) nodes.push_back(node);
-    }
-    pending.emplace_back(&layer, std::move(nodes));
+    layers.add(name.get<std::string>(), layer);
+    slot_names.push_back(name.get<std::string>());
   }
-  for (bool progress = true; progress;) {
-    progress = false;
-    for (auto& [layer, nodes] : pending) {
-      while (!nodes.empty()) {
-        std::optional<std::vector<KerasTensor*>> inputs = node_inputs(layers, nodes.front());
-        if (!inputs) break;
-        layer->call(*inputs);
-        nodes.pop_front();
-        progress = true;
-      }
+  FunctionalReplay replay(layers);
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const Json& entry = entries[i];
+    if (!entry.contains("inbound_nodes")) continue;
+    for (const Json& node : entry["inbound_nodes"]) {
+      if (!(node.is_array() && node.empty())) replay.add_node(i, node);
     }
   }
-  std::string unresolved;
-  for (const auto& [layer, nodes] : pending) {
-    if (!nodes.empty()) unresolved += (unresolved.empty() ? "" : ", ") + python::quote(layer->name());
-  }
-  if (!unresolved.empty()) {
+  for (const std::string& name : slot_names) replay.add_slot(*layers.find(name));
+  replay.run();
+  if (const std::string unresolved = replay.unresolved(); !unresolved.empty()) {
     throw_invalid("Invalid Functional model configuration. The graph of the Functional model either has loops or "
                   "disconnected nodes. The following nodes failed to be resolved: [" + unresolved + "]");
   }
   auto endpoints = [&](const Json& value, const char* key) {
     std::vector<KerasTensor*> out;
     auto one = [&](const Json& history) {
-      KerasTensor* x = find_tensor(layers, history);
-      if (x == nullptr) throw_invalid(std::string("Cannot deserialize the model: ") + key + " " + history.dump());
+      KerasTensor* x = layers.tensor(layers.locate(history));
+      if (x == nullptr) {
+        throw_invalid(std::string("Cannot deserialize the model: ") + key + " " +
+                      dump_prefix(history, kMaxQuotedBytes));
+      }
       out.push_back(x);
     };
     if (value.is_array() && value.size() == 3 && value[0].is_string()) {
@@ -205,7 +352,7 @@ std::unique_ptr<Model> model_from_json(const Json& json) {
   const Json& config = member(model, "config", "the model");
   if (class_name == "Functional" || class_name == "Model") return functional_from_config(config);
   if (class_name == "Sequential") return sequential_from_config(config);
-  throw Error(Status::Unsupported, "Unsupported model class " + class_name.dump() +
+  throw Error(Status::Unsupported, "Unsupported model class " + dump_prefix(class_name, kMaxQuotedBytes) +
                                        ": inlay reads Functional (Model) and Sequential models.");
 }
 

@@ -9,11 +9,14 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <optional>
+#include <set>
 #include <string_view>
 #include <system_error>
 #include <utility>
 #include <vector>
 
+#include "io/model_file.hpp"
 #include "util/error.hpp"
 #include "util/python_text.hpp"
 
@@ -26,6 +29,11 @@ constexpr std::size_t kArrayAlign = 64;           // numpy.lib.format.ARRAY_ALIG
 constexpr std::size_t kGrowthAxisMaxDigits = 21;  // numpy.lib.format.GROWTH_AXIS_MAX_DIGITS
 constexpr int kMaxLiteralDepth = 16;               // the header is one dict of flat values
 constexpr std::size_t kMaxShownHeader = 160;       // header text quoted in messages is cut here
+// numpy.lib.format._MAX_HEADER_SIZE: numpy.load (numpy >= 1.24) refuses a header dict longer than this many
+// characters unless told to trust the file, because parsing a long one "may become slow or even cause
+// interpreter crashes". inlay follows it: every header numpy writes for the dtypes inlay reads is far
+// shorter (64 dims of 20 digits take ~1.4 KB), and it bounds the parser's work and memory.
+constexpr std::size_t kMaxHeaderChars = 10000;
 
 constexpr bool kNativeLittle = std::endian::native == std::endian::little;
 
@@ -60,6 +68,22 @@ std::string printable(std::string_view bytes, std::size_t limit = kMaxShownHeade
   }
   if (bytes.size() > limit) out += "...";
   return out;
+}
+
+// numpy's refusal of a long header (read_array_header's ValueError), with its length in characters when known.
+[[noreturn]] void header_too_long(const std::string& path, std::optional<uint64_t> chars) {
+  const std::string length = chars ? std::to_string(*chars) : "more than " + std::to_string(kMaxHeaderChars);
+  fail(Status::ParseError, path,
+       "Header info length (" + length + ") is large and may not be safe to load securely: numpy.load refuses "
+       "a header longer than max_header_size=" + std::to_string(kMaxHeaderChars) +
+           " characters unless the file is trusted, and inlay reads none");
+}
+
+// Characters in UTF-8 text (bytes that do not continue a sequence), as Python's len() counts the decoded header.
+uint64_t utf8_length(std::string_view text) {
+  uint64_t n = 0;
+  for (const char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+  return n;
 }
 
 // --- The header: a Python literal, parsed by a bounded recursive descent (no eval, no backtracking).
@@ -228,6 +252,7 @@ class LiteralParser {
     ++pos_;
     PyValue value;
     value.kind = PyValue::Kind::Dict;
+    std::set<std::string> keys;  // for the duplicate check: n log n where a scan of the keys is quadratic
     while (true) {
       skip_space();
       if (peek() == '}') {
@@ -236,9 +261,7 @@ class LiteralParser {
       }
       PyValue key = parse_value(depth + 1);
       if (key.kind != PyValue::Kind::String) error("a header key is not a string");
-      for (std::size_t i = 0; i < value.items.size(); i += 2) {
-        if (value.items[i].text == key.text) error("duplicate key " + python::quote(key.text));
-      }
+      if (!keys.insert(key.text).second) error("duplicate key " + python::quote_prefix(key.text, 64));
       skip_space();
       if (peek() != ':') error("expected ':'");
       ++pos_;
@@ -475,8 +498,9 @@ void read_exact(std::ifstream& in, void* dst, std::size_t bytes, const std::stri
 }  // namespace
 
 std::unique_ptr<Array> load_npy(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) fail(Status::IoError, path, "cannot open: is a directory");
+  // A FIFO, device or directory is refused without blocking (O_NONBLOCK, then fstat) before the stream opens
+  // the path.
+  io::open_regular_file(path, "the .npy file");
   std::ifstream in(path, std::ios::binary);
   if (!in) fail(Status::IoError, path, std::string("cannot open: ") + std::strerror(errno));
   in.seekg(0, std::ios::end);
@@ -512,6 +536,11 @@ std::unique_ptr<Array> load_npy(const std::string& path) {
     fail(Status::ParseError, path, "truncated preamble: the file has " + std::to_string(file_size) + " bytes");
   }
   const uint64_t header_len = read_le(preamble + kMagicLen + 2, length_bytes);
+  // Versions 1.0 and 2.0 are latin-1 (a byte a character), 3.0 UTF-8 (up to 4 bytes a character): a header
+  // of more bytes than that can hold is refused before it is read, the others once their characters are
+  // counted.
+  const uint64_t max_header_bytes = major == 3 ? 4 * kMaxHeaderChars : kMaxHeaderChars;
+  if (header_len > max_header_bytes) header_too_long(path, major == 3 ? std::nullopt : std::optional(header_len));
   if (header_len > file_size - preamble_size) {
     fail(Status::ParseError, path,
          "truncated header: the preamble gives a header of " + std::to_string(header_len) +
@@ -520,6 +549,7 @@ std::unique_ptr<Array> load_npy(const std::string& path) {
   in.seekg(static_cast<std::streamoff>(preamble_size), std::ios::beg);
   std::string header_text(static_cast<std::size_t>(header_len), '\0');
   read_exact(in, header_text.data(), header_text.size(), path, "header");
+  if (major == 3 && utf8_length(header_text) > kMaxHeaderChars) header_too_long(path, utf8_length(header_text));
 
   const PyValue dict = LiteralParser(header_text, path).parse_document();
   const Header header = interpret_header(dict, header_text, path);

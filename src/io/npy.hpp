@@ -10,8 +10,9 @@
 //
 // Errors are core::Error naming the path and what was wrong:
 //   IoError      the file cannot be opened, read or written
-//   ParseError   bad magic or version, truncated preamble/header/data, malformed header dict, missing or
-//                extra keys, a bad shape, data size not matching the header
+//   ParseError   bad magic or version, truncated preamble/header/data, a header dict longer than numpy's
+//                max_header_size (10000 characters, which numpy.load also refuses by default), malformed header
+//                dict, missing or extra keys, a bad shape, data size not matching the header
 //   Unsupported  object arrays ('O'), structured / subarray dtypes, strings ('U', 'S'), datetimes, unknown
 //                descrs, arrays of rank above kMaxRank; saving a dtype numpy has no name for (bfloat16,
 //                float8, string)

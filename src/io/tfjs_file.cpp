@@ -1,12 +1,21 @@
 #include "io/tfjs_file.hpp"
 
+#include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <map>
+#include <optional>
+#include <set>
+#include <span>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <vector>
+
+#include <fcntl.h>
+#include <sys/stat.h>
 
 #include "io/model_file.hpp"
 #include "util/python_text.hpp"
@@ -112,7 +121,8 @@ class ManifestReader {
     for (const io::LayerWeights& lw : io::weights_by_layer(model)) {
       for (Weight* w : lw.weights) {
         const std::string key = lw.layer->name() + "/" + w->name;
-        if (!by_key_.emplace(key, w).second) ambiguous_.push_back(key);
+        key_depths_.insert(static_cast<std::size_t>(std::count(key.begin(), key.end(), '/')));
+        if (!by_key_.emplace(key, w).second) ambiguous_.insert(key);
         order_.push_back(w);
       }
     }
@@ -237,23 +247,35 @@ class ManifestReader {
   }
 
   // The model weight a manifest name is for: "<layer>/<weight>", after dropping a ":0" suffix and, when
-  // that does not match, leading scopes ("sequential/dense/kernel" -> "dense/kernel").
-  Weight* match(std::string name) const {
+  // that does not match, leading scopes ("sequential/dense/kernel" -> "dense/kernel"). Stripping scopes one
+  // at a time would cost the name's length per '/' (quadratic in a hostile name); instead only the suffixes
+  // with as many '/' as some model key can match, so those few are looked up, longest first as before.
+  Weight* match(std::string_view name) const {
     const std::size_t colon = name.rfind(':');
-    if (colon != std::string::npos && colon + 1 < name.size() &&
-        name.find_first_not_of("0123456789", colon + 1) == std::string::npos) {
-      name.erase(colon);
+    if (colon != std::string_view::npos && colon + 1 < name.size() &&
+        name.find_first_not_of("0123456789", colon + 1) == std::string_view::npos) {
+      name = name.substr(0, colon);
     }
-    while (name.find('/') != std::string::npos) {
-      if (auto it = by_key_.find(name); it != by_key_.end()) {
-        for (const std::string& key : ambiguous_) {
-          if (key == name) bad("the model has two weights named " + quote(name));
-        }
+    for (auto depth = key_depths_.rbegin(); depth != key_depths_.rend(); ++depth) {
+      const std::optional<std::string_view> suffix = suffix_with_slashes(name, *depth);
+      if (!suffix) continue;
+      if (auto it = by_key_.find(*suffix); it != by_key_.end()) {
+        if (ambiguous_.count(*suffix) != 0) bad("the model has two weights named " + quote(std::string(*suffix)));
         return it->second;
       }
-      name.erase(0, name.find('/') + 1);
     }
     return nullptr;
+  }
+
+  // The end of `name` holding exactly `slashes` '/' and starting at the beginning or after a '/'.
+  static std::optional<std::string_view> suffix_with_slashes(std::string_view name, std::size_t slashes) {
+    std::size_t start = name.size();
+    for (std::size_t seen = 0; seen <= slashes; ++seen) {
+      const std::size_t slash = start == 0 ? std::string_view::npos : name.rfind('/', start - 1);
+      if (slash == std::string_view::npos) return seen == slashes ? std::optional(name) : std::nullopt;
+      start = slash;
+    }
+    return name.substr(start + 1);
   }
 
   void check_complete() const {
@@ -268,16 +290,16 @@ class ManifestReader {
   }
 
   std::string file_;
-  std::map<std::string, Weight*> by_key_;
-  std::vector<std::string> ambiguous_;
+  std::map<std::string, Weight*, std::less<>> by_key_;
+  std::set<std::string, std::less<>> ambiguous_;
+  std::set<std::size_t> key_depths_;  // how many '/' the keys of by_key_ hold
   std::vector<Weight*> order_;
   std::map<const Weight*, std::string> assigned_;
 };
 
-// A shard path from the manifest, resolved against the model's directory; paths that could leave it are
-// refused.
-std::filesystem::path shard_path(const std::filesystem::path& dir, const std::string& relative,
-                                 const std::string& file) {
+// The components of a shard path from the manifest ("group1-shard1of2.bin", "weights/part1.bin"), refusing
+// paths that could leave the model's directory by their text: absolute ones and "..".
+std::vector<std::string> shard_components(const std::string& relative, const std::string& file) {
   auto refuse = [&](const std::string& why) {
     fail(Status::ParseError, file, "model.json: the shard path " + quote(relative) + " " + why);
   };
@@ -287,58 +309,131 @@ std::filesystem::path shard_path(const std::filesystem::path& dir, const std::st
   const std::filesystem::path p(relative);
   if (p.is_absolute() || p.has_root_name() || p.has_root_directory())
     refuse("is absolute; shards must be next to model.json");
+  std::vector<std::string> parts;
   for (const auto& part : p) {
     if (part == "..") refuse("leaves the model's directory");
+    if (part.empty() || part == ".") continue;
+    parts.push_back(part.string());
   }
-  return dir / p;
+  if (parts.empty()) refuse("names no file");
+  return parts;
 }
 
-std::vector<unsigned char> read_group(const std::filesystem::path& dir, const ManifestGroup& group, std::size_t g,
-                                      const std::string& file) {
-  std::vector<std::filesystem::path> shards;
-  std::uint64_t total = 0;
-  for (const std::string& relative : group.paths) {
-    std::filesystem::path p = shard_path(dir, relative, file);
-    std::error_code ec;
-    const std::uintmax_t size = std::filesystem::file_size(p, ec);
-    if (ec) fail(Status::IoError, file, "cannot read the weight shard " + quote(relative) + ": " + ec.message());
-    total = size > UINT64_MAX - total ? UINT64_MAX : total + size;
-    shards.push_back(std::move(p));
+// One weight shard, opened: the descriptor its bytes are read from, and its size as fstat gave it.
+struct Shard {
+  std::string relative;  // as the manifest spells it
+  io::FileDescriptor fd;
+  std::uint64_t size = 0;
+};
+
+// The directory holding model.json, opened once: every shard is opened beneath this descriptor.
+io::FileDescriptor open_model_directory(const std::filesystem::path& dir, const std::string& file) {
+  const std::filesystem::path where = dir.empty() ? std::filesystem::path(".") : dir;
+  int fd = -1;
+  do {
+    fd = ::open(where.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  } while (fd < 0 && errno == EINTR);
+  if (fd < 0) {
+    fail(Status::IoError, file, "cannot open the model's directory " + quote(where.string()) + ": " + std::strerror(errno));
   }
-  const std::string where = "weightsManifest[" + std::to_string(g) + "]";
-  if (total != group.bytes) {
-    // Which weight the shards end in (truncated), or how much they hold beyond the last one.
-    std::string why;
-    if (total < group.bytes) {
-      std::uint64_t offset = 0;
-      for (std::size_t i = 0; i < group.weights.size(); ++i) {
-        const ManifestWeight& mw = group.weights[i];
-        if (offset + mw.bytes > total) {
-          const std::size_t after = group.weights.size() - i - 1;
-          why = ": weight " + quote(mw.name) + " (bytes " + std::to_string(offset) + ".." +
-                std::to_string(offset + mw.bytes) + ") is cut short" +
-                (after > 0 ? ", and the " + std::to_string(after) + " weight(s) after it are missing" : "") +
-                " (truncated shards?)";
-          break;
-        }
-        offset += mw.bytes;
+  return io::FileDescriptor(fd);
+}
+
+// A shard, opened one path component at a time beneath the model's directory with O_NOFOLLOW, so that the
+// file opened is the file checked and nothing outside the directory is reached: a symbolic link anywhere in
+// the path is refused, even one that stays inside (resolving links safely beneath a directory needs
+// openat2(RESOLVE_BENEATH), which Debian 12's glibc does not wrap and container seccomp profiles may refuse;
+// realpath-then-open can be raced; converters write no links). O_NONBLOCK: a FIFO is refused, never waited
+// on; the last component must be a regular file.
+Shard open_shard(const io::FileDescriptor& dir, const std::string& relative, const std::string& file) {
+  const std::vector<std::string> parts = shard_components(relative, file);
+  const std::string what = "the weight shard " + quote(relative);
+  io::FileDescriptor at;  // the directory the next component is opened in; invalid: `dir`
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const bool last = i + 1 == parts.size();
+    const int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | (last ? O_NONBLOCK : O_DIRECTORY);
+    const int parent = at.get() >= 0 ? at.get() : dir.get();
+    int fd = -1;
+    do {
+      fd = ::openat(parent, parts[i].c_str(), flags);
+    } while (fd < 0 && errno == EINTR);
+    if (fd < 0) {
+      const int error = errno;
+      struct stat st {};
+      const bool is_link = ::fstatat(parent, parts[i].c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode);
+      if (is_link) {
+        fail(Status::IoError, file,
+             "cannot read " + what + ": " + quote(parts[i]) + " is a symbolic link; inlay follows no links inside "
+             "a model's directory (they could lead outside it)");
       }
-    } else {
-      why = ": " + std::to_string(total - group.bytes) + " byte(s) more than the weights it lists";
+      if (!last && error == ENOTDIR) {
+        fail(Status::IoError, file, "cannot read " + what + ": " + quote(parts[i]) + " is not a directory");
+      }
+      fail(Status::IoError, file, "cannot read " + what + ": " + std::strerror(error));
     }
-    fail(Status::ParseError, file,
-         "the shards of " + where + " hold " + std::to_string(total) + " bytes, but its weights take " +
-             std::to_string(group.bytes) + why + "; its shards: " + io::quoted_list(group.paths));
+    at = io::FileDescriptor(fd);
   }
-  std::vector<unsigned char> data;
-  data.reserve(static_cast<std::size_t>(group.bytes));
-  for (std::size_t i = 0; i < shards.size(); ++i) {
-    std::vector<unsigned char> bytes =
-        io::read_file(shards[i], group.bytes - data.size(), "the weight shard " + quote(group.paths[i]));
-    data.insert(data.end(), bytes.begin(), bytes.end());
+  Shard shard{relative, std::move(at), 0};
+  shard.size = io::require_regular_file(shard.fd, file, what);
+  return shard;
+}
+
+// Every shard of every group, opened and sized before any is read (so the budget sees what the files hold).
+std::vector<std::vector<Shard>> open_shards(const std::filesystem::path& dir, const std::vector<ManifestGroup>& groups,
+                                           const std::string& file) {
+  std::vector<std::vector<Shard>> shards(groups.size());
+  if (groups.empty()) return shards;
+  const io::FileDescriptor directory = open_model_directory(dir, file);
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    for (const std::string& relative : groups[g].paths) shards[g].push_back(open_shard(directory, relative, file));
   }
-  if (data.size() != group.bytes) {
-    fail(Status::ParseError, file, "the shards of " + where + " changed size while being read");
+  return shards;
+}
+
+std::uint64_t total_size(const std::vector<Shard>& shards) {
+  std::uint64_t total = 0;
+  for (const Shard& shard : shards) total = shard.size > UINT64_MAX - total ? UINT64_MAX : total + shard.size;
+  return total;
+}
+
+// A group whose shards do not hold exactly the bytes its weights take: which weight they end in (truncated),
+// or how much they hold beyond the last one.
+[[noreturn]] void fail_group_size(const ManifestGroup& group, std::uint64_t total, std::size_t g,
+                                  const std::string& file) {
+  std::string why;
+  if (total < group.bytes) {
+    std::uint64_t offset = 0;
+    for (std::size_t i = 0; i < group.weights.size(); ++i) {
+      const ManifestWeight& mw = group.weights[i];
+      if (offset + mw.bytes > total) {
+        const std::size_t after = group.weights.size() - i - 1;
+        why = ": weight " + quote(mw.name) + " (bytes " + std::to_string(offset) + ".." +
+              std::to_string(offset + mw.bytes) + ") is cut short" +
+              (after > 0 ? ", and the " + std::to_string(after) + " weight(s) after it are missing" : "") +
+              " (truncated shards?)";
+        break;
+      }
+      offset += mw.bytes;
+    }
+  } else {
+    why = ": " + std::to_string(total - group.bytes) + " byte(s) more than the weights it lists";
+  }
+  fail(Status::ParseError, file,
+       "the shards of weightsManifest[" + std::to_string(g) + "] hold " + std::to_string(total) +
+           " bytes, but its weights take " + std::to_string(group.bytes) + why + "; its shards: " +
+           io::quoted_list(group.paths));
+}
+
+// A group's bytes: its shards' contents, concatenated, read from the descriptors that were sized (their
+// total is the group's, checked before).
+std::vector<unsigned char> read_group(const ManifestGroup& group, const std::vector<Shard>& shards,
+                                      const std::string& file) {
+  std::vector<unsigned char> data(static_cast<std::size_t>(group.bytes));
+  std::size_t offset = 0;
+  for (const Shard& shard : shards) {
+    io::read_exactly(shard.fd, std::span(data).subspan(offset, static_cast<std::size_t>(shard.size)), file,
+                     "the weight shard " + quote(shard.relative));
+    offset += static_cast<std::size_t>(shard.size);
   }
   return data;
 }
@@ -373,15 +468,19 @@ std::unique_ptr<Model> load_tfjs_model(const std::filesystem::path& model_json, 
   std::unique_ptr<Model> model = io::model_from_file_json(json, file);
   const std::vector<ManifestGroup> groups =
       ManifestReader(*model, file).read(json.contains("weightsManifest") ? json["weightsManifest"] : Json());
-  std::uint64_t manifest_bytes = 0;
-  for (const ManifestGroup& group : groups) {
-    manifest_bytes = group.bytes > UINT64_MAX - manifest_bytes ? UINT64_MAX : manifest_bytes + group.bytes;
-  }
-  io::check_weight_budget(*model, manifest_bytes, options, file,
-                          "the " + std::to_string(manifest_bytes) + " bytes of weights its manifest lists");
-  const std::filesystem::path dir = model_json.parent_path();
+  // Every shard is opened and sized before anything is read or allocated: a group whose shards do not hold
+  // exactly its weights' bytes is named as such, and the budget counts the bytes the files hold.
+  const std::vector<std::vector<Shard>> shards = open_shards(model_json.parent_path(), groups, file);
+  std::uint64_t shard_bytes = 0;
   for (std::size_t g = 0; g < groups.size(); ++g) {
-    const std::vector<unsigned char> data = read_group(dir, groups[g], g, file);
+    const std::uint64_t n = total_size(shards[g]);
+    if (n != groups[g].bytes) fail_group_size(groups[g], n, g, file);
+    shard_bytes = n > UINT64_MAX - shard_bytes ? UINT64_MAX : shard_bytes + n;
+  }
+  io::check_weight_budget(*model, shard_bytes, options, file,
+                          "its weight shards, of " + std::to_string(shard_bytes) + " bytes,");
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    const std::vector<unsigned char> data = read_group(groups[g], shards[g], file);
     std::uint64_t offset = 0;
     for (const ManifestWeight& mw : groups[g].weights) {
       decode(data.data() + offset, mw);

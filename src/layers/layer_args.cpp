@@ -21,7 +21,7 @@ std::string read_dtype_policy(const Json& value) {
     name = value["config"]["name"].get<std::string>();
   } else {
     throw_invalid("Cannot interpret `dtype` argument. Expected a string or an instance of DTypePolicy. Received: dtype=" +
-                  python::str(value));
+                  python::str_prefix(value, kMaxQuotedBytes));
   }
   if (name == "mixed_float16" || name == "mixed_bfloat16" || dtype_from_name(name)) return name;
   throw_invalid("Cannot convert '" + name + "' to a mixed precision DTypePolicy. Valid policies include "
@@ -35,7 +35,7 @@ LayerArgs::LayerArgs(std::string_view class_name, const Json& config) : class_na
   if (config.is_null()) config_ = &empty;
   if (!config_->is_object()) {
     throw Error(Status::ParseError, "The config of a " + class_name_ + " layer must be a JSON object, got " +
-                                        config.dump());
+                                        dump_prefix(config, kMaxQuotedBytes));
   }
 }
 
@@ -64,13 +64,22 @@ bool LayerArgs::taken(std::string_view key) const {
 }
 
 void LayerArgs::finish() const {
-  Json unknown;  // built only when there is something to report
+  // The dict of unknown keywords is printed as it is found, a bounded prefix of it: a config may hold
+  // millions of keys (and an ordered_json built key by key would take quadratic time).
+  std::string unknown;
   for (const auto& [key, value] : config_->items()) {
-    if (!taken(key)) unknown[key] = value;
+    if (taken(key)) continue;
+    if (unknown.size() > kMaxQuotedBytes) {
+      unknown += ", ...";
+      break;
+    }
+    unknown += unknown.empty() ? "{" : ", ";
+    unknown += python::quote_prefix(key, kMaxQuotedBytes);
+    unknown += ": ";
+    unknown += python::repr_prefix(value, kMaxQuotedBytes);
   }
-  if (!unknown.is_null()) {
-    throw_invalid("Unrecognized keyword arguments passed to " + class_name_ + ": " +
-                  python::repr(unknown, python::Sequence::Tuple));
+  if (!unknown.empty()) {
+    throw_invalid("Unrecognized keyword arguments passed to " + class_name_ + ": " + unknown + "}");
   }
 }
 

@@ -38,13 +38,14 @@ void validate_reshape_shape(const Json& target) {
     const int64_t value = int_value(dim);
     if (value < -1) {
       throw_invalid("Each dimension in `target_shape` must be a non-negative integer, or `-1` for a single unknown "
-                    "dimension. Received: target_shape=" + python::repr(target, python::Sequence::Tuple) + ".");
+                    "dimension. Received: target_shape=" +
+                    python::repr_prefix(target, kMaxQuotedBytes, python::Sequence::Tuple) + ".");
     }
     if (value == -1) ++unknown;
   }
   if (unknown > 1) {
     throw_invalid("There must be at most one unknown dimension (-1) in `target_shape`. Received: target_shape=" +
-                  python::repr(target, python::Sequence::Tuple) + ".");
+                  python::repr_prefix(target, kMaxQuotedBytes, python::Sequence::Tuple) + ".");
   }
 }
 
@@ -60,6 +61,7 @@ std::unique_ptr<Layer> Reshape::from_config(Graph& graph, const Json& config) {
   std::unique_ptr<Reshape> layer(new Reshape(std::move(base)));
   layer->target_json_ = python_tuple(args.take("target_shape"));
   validate_reshape_shape(layer->target_json_);
+  check_shape_rank(layer->target_json_.size() + 1, "Reshape's output (target_shape and the batch dimension)");
   for (const Json& dim : layer->target_json_) {
     layer->target_shape_.push_back(is_int(dim) ? std::optional<int64_t>(int_value(dim)) : std::nullopt);
   }

@@ -1,13 +1,19 @@
 // Keras activations on oneDNN: eltwise algorithms where oneDNN has the same function (fused as post-ops
 // into Dense and Conv), softmax primitives for softmax / log_softmax, and plain loops for the rest.
-// The formulas are Keras 3's (keras/src/activations/activations.py, keras/src/ops/nn.py).
+// The formulas are Keras 3's (keras/src/activations/activations.py, keras/src/ops/nn.py). oneDNN's kernels
+// are not Keras's on NaN, infinities and (for exp) huge values: a step after each recomputes exactly those
+// elements (keras_activation.hpp), or those rows for softmax / log_softmax; a Dense / Conv with the
+// activation fused checks its input instead (fused_guard.hpp).
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <optional>
 #include <vector>
 
 #include "layers/activation.hpp"
+#include "runtime/keras_activation.hpp"
 #include "runtime/lowerings.hpp"
+#include "runtime/special_values.hpp"
 #include "util/error.hpp"
 
 namespace inlay::runtime {
@@ -51,30 +57,24 @@ std::optional<std::vector<Eltwise>> eltwise_ops(Activation a) {
   }
 }
 
-// Keras's elementwise functions oneDNN lacks, one float at a time.
-float (*scalar_function(Activation a))(float) {
-  switch (a) {
-    case Activation::Softsign: return [](float x) { return x / (1.f + std::fabs(x)); };
-    case Activation::HardShrink: return [](float x) { return std::fabs(x) > 0.5f ? x : 0.f; };
-    case Activation::SoftShrink:
-      return [](float x) { return x > 0.5f ? x - 0.5f : (x < -0.5f ? x + 0.5f : 0.f); };
-    case Activation::SparsePlus:
-      return [](float x) { return x <= -1.f ? 0.f : (x >= 1.f ? x : (x + 1.f) * (x + 1.f) / 4.f); };
-    case Activation::SparseSigmoid:
-      return [](float x) { return x <= -1.f ? 0.f : (x >= 1.f ? 1.f : (x + 1.f) / 2.f); };
-    case Activation::Squareplus: return [](float x) { return (x + std::sqrt(x * x + 4.f)) / 2.f; };  // b=4
-    case Activation::TanhShrink: return [](float x) { return x - std::tanh(x); };
-    default: return nullptr;
-  }
+// Keras's elementwise functions oneDNN lacks, run one float at a time.
+ScalarActivation scalar_function(Activation a) {
+  return eltwise_ops(a) ? nullptr : keras_scalar_activation(a);
 }
 
 // keras.ops.sparsemax over the last axis, exactly as Keras 3 computes it (keras/src/backend/*/nn.py):
 // support_j = sorted_j - (cumsum_j - 1) / j > 0, k = |support|, and tau = (sum over the support of
 // cumsum_j - 1) / k. That tau sums the cumulative sums (the paper sums the sorted values), so rows need not
-// sum to 1; Keras is the specification here.
+// sum to 1; Keras is the specification here. Infinities go through the same arithmetic (k = 0 gives
+// tau = -inf, as in TensorFlow). NaN has no place in a sort (std::sort with it is undefined behaviour, and
+// tf.sort's result depends on where the NaN sits), so a row holding NaN is NaN throughout.
 void sparsemax_rows(const float* in, float* out, int64_t rows, int64_t n, std::vector<float>& sorted) {
   for (int64_t r = 0; r < rows; ++r) {
     const float* x = in + r * n;
+    if (std::any_of(x, x + n, [](float v) { return std::isnan(v); })) {
+      std::fill_n(out + r * n, n, std::numeric_limits<float>::quiet_NaN());
+      continue;
+    }
     sorted.assign(x, x + n);
     std::sort(sorted.begin(), sorted.end(), std::greater<float>());
     float cumulative = 0.f, cumsum_over_support = 0.f, k = 0.f;
@@ -86,8 +86,51 @@ void sparsemax_rows(const float* in, float* out, int64_t rows, int64_t n, std::v
       }
     }
     const float tau = (cumsum_over_support - 1.f) / k;
-    for (int64_t j = 0; j < n; ++j) out[r * n + j] = std::max(x[j] - tau, 0.f);
+    // tf.maximum keeps NaN: x[j] - tau is NaN for x[j] = -inf when tau = -inf (no support).
+    for (int64_t j = 0; j < n; ++j) {
+      const float d = x[j] - tau;
+      out[r * n + j] = std::isnan(d) ? d : std::max(d, 0.f);
+    }
   }
+}
+
+// TensorFlow's softmax / log_softmax of one row (its reference kernel: shift by the row's max, exp, sum):
+// a row holding NaN or +inf, or only -inf, is NaN throughout; -inf elements of other rows give 0 / -inf.
+void keras_softmax_row(const float* x, float* y, int64_t n, bool log) {
+  float largest = -std::numeric_limits<float>::infinity();
+  bool nan = false;
+  for (int64_t j = 0; j < n; ++j) {
+    nan = nan || std::isnan(x[j]);
+    largest = std::max(largest, x[j]);
+  }
+  if (nan) {
+    std::fill_n(y, n, std::numeric_limits<float>::quiet_NaN());
+    return;
+  }
+  float sum = 0.f;
+  for (int64_t j = 0; j < n; ++j) sum += std::exp(x[j] - largest);
+  for (int64_t j = 0; j < n; ++j) {
+    const float shifted = x[j] - largest;
+    y[j] = log ? shifted - std::log(sum) : std::exp(shifted) / sum;
+  }
+}
+
+// After oneDNN's eltwise steps for `a` turned v into out: Keras's value wherever oneDNN's may differ (NaN,
+// infinities, beyond the kernel's exact range). v and out share one layout; the scan covers their physical
+// elements (the zero padding of a blocked layout is never beyond the bound, so it stays untouched).
+void add_special_value_fix(PlanBuilder& b, ValueId v, ValueId out, Activation a, const std::string& layer) {
+  const float bound = onednn_exact_bound(a);
+  if (std::isinf(bound) || v == out) return;
+  const ScalarActivation f = keras_scalar_activation(a);
+  const std::size_t n = b.value(v).md.get_size() / sizeof(float);
+  b.add_custom(
+      layer,
+      [v, out, n, bound, f](const RunContext& c) {
+        const float* x = c.f32(v);
+        float* y = c.f32(out);
+        for_each_beyond(x, n, bound, [&](std::size_t i) { y[i] = f(x[i]); });
+      },
+      {v, out}, {out});
 }
 
 ValueId eltwise_steps(PlanBuilder& b, ValueId v, const std::vector<Eltwise>& ops, const std::string& layer) {
@@ -103,23 +146,46 @@ ValueId eltwise_steps(PlanBuilder& b, ValueId v, const std::vector<Eltwise>& ops
   return v;
 }
 
+// log_softmax from a softmax: at a row's first maximum the softmax is exp(0) / sum, so
+// log(sum) = -log(that probability) and log_softmax_j = (x_j - max) - log(sum). oneDNN's own logsoftmax
+// computes log(sum) with an absolute error of up to 2e-6 (its vectorized log), more than float32's; this
+// costs one scalar log per row and a pass over it.
+void log_softmax_from_softmax(const float* x, float* y, int64_t n) {
+  const auto top = static_cast<int64_t>(std::max_element(x, x + n) - x);
+  const float largest = x[top], log_sum = -std::log(y[top]);
+  for (int64_t j = 0; j < n; ++j) y[j] = (x[j] - largest) - log_sum;
+}
+
+// softmax / log_softmax over the last axis: oneDNN's softmax, then per row either the log_softmax
+// conversion above (finite rows) or TensorFlow's own arithmetic (rows holding NaN or infinities, which
+// oneDNN's max -- it skips NaN -- and clamped exp get wrong).
 ValueId softmax_step(PlanBuilder& b, ValueId v, bool log, const std::string& layer) {
   v = b.to_plain(v, layer);
   const std::vector<int64_t> dims = b.dims(v);
   const ValueId out = b.add_plain(dims);
   const dnnl::memory::desc md = plain_md(dims);
   const int axis = static_cast<int>(dims.size()) - 1;
-  if (log) {
-    const dnnl::logsoftmax_forward::desc desc(dnnl::prop_kind::forward_inference, md, axis);
-    const dnnl::logsoftmax_forward::primitive_desc pd(desc, b.attributes(), b.engine());
-    b.add_primitive(layer, dnnl::logsoftmax_forward(pd), pd.scratchpad_desc(),
-                    {{DNNL_ARG_SRC, v, md}, {DNNL_ARG_DST, out, md}});
-  } else {
-    const dnnl::softmax_forward::desc desc(dnnl::prop_kind::forward_inference, md, axis);
-    const dnnl::softmax_forward::primitive_desc pd(desc, b.attributes(), b.engine());
-    b.add_primitive(layer, dnnl::softmax_forward(pd), pd.scratchpad_desc(),
-                    {{DNNL_ARG_SRC, v, md}, {DNNL_ARG_DST, out, md}});
-  }
+  const dnnl::softmax_forward::desc desc(dnnl::prop_kind::forward_inference, md, axis);
+  const dnnl::softmax_forward::primitive_desc pd(desc, b.attributes(), b.engine());
+  b.add_primitive(layer, dnnl::softmax_forward(pd), pd.scratchpad_desc(),
+                  {{DNNL_ARG_SRC, v, md}, {DNNL_ARG_DST, out, md}});
+  const int64_t n = dims.back(), rows = product(dims, 0, dims.size() - 1);
+  if (n == 0) return out;
+  b.add_custom(
+      layer,
+      [v, out, n, rows, log](const RunContext& c) {
+        const float* x = c.f32(v);
+        float* y = c.f32(out);
+        if (!log && all_finite(x, static_cast<std::size_t>(rows * n))) return;  // the common case: one scan
+        for (int64_t r = 0; r < rows; ++r) {
+          if (!all_finite(x + r * n, static_cast<std::size_t>(n))) {
+            keras_softmax_row(x + r * n, y + r * n, n, log);
+          } else if (log) {
+            log_softmax_from_softmax(x + r * n, y + r * n, n);
+          }
+        }
+      },
+      {v, out}, {out});
   return out;
 }
 
@@ -133,11 +199,15 @@ bool append_activation_post_ops(dnnl::post_ops& ops, Activation activation) {
 }
 
 ValueId apply_activation(PlanBuilder& b, ValueId v, Activation activation, const std::string& layer) {
-  if (const auto eltwise = eltwise_ops(activation)) return eltwise_steps(b, v, *eltwise, layer);
+  if (const auto eltwise = eltwise_ops(activation)) {
+    const ValueId out = eltwise_steps(b, v, *eltwise, layer);
+    add_special_value_fix(b, v, out, activation, layer);
+    return out;
+  }
   if (activation == Activation::Softmax || activation == Activation::LogSoftmax) {
     return softmax_step(b, v, activation == Activation::LogSoftmax, layer);
   }
-  if (float (*f)(float) = scalar_function(activation)) {
+  if (const ScalarActivation f = scalar_function(activation)) {
     v = b.to_plain(v, layer);
     const ValueId out = b.add_plain(b.dims(v));
     const int64_t n = product(b.dims(v), 0, b.dims(v).size());
@@ -186,7 +256,7 @@ ValueId apply_activation(PlanBuilder& b, ValueId v, Activation activation, const
           for (int64_t r = 0; r < rows; ++r) {
             for (int64_t j = 0; j < half; ++j) {
               const float gate = x[r * 2 * half + half + j];
-              y[r * half + j] = x[r * 2 * half + j] * (1.f / (1.f + std::exp(-gate)));
+              y[r * half + j] = x[r * 2 * half + j] * keras_sigmoid(gate);
             }
           }
         },

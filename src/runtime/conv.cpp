@@ -2,14 +2,16 @@
 // (asymmetric for "same" with even windows, left-only for "causal"), dilation, strides and groups, in
 // the layout oneDNN prefers (format any): consecutive convolutions stay in blocked layouts, reorders
 // happen only where a consumer needs Keras's own layout. Bias, a folded BatchNormalization and
-// eltwise activations are fused. 3x3 stride-1 Conv2Ds with enough work use Winograd's algorithm instead,
-// where it is faster (prefer_winograd), unless the model's precision is INLAY_PRECISION_FLOAT32_STRICT.
+// eltwise activations are fused; a guard step keeps NaN / Inf as Keras computes them (fused_guard.hpp).
+// 3x3 stride-1 Conv2Ds with enough work use Winograd's algorithm instead, where it is faster
+// (prefer_winograd), unless the model's precision is INLAY_PRECISION_FLOAT32_STRICT.
 #include <algorithm>
 #include <iterator>
 #include <span>
 
 #include "layers/conv_base.hpp"
 #include "layers/conv_utils.hpp"
+#include "runtime/fused_guard.hpp"
 #include "runtime/lowerings.hpp"
 #include "runtime/window.hpp"
 #include "util/error.hpp"
@@ -64,6 +66,18 @@ bool prefer_winograd(const core::BaseConv& layer, int64_t in_channels, const std
   return pixels >= 12 * 12 || batch * in_channels * filters >= 32768;
 }
 
+// The layer's kernel with a following BatchNormalization folded in: the kernel's last axis is the filter,
+// each filter scaled by the normalization's scale.
+std::vector<float> folded_kernel(const core::BaseConv& layer, const core::BatchNormalization* batch_norm) {
+  const std::span<const float> values = weight_values(layer, "kernel");
+  std::vector<float> kernel(values.begin(), values.end());
+  if (batch_norm == nullptr) return kernel;
+  const ChannelAffine bn = batch_norm_affine(*batch_norm);
+  const auto filters = static_cast<std::size_t>(layer.filters());
+  for (std::size_t i = 0; i < kernel.size(); ++i) kernel[i] *= bn.scale[i % filters];
+  return kernel;
+}
+
 }  // namespace
 
 void lower_conv(PlanBuilder& b, const core::BaseConv& layer, const Node& node) {
@@ -97,15 +111,13 @@ void lower_conv(PlanBuilder& b, const core::BaseConv& layer, const Node& node) {
 
   const int channel_axis = channels_first ? 1 : rank + 1;
   const Fusion fusion = plan_fusion(b, node.outputs[0], layer.activation(), channel_axis);
-  const std::span<const float> kernel_values = weight_values(layer, "kernel");
-  std::vector<float> kernel(kernel_values.begin(), kernel_values.end());
+  const std::vector<float> kernel = folded_kernel(layer, fusion.batch_norm);
   std::vector<float> bias;
   if (layer.use_bias()) std::ranges::copy(weight_values(layer, "bias"), std::back_inserter(bias));
   if (fusion.batch_norm != nullptr) {
-    // The kernel's last axis is the filter: scale each filter, fold the shift into the bias.
+    // The bias gets the shift (folded_kernel scaled each filter).
     const ChannelAffine bn = batch_norm_affine(*fusion.batch_norm);
     if (bias.empty()) bias.assign(static_cast<std::size_t>(filters), 0.f);
-    for (std::size_t i = 0; i < kernel.size(); ++i) kernel[i] *= bn.scale[i % static_cast<std::size_t>(filters)];
     for (int64_t f = 0; f < filters; ++f) bias[f] = bias[f] * bn.scale[f] + bn.shift[f];
   }
   if (in_channels == 0) {  // an input of 0 channels: every output pixel is the bias
@@ -118,6 +130,7 @@ void lower_conv(PlanBuilder& b, const core::BaseConv& layer, const Node& node) {
   for (core::Activation a : fusion.activations) append_activation_post_ops(ops, a);
   dnnl::primitive_attr attr = b.attributes();
   attr.set_post_ops(ops);
+  const std::vector<core::Activation> post_ops = fused_activations(own_fused, layer.activation(), fusion);
 
   const bool bf16 = b.options().bf16;
   const memory::data_type type = bf16 ? memory::data_type::bf16 : memory::data_type::f32;
@@ -137,10 +150,12 @@ void lower_conv(PlanBuilder& b, const core::BaseConv& layer, const Node& node) {
     return dnnl::convolution_forward::primitive_desc(desc, attr, b.engine());
   };
   dnnl::convolution_forward::primitive_desc pd;
+  bool winograd = false;
   if (b.options().winograd && !bf16 && prefer_winograd(layer, in_channels, out_nc)) {
     try {
       // Its kernels read blocked sources only: the source layout is left to it (a reorder below if needed).
       pd = primitive_desc(dnnl::algorithm::convolution_winograd, src_any);
+      winograd = true;
     } catch (const dnnl::error&) {
       // No Winograd kernel for this CPU (before AVX-512) or these post-ops: the direct one below.
     }
@@ -148,13 +163,49 @@ void lower_conv(PlanBuilder& b, const core::BaseConv& layer, const Node& node) {
   // Direct: float32 reads the producer's layout as it is; bfloat16 needs a converted (reordered) source.
   if (!pd) pd = primitive_desc(dnnl::algorithm::convolution_direct, bf16 ? src_any : src_view);
 
+  const ValueId x_f32 = x;
   if (pd.src_desc() != src_view) x = b.reorder(x, src_view, pd.src_desc(), b.dims(x), true, channels_first, name);
   std::vector<ConstantArg> constants = {{DNNL_ARG_WEIGHTS, b.constant(user_kernel, kernel.data(), pd.weights_desc())}};
   if (!bias.empty()) constants.push_back({DNNL_ARG_BIAS, b.constant(bias_md, bias.data(), bias_md)});
 
   ValueId out = b.add_value(out_dims, pd.dst_desc(), true, channels_first);
   b.add_primitive(name, dnnl::convolution_forward(pd), pd.scratchpad_desc(),
-                  {{DNNL_ARG_SRC, x, pd.src_desc()}, {DNNL_ARG_DST, out, pd.dst_desc()}}, std::move(constants));
+                  {{DNNL_ARG_SRC, x, pd.src_desc()}, {DNNL_ARG_DST, out, pd.dst_desc()}}, constants);
+  if (fused_layer_needs_guard(post_ops, winograd)) {
+    FusedLayer guarded;
+    guarded.layer = name;
+    guarded.src = x_f32;
+    guarded.src_md = src_view;
+    guarded.dst = out;
+    guarded.dst_md = pd.dst_desc();
+    guarded.activations = post_ops;
+    guarded.winograd = winograd;
+    guarded.kernel = kernel;
+    guarded.bias = bias;
+    guarded.out_channels = filters;
+    guarded.weights = constants[0].memory;
+    if (!bias.empty()) guarded.bias_memory = constants[1].memory;
+    if (winograd) {
+      const core::BatchNormalization* batch_norm = fusion.batch_norm;
+      guarded.keras_kernel = [&layer, batch_norm] { return folded_kernel(layer, batch_norm); };
+      guarded.keras_kernel_md = user_kernel;
+    }
+    const memory::dims weight_dims = user_kernel.dims();
+    const dnnl::primitive_attr plain_attr = b.attributes();
+    const bool has_bias = !bias.empty();
+    guarded.make = [=](const dnnl::engine& engine, const memory::desc& dst) {
+      const memory::desc weights(weight_dims, memory::data_type::f32, memory::format_tag::any);
+      const auto prop = dnnl::prop_kind::forward_inference;
+      const auto algo = dnnl::algorithm::convolution_direct;
+      const auto desc = has_bias ? dnnl::convolution_forward::desc(prop, algo, src_view, weights, bias_md, dst, strides,
+                                                                   dilates, pad_left, pad_right)
+                                 : dnnl::convolution_forward::desc(prop, algo, src_view, weights, dst, strides, dilates,
+                                                                   pad_left, pad_right);
+      const dnnl::convolution_forward::primitive_desc conv(desc, plain_attr, engine);
+      return PreActivationPrimitive{dnnl::convolution_forward(conv), conv.weights_desc(), conv.scratchpad_desc()};
+    };
+    add_fused_layer_guard(b, std::move(guarded));
+  }
   if (!own_fused) out = apply_activation(b, out, layer.activation(), name);
   b.set_output(fusion.output, out);
 }

@@ -1,6 +1,7 @@
 // Dense on oneDNN: an inner product over the input flattened to (rows, input_dim), with the bias, a
-// folded BatchNormalization and the activations fused. Sparse inputs (rank 2) run a hand-written
-// sparse x dense product that never densifies the batch.
+// folded BatchNormalization and the activations fused (a guard step keeps NaN / Inf as Keras computes
+// them: fused_guard.hpp). Sparse inputs (rank 2) run a hand-written sparse x dense product that never
+// densifies the batch.
 #include <algorithm>
 #include <cstring>
 #include <memory>
@@ -8,6 +9,7 @@
 #include <span>
 
 #include "layers/dense.hpp"
+#include "runtime/fused_guard.hpp"
 #include "runtime/lowerings.hpp"
 #include "util/error.hpp"
 
@@ -111,6 +113,7 @@ void lower_dense(PlanBuilder& b, const core::Dense& layer, const Node& node) {
   for (core::Activation a : fusion.activations) append_activation_post_ops(ops, a);
   dnnl::primitive_attr attr = b.attributes();
   attr.set_post_ops(ops);
+  const std::vector<core::Activation> post_ops = fused_activations(own_fused, layer.activation(), fusion);
 
   const memory::data_type type = b.options().bf16 ? memory::data_type::bf16 : memory::data_type::f32;
   const std::vector<int64_t> src_nc = flattened ? nc_dims(b.dims(x), false) : std::vector<int64_t>{rows, k};
@@ -128,6 +131,7 @@ void lower_dense(PlanBuilder& b, const core::Dense& layer, const Node& node) {
                                                             bias_md, dst_md);
   const dnnl::inner_product_forward::primitive_desc pd(desc, attr, b.engine());
 
+  const ValueId x_f32 = x;
   if (pd.src_desc() != src_f32) {
     x = flattened ? b.reorder(x, src_f32, pd.src_desc(), b.dims(x), true, false, name)
                   : b.reorder(x, src_f32, pd.src_desc(), in_dims, false, false, name);
@@ -141,7 +145,33 @@ void lower_dense(PlanBuilder& b, const core::Dense& layer, const Node& node) {
 
   ValueId out = b.add_plain(out_dims);
   b.add_primitive(name, dnnl::inner_product_forward(pd), pd.scratchpad_desc(),
-                  {{DNNL_ARG_SRC, x, pd.src_desc()}, {DNNL_ARG_DST, out, dst_md}}, std::move(constants));
+                  {{DNNL_ARG_SRC, x, pd.src_desc()}, {DNNL_ARG_DST, out, dst_md}}, constants);
+  if (fused_layer_needs_guard(post_ops, false)) {
+    FusedLayer guarded;
+    guarded.layer = name;
+    guarded.src = x_f32;
+    guarded.src_md = src_f32;
+    guarded.dst = out;
+    guarded.dst_md = dst_md;
+    guarded.activations = post_ops;
+    guarded.kernel = kernel;
+    if (bias) guarded.bias = *bias;
+    guarded.out_channels = units;
+    guarded.weights = constants[0].memory;
+    if (bias) guarded.bias_memory = constants[1].memory;
+    const bool has_bias = bias.has_value();
+    const dnnl::primitive_attr plain_attr = b.attributes();
+    guarded.make = [src_f32, weight_dims, bias_md, has_bias, plain_attr](const dnnl::engine& engine,
+                                                                         const memory::desc& dst) {
+      const memory::desc weights(weight_dims, memory::data_type::f32, memory::format_tag::any);
+      const auto prop = dnnl::prop_kind::forward_inference;
+      const auto ip_desc = has_bias ? dnnl::inner_product_forward::desc(prop, src_f32, weights, bias_md, dst)
+                                    : dnnl::inner_product_forward::desc(prop, src_f32, weights, dst);
+      const dnnl::inner_product_forward::primitive_desc ip(ip_desc, plain_attr, engine);
+      return PreActivationPrimitive{dnnl::inner_product_forward(ip), ip.weights_desc(), ip.scratchpad_desc()};
+    };
+    add_fused_layer_guard(b, std::move(guarded));
+  }
   if (!own_fused) out = apply_activation(b, out, layer.activation(), name);
   b.set_output(fusion.output, out);
 }

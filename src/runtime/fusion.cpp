@@ -83,6 +83,14 @@ Fusion plan_fusion(PlanBuilder& b, const KerasTensor* t, core::Activation own_ac
   return fusion;
 }
 
+std::vector<core::Activation> fused_activations(bool own_fused, core::Activation own, const Fusion& fusion) {
+  std::vector<core::Activation> out;
+  out.reserve(fusion.activations.size() + 1);
+  if (own_fused) out.push_back(own);
+  for (core::Activation a : fusion.activations) out.push_back(a);
+  return out;
+}
+
 void lower_bias_only(PlanBuilder& b, ValueId x, const std::vector<int64_t>& out_dims, int channel_axis,
                      std::span<const float> bias, core::Activation own_activation, const Fusion& fusion,
                      const std::string& layer) {

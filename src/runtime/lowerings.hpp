@@ -69,6 +69,9 @@ struct Fusion {
   const KerasTensor* output = nullptr;
 };
 Fusion plan_fusion(PlanBuilder& b, const KerasTensor* t, core::Activation own_activation, int channel_axis);
+// The activations a Dense / Conv primitive applies as post-ops, in order: its own (when `own_fused`), then
+// the fused ones.
+std::vector<core::Activation> fused_activations(bool own_fused, core::Activation own, const Fusion& fusion);
 
 // A Dense / Conv with no input features (a 0-size input channel axis, for which Keras builds a kernel of 0
 // rows and oneDNN creates no primitive): every output is the bias along `channel_axis` of the plain output

@@ -232,7 +232,17 @@ ValueId PlanBuilder::reorder(ValueId v, const memory::desc& from, const memory::
   const dnnl::reorder::primitive_desc pd(engine(), from, engine(), to, attributes());
   add_primitive(layer, dnnl::reorder(pd), pd.scratchpad_desc(),
                 {{DNNL_ARG_FROM, v, from}, {DNNL_ARG_TO, out, to}});
+  same_magnitude(out, v);
   return out;
+}
+
+ValueId PlanBuilder::magnitude_origin(ValueId v) const {
+  for (;;) {
+    v = plan_->root_id(v);
+    auto it = magnitude_from_.find(v);
+    if (it == magnitude_from_.end()) return v;
+    v = it->second;
+  }
 }
 
 void PlanBuilder::add_primitive(const std::string& layer, dnnl::primitive primitive, const memory::desc& scratchpad_md,

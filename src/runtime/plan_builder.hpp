@@ -26,6 +26,8 @@ using core::KerasTensor;
 using core::Layer;
 using core::Node;
 
+struct GuardLink;  // fused_guard.cpp
+
 struct PlanOptions {
   int threads = 1;
   bool bf16 = false;      // Dense / Conv in bfloat16
@@ -99,6 +101,17 @@ class PlanBuilder {
   // Marks a node as done by another lowering (folded); it is skipped when reached.
   void mark_fused(const Node* node) { fused_.insert(node); }
 
+  // Magnitude bookkeeping for the fused-layer guards (fused_guard.hpp): `derived` holds no element larger in
+  // magnitude than the largest of `from` (a reorder, pooling or zero padding of it; views need no call).
+  void same_magnitude(ValueId derived, ValueId from) { magnitude_from_[plan_->root_id(derived)] = from; }
+  // The value v's magnitudes are bounded by, following views and same_magnitude links.
+  ValueId magnitude_origin(ValueId v) const;
+  void set_guard_link(ValueId v, std::shared_ptr<GuardLink> link) { guard_links_[v] = std::move(link); }
+  std::shared_ptr<GuardLink> guard_link(ValueId v) const {
+    auto it = guard_links_.find(v);
+    return it == guard_links_.end() ? nullptr : it->second;
+  }
+
   // Checks the concrete dims a lowering computed against the Keras spec of its output tensor, and that the
   // runtime can hold it (too_large_for_runtime: OUT_OF_MEMORY). Every lowering calls it before it creates a
   // primitive.
@@ -122,6 +135,8 @@ class PlanBuilder {
   std::unordered_set<const KerasTensor*> model_outputs_;
   std::unordered_set<const Node*> fused_;
   std::unordered_map<const Node*, ValueId> flattened_;
+  std::unordered_map<ValueId, ValueId> magnitude_from_;
+  std::unordered_map<ValueId, std::shared_ptr<GuardLink>> guard_links_;
   bool lowering_ragged_ = false;  // the node being lowered reads a ragged tensor's flat values
 };
 

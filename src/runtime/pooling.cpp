@@ -1,17 +1,70 @@
 // MaxPooling{1,2}D and AveragePooling{1,2}D on oneDNN pooling, in the producer's layout (blocked after a
 // convolution). TensorFlow's "same" average pooling divides by the number of input elements in each
 // window, which is oneDNN's avg_exclude_padding; max pooling never picks padding.
+//
+// NaN and infinities: TensorFlow's MaxPool starts from -FLT_MAX and keeps a value only when it is larger
+// (NaN is skipped, a window of -inf gives -FLT_MAX), which is exactly what every oneDNN max pooling kernel
+// does; average pooling sums, NaN and inf - inf included, in both. Global max pooling is
+// tf.reduce_max instead, which propagates NaN and gives -inf for all -inf: pooling_max gives neither, so a
+// step after it recomputes the (sample, channel) results when the input holds NaN or -inf.
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 #include "layers/conv_utils.hpp"
 #include "layers/pooling_base.hpp"
 #include "runtime/lowerings.hpp"
+#include "runtime/special_values.hpp"
 #include "runtime/window.hpp"
 
 namespace inlay::runtime {
 
 using dnnl::memory;
+
+namespace {
+
+// tf.reduce_max over each (sample, channel)'s `spatial` values of a plain (N, C, spatial) buffer.
+void reduce_max_rows(const float* x, float* out, int64_t rows, int64_t spatial) {
+  for (int64_t r = 0; r < rows; ++r) {
+    float largest = -std::numeric_limits<float>::infinity();
+    for (int64_t i = 0; i < spatial; ++i) {
+      const float v = x[r * spatial + i];
+      if (std::isnan(v)) {
+        largest = v;
+        break;
+      }
+      largest = std::max(largest, v);
+    }
+    out[r] = largest;
+  }
+}
+
+// After the global max pooling of x (seen through src_md, (N, C, spatial...) dims) wrote its plain N x C
+// result into `pooled`: TensorFlow's reduce_max when x holds NaN or -inf. Then x is reordered to a plain
+// buffer (allocated in that rare case only) and reduced here.
+void add_reduce_max_fix(PlanBuilder& b, ValueId x, const memory::desc& src_md, ValueId pooled,
+                        const std::string& layer) {
+  const memory::dims dims = src_md.dims();
+  const std::vector<int64_t> nc(dims.begin(), dims.end());
+  const int64_t rows = nc[0] * nc[1], spatial = product(nc, 2, nc.size());
+  const std::size_t physical = src_md.get_size() / sizeof(float);
+  const dnnl::engine engine = b.engine();
+  const memory::desc plain = plain_md(nc);
+  b.add_custom(
+      layer,
+      [x, src_md, pooled, rows, spatial, physical, engine, plain](const RunContext& c) {
+        if (!any_nan_or_negative_infinity(c.f32(x), physical)) return;
+        std::vector<float> values(static_cast<std::size_t>(rows * spatial));
+        dnnl::memory from(src_md, engine, c.data(x)), to(plain, engine, values.data());
+        dnnl::stream stream(engine);
+        dnnl::reorder(from, to).execute(stream, from, to);
+        stream.wait();
+        reduce_max_rows(values.data(), c.f32(pooled), rows, spatial);
+      },
+      {x, pooled}, {pooled});
+}
+
+}  // namespace
 
 void lower_pooling(PlanBuilder& b, const core::BasePooling& layer, const Node& node) {
   const std::string& name = layer.name();
@@ -48,6 +101,7 @@ void lower_pooling(PlanBuilder& b, const core::BasePooling& layer, const Node& n
   const ValueId out = b.add_value(out_dims, pd.dst_desc(), true, channels_first);
   b.add_primitive(name, dnnl::pooling_forward(pd), pd.scratchpad_desc(),
                   {{DNNL_ARG_SRC, x, src_md}, {DNNL_ARG_DST, out, pd.dst_desc()}});
+  b.same_magnitude(out, x);  // a window's max or mean (padding excluded) is no larger than its elements
   b.set_output(node.outputs[0], out);
 }
 
@@ -92,9 +146,11 @@ void lower_global_pooling(PlanBuilder& b, const core::BaseGlobalPooling& layer, 
   ValueId pooled = b.add_value(pooled_dims, pd.dst_desc(), true, channels_first);
   b.add_primitive(name, dnnl::pooling_forward(pd), pd.scratchpad_desc(),
                   {{DNNL_ARG_SRC, x, src_md}, {DNNL_ARG_DST, pooled, pd.dst_desc()}});
+  b.same_magnitude(pooled, x);
   // (N, C, 1, ...) in Keras's bytes is (N, C), (N, 1, ..., C) and (N, C, 1, ...) alike: a view, after a
   // reorder of the N x C values only when the pooling wrote a blocked layout.
   pooled = b.to_plain(pooled, name);
+  if (layer.pool_mode() == core::PoolMode::Max) add_reduce_max_fix(b, x, src_md, pooled, name);
   b.set_output(node.outputs[0], b.add_alias(pooled, out_dims));
 }
 

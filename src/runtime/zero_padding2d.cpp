@@ -47,6 +47,7 @@ void lower_zero_padding2d(PlanBuilder& b, const core::ZeroPadding2D& layer, cons
         }
       },
       {x}, {out});
+  b.same_magnitude(out, x);  // the input's values and zeros
   b.set_output(node.outputs[0], out);
 }
 

@@ -94,7 +94,7 @@ DType standardize_dtype(const Json& value) {
   if (value.is_string()) {
     if (auto dtype = dtype_from_name(value.get<std::string>())) return *dtype;
   }
-  throw_invalid("Invalid dtype: " + python::str(value));
+  throw_invalid("Invalid dtype: " + python::str_prefix(value, kMaxQuotedBytes));
 }
 
 DType tf_as_dtype(const Json& value) {
@@ -107,7 +107,8 @@ DType tf_as_dtype(const Json& value) {
       if (alias == name) return dtype;
     }
   }
-  throw_invalid("Cannot convert the argument `type_value`: " + python::repr(value) + " to a TensorFlow DType.");
+  throw_invalid("Cannot convert the argument `type_value`: " + python::repr_prefix(value, kMaxQuotedBytes) +
+                " to a TensorFlow DType.");
 }
 
 }  // namespace inlay::core

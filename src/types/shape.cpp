@@ -17,32 +17,43 @@ std::string join_dims(const std::vector<int64_t>& dims) {
   return out;
 }
 
+// Keras's "Cannot convert '<shape>' to a shape. <why>", quoting a bounded prefix of the shape. Built only
+// when raised: a shape of a million dims is checked dim by dim, and its text is megabytes.
+[[noreturn]] void cannot_convert(const Json& shape, const std::string& why) {
+  throw_invalid("Cannot convert '" + python::str_prefix(shape, kMaxQuotedBytes, python::Sequence::Tuple) +
+                "' to a shape. " + why);
+}
+
 // One element of a shape through standardize_shape's loop: None, or int(d) >= 0.
 int64_t standardize_dim(const Json& shape, const Json& d) {
-  using python::Sequence;
   if (d.is_null()) return kNoneDim;
-  const std::string prefix = "Cannot convert '" + python::str(shape, Sequence::Tuple) + "' to a shape. ";
   if (d.is_string() || d.is_number_float() || d.is_array() || d.is_object()) {
     // str and float are rejected outright; int(list) / int(dict) raise, which Keras reports the same way.
-    throw_invalid(prefix + "Found invalid dimension '" + python::str(d) + "' of type '" + python::type_name(d) +
-                  "'. ");
+    cannot_convert(shape, "Found invalid dimension '" + python::str_prefix(d, kMaxQuotedBytes) + "' of type '" +
+                              python::type_name(d) + "'. ");
   }
   int64_t value = 0;
   if (d.is_boolean()) {
     value = d.get<bool>() ? 1 : 0;
   } else if (d.is_number_unsigned()) {
     if (d.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
-      throw_invalid(prefix + "Dimension " + d.dump() + " does not fit in int64.");
+      cannot_convert(shape, "Dimension " + d.dump() + " does not fit in int64.");
     }
     value = static_cast<int64_t>(d.get<uint64_t>());
   } else {
     value = d.get<int64_t>();
   }
-  if (value < 0) throw_invalid(prefix + "Negative dimensions are not allowed.");
+  if (value < 0) cannot_convert(shape, "Negative dimensions are not allowed.");
   return value;
 }
 
 }  // namespace
+
+void check_shape_rank(std::size_t rank, const std::string& what) {
+  if (rank <= kMaxShapeRank) return;
+  throw_invalid(what + " has " + std::to_string(rank) + " dimensions, more than the " + std::to_string(kMaxShapeRank) +
+                " a TensorFlow tensor can have (inlay refuses such shapes: each layer output would hold them all).");
+}
 
 bool Shape::is_fully_defined() const {
   if (!known_) return false;
@@ -121,7 +132,7 @@ Json Shape::to_json() const {
 Shape Shape::tf_from_json(const Json& value) {
   if (value.is_null()) return Shape::unknown();
   if (!value.is_array()) {
-    throw_invalid("Shapes must be a list of dimensions or None, got " + python::repr(value));
+    throw_invalid("Shapes must be a list of dimensions or None, got " + python::repr_prefix(value, kMaxQuotedBytes));
   }
   std::vector<int64_t> dims;
   dims.reserve(value.size());
@@ -135,9 +146,10 @@ Shape Shape::tf_from_json(const Json& value) {
       dims.push_back(v);
     } else {
       throw_invalid("Dimension value must be integer or None or have an __index__ method, got value '" +
-                    python::repr(d) + "' with type '" + python::type_name(d) + "'");
+                    python::repr_prefix(d, kMaxQuotedBytes) + "' with type '" + python::type_name(d) + "'");
     }
   }
+  if (dims.size() > kMaxShapeRank) check_shape_rank(dims.size(), "Shape " + python::repr_prefix(value, 64));
   return Shape(std::move(dims));
 }
 
@@ -145,15 +157,20 @@ Shape standardize_shape(const Json& value) {
   if (value.is_null()) throw_invalid("Undefined shapes are not supported.");
   std::vector<int64_t> dims;
   if (value.is_array()) {
+    dims.reserve(value.size());
     for (const auto& d : value) dims.push_back(standardize_dim(value, d));
   } else if (value.is_string()) {
-    // A str is iterable: each character is a str dimension.
+    // A str is iterable: each character is a str dimension (so the first one is refused).
     for (char c : value.get<std::string>()) dims.push_back(standardize_dim(value, std::string(1, c)));
   } else if (value.is_object()) {
     // Iterating a dict yields its keys.
     for (const auto& item : value.items()) dims.push_back(standardize_dim(value, item.key()));
   } else {
-    throw_invalid("Cannot convert '" + python::str(value) + "' to a shape.");
+    throw_invalid("Cannot convert '" + python::str_prefix(value, kMaxQuotedBytes) + "' to a shape.");
+  }
+  if (dims.size() > kMaxShapeRank) {
+    check_shape_rank(dims.size(), "Cannot convert '" + python::str_prefix(value, 64, python::Sequence::Tuple) +
+                                      "' to a shape: it");
   }
   return Shape(std::move(dims));
 }

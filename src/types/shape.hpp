@@ -2,6 +2,7 @@
 // Keras's None.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include "util/json.hpp"
 #include <optional>
@@ -11,6 +12,12 @@
 namespace inlay::core {
 
 inline constexpr int64_t kNoneDim = -1;
+
+// The most dimensions a shape read from outside may have: TensorFlow's TensorShape::MaxDimensions(). Keras
+// describes higher ranks symbolically, but TensorFlow cannot make (or run) such a tensor, and every layer
+// output stores its shape: a chain of n layers on a rank-r input holds n * r dims, which a small file could
+// make gigabytes of with an unbounded r.
+inline constexpr std::size_t kMaxShapeRank = 254;
 
 class Shape {
  public:
@@ -45,7 +52,8 @@ class Shape {
 
   // JSON: [null, 32], or null for an unknown rank.
   Json to_json() const;
-  // tf.TensorShape(value): null -> unknown rank, a list of int/null dims (TensorFlow's errors otherwise).
+  // tf.TensorShape(value): null -> unknown rank, a list of int/null dims (TensorFlow's errors otherwise);
+  // at most kMaxShapeRank of them.
   static Shape tf_from_json(const Json& value);
 
  private:
@@ -54,7 +62,11 @@ class Shape {
 };
 
 // keras.backend.standardize_shape (TensorFlow backend) on a JSON value: a list of ints >= 0 or None.
-// JSON arrays are the tuples Keras received (messages print them as tuples).
+// JSON arrays are the tuples Keras received (messages print them as tuples). Also refuses more than
+// kMaxShapeRank dims (after Keras's own checks).
 Shape standardize_shape(const Json& value);
+
+// Throws InvalidArgument "<what> has N dimensions, more than the 254 ..." when rank > kMaxShapeRank.
+void check_shape_rank(std::size_t rank, const std::string& what);
 
 }  // namespace inlay::core

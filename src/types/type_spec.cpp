@@ -25,7 +25,12 @@ void reject_unknown_keys(const Json& object, const std::set<std::string>& known,
 std::optional<std::string> parse_name(const Json& value) {
   if (value.is_null()) return std::nullopt;
   if (!value.is_string()) {
-    throw_invalid("TensorSpec name must be a string or None, got " + python::repr(value));
+    throw_invalid("TensorSpec name must be a string or None, got " + python::repr_prefix(value, kMaxQuotedBytes));
+  }
+  // TensorFlow takes any str; inlay_spec_name returns a C string, which would end at a NUL.
+  if (value.get_ref<const std::string&>().find('\0') != std::string::npos) {
+    throw_invalid("TensorSpec name must not contain a NUL character (names are C strings at inlay's C ABI), got " +
+                  python::repr_prefix(value, kMaxQuotedBytes));
   }
   return value.get<std::string>();
 }
@@ -33,7 +38,8 @@ std::optional<std::string> parse_name(const Json& value) {
 std::optional<int> parse_ragged_rank(const Json& value) {
   if (value.is_null()) return std::nullopt;
   if (!value.is_number_integer() || value.is_boolean()) {
-    throw_invalid("Argument `ragged_rank` must be an int. Received " + python::str(value) + ".");
+    throw_invalid("Argument `ragged_rank` must be an int. Received " + python::str_prefix(value, kMaxQuotedBytes) +
+                  ".");
   }
   return value.get<int>();
 }
@@ -72,7 +78,8 @@ TypeSpec spec_from_kwargs(const std::string& kind, const Json& args) {
     return TypeSpec::ragged(Shape::tf_from_json(field(args, "shape")), dtype_argument(args), parse_ragged_rank(field(args, "ragged_rank")),
                             row_splits.is_null() ? DType::Int64 : tf_as_dtype(row_splits), flat);
   }
-  throw_invalid("Unknown type spec kind " + python::repr(kind) + ": expected 'tensor', 'sparse' or 'ragged'.");
+  throw_invalid("Unknown type spec kind " + python::quote_prefix(kind, kMaxQuotedBytes) +
+                ": expected 'tensor', 'sparse' or 'ragged'.");
 }
 
 // tf_keras's json_utils form: {"class_name":"TypeSpec","type_spec":"tf.TensorSpec",
@@ -82,7 +89,7 @@ TypeSpec spec_from_tf_keras_json(const Json& value) {
   const Json& serialized = field(value, "serialized");
   const Json& items = serialized.is_object() ? field(serialized, "items") : serialized;
   if (!type_name.is_string() || !items.is_array()) {
-    throw_invalid("Malformed serialized TypeSpec: " + value.dump());
+    throw_invalid("Malformed serialized TypeSpec: " + dump_prefix(value, kMaxQuotedBytes));
   }
   const std::string name = type_name.get<std::string>();
   auto item = [&](std::size_t i) -> const Json& {
@@ -100,7 +107,7 @@ TypeSpec spec_from_tf_keras_json(const Json& value) {
                                        {"row_splits_dtype", item(3)},
                                        {"flat_values_spec", item(4)}});
   }
-  throw_invalid("Unsupported TypeSpec " + python::repr(name) +
+  throw_invalid("Unsupported TypeSpec " + python::quote_prefix(name, kMaxQuotedBytes) +
                 ": expected tf.TensorSpec, tf.SparseTensorSpec or tf.RaggedTensorSpec.");
 }
 
@@ -143,10 +150,14 @@ TypeSpec TypeSpec::ragged(Shape shape, std::optional<DType> dtype, std::optional
 }
 
 TypeSpec TypeSpec::from_json(const Json& value) {
-  if (!value.is_object()) throw Error(Status::ParseError, "A type spec must be a JSON object, got " + value.dump());
+  if (!value.is_object()) {
+    throw Error(Status::ParseError, "A type spec must be a JSON object, got " + dump_prefix(value, kMaxQuotedBytes));
+  }
   if (value.contains("kind")) {
     const Json& kind = value["kind"];
-    if (!kind.is_string()) throw_invalid("Type spec \"kind\" must be a string, got " + kind.dump());
+    if (!kind.is_string()) {
+      throw_invalid("Type spec \"kind\" must be a string, got " + dump_prefix(kind, kMaxQuotedBytes));
+    }
     return spec_from_kwargs(kind.get<std::string>(), value);
   }
   const Json& class_name = field(value, "class_name");
@@ -159,7 +170,8 @@ TypeSpec TypeSpec::from_json(const Json& value) {
       if (class_name == cls) return spec_from_kwargs(kind, config);
     }
   }
-  throw_invalid("A type spec needs a \"kind\" ('tensor', 'sparse' or 'ragged'), got " + value.dump());
+  throw_invalid("A type spec needs a \"kind\" ('tensor', 'sparse' or 'ragged'), got " +
+                dump_prefix(value, kMaxQuotedBytes));
 }
 
 Json TypeSpec::to_json() const {

@@ -2,8 +2,10 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdint>
 #include <cstdlib>
 #include <string>
+#include <string_view>
 
 namespace inlay::core::python {
 namespace {
@@ -71,23 +73,48 @@ void append_json(std::string& out, const Json& value) {
   }
 }
 
-void append_repr(std::string& out, const Json& value, Sequence arrays) {
+// Appends Python's repr of a string: single quotes unless the text holds a single quote and no double quote.
+// Stops once `out` holds more than `limit` bytes.
+void append_quoted(std::string& out, std::string_view text, std::size_t limit) {
+  const bool has_single = text.find('\'') != std::string_view::npos;
+  const bool has_double = text.find('"') != std::string_view::npos;
+  const char q = (has_single && !has_double) ? '"' : '\'';
+  out += q;
+  for (const char c : text) {
+    if (out.size() > limit) return;
+    switch (c) {
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c == q) out += '\\';
+        out += c;
+    }
+  }
+  out += q;
+}
+
+// Appends repr(value), stopping once `out` holds more than `limit` bytes (what is past the limit is cut off
+// by the caller), so that the cost is bounded by the limit, not by the value.
+void append_repr(std::string& out, const Json& value, Sequence arrays, std::size_t limit) {
   switch (value.type()) {
     case Json::value_t::null: out += "None"; return;
     case Json::value_t::boolean: out += value.get<bool>() ? "True" : "False"; return;
     case Json::value_t::number_integer: out += std::to_string(value.get<long long>()); return;
     case Json::value_t::number_unsigned: out += std::to_string(value.get<unsigned long long>()); return;
     case Json::value_t::number_float: out += float_repr(value.get<double>()); return;
-    case Json::value_t::string: out += quote(value.get<std::string>()); return;
+    case Json::value_t::string: append_quoted(out, value.get_ref<const std::string&>(), limit); return;
     case Json::value_t::array: {
       const bool tuple = arrays == Sequence::Tuple;
       out += tuple ? '(' : '[';
       bool first = true;
       // Nested arrays inside a shape tuple are lists in what Keras received.
       for (const auto& item : value) {
+        if (out.size() > limit) return;
         if (!first) out += ", ";
         first = false;
-        append_repr(out, item, Sequence::List);
+        append_repr(out, item, Sequence::List, limit);
       }
       if (tuple && value.size() == 1) out += ',';
       out += tuple ? ')' : ']';
@@ -97,11 +124,12 @@ void append_repr(std::string& out, const Json& value, Sequence arrays) {
       out += '{';
       bool first = true;
       for (const auto& [key, item] : value.items()) {
+        if (out.size() > limit) return;
         if (!first) out += ", ";
         first = false;
-        out += quote(key);
+        append_quoted(out, key, limit);
         out += ": ";
-        append_repr(out, item, Sequence::List);
+        append_repr(out, item, Sequence::List, limit);
       }
       out += '}';
       return;
@@ -110,41 +138,53 @@ void append_repr(std::string& out, const Json& value, Sequence arrays) {
   }
 }
 
+// The first max_bytes of text, then "...", never cut inside a UTF-8 sequence.
+void cut_to(std::string& text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return;
+  std::size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  text.resize(end);
+  text += "...";
+}
+
 }  // namespace
 
 std::string quote(const std::string& text) {
-  const bool has_single = text.find('\'') != std::string::npos;
-  const bool has_double = text.find('"') != std::string::npos;
-  const char q = (has_single && !has_double) ? '"' : '\'';
-  std::string out(1, q);
-  for (char c : text) {
-    switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c == q) {
-          out += '\\';
-          out += c;
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += q;
+  std::string out;
+  append_quoted(out, text, SIZE_MAX);
   return out;
 }
 
 std::string repr(const Json& value, Sequence arrays) {
   std::string out;
-  append_repr(out, value, arrays);
+  append_repr(out, value, arrays, SIZE_MAX);
   return out;
 }
 
 std::string str(const Json& value, Sequence arrays) {
   if (value.is_string()) return value.get<std::string>();
   return repr(value, arrays);
+}
+
+std::string repr_prefix(const Json& value, std::size_t max_bytes, Sequence arrays) {
+  std::string out;
+  append_repr(out, value, arrays, max_bytes);
+  cut_to(out, max_bytes);
+  return out;
+}
+
+std::string str_prefix(const Json& value, std::size_t max_bytes, Sequence arrays) {
+  if (!value.is_string()) return repr_prefix(value, max_bytes, arrays);
+  std::string out = value.get_ref<const std::string&>().substr(0, max_bytes + 1);
+  cut_to(out, max_bytes);
+  return out;
+}
+
+std::string quote_prefix(std::string_view text, std::size_t max_bytes) {
+  std::string out;
+  append_quoted(out, text, max_bytes);
+  cut_to(out, max_bytes);
+  return out;
 }
 
 std::string type_name(const Json& value, Sequence arrays) {

@@ -3,8 +3,11 @@
 // (the caller says which), otherwise for lists.
 #pragma once
 
-#include "util/json.hpp"
+#include <cstddef>
 #include <string>
+#include <string_view>
+
+#include "util/json.hpp"
 
 namespace inlay::core::python {
 
@@ -15,6 +18,11 @@ std::string repr(const Json& value, Sequence arrays = Sequence::List);
 
 // str(value): like repr, but a top-level string is printed bare.
 std::string str(const Json& value, Sequence arrays = Sequence::List);
+
+// repr(value) / str(value) cut to at most max_bytes (then "..."), at a cost bounded by max_bytes whatever the
+// value's size: for messages that quote a value from a file (kMaxQuotedBytes in util/error.hpp).
+std::string repr_prefix(const Json& value, std::size_t max_bytes, Sequence arrays = Sequence::List);
+std::string str_prefix(const Json& value, std::size_t max_bytes, Sequence arrays = Sequence::List);
 
 // str(type(value)): "<class 'int'>", "<class 'str'>", "<class 'tuple'>", ...
 std::string type_name(const Json& value, Sequence arrays = Sequence::List);
@@ -36,5 +44,7 @@ std::string json_dumps(const Json& value);
 
 // Python repr of a string: single quotes unless the text holds a single quote and no double quote.
 std::string quote(const std::string& text);
+// quote(text) cut to at most max_bytes (then "...").
+std::string quote_prefix(std::string_view text, std::size_t max_bytes);
 
 }  // namespace inlay::core::python

@@ -2404,6 +2404,106 @@ static void test_predict_sparse_ragged(void) {
   inlay_model_free(m);
 }
 
+/* ---------------------------------------------------------------------------------------------------------
+ * inlay_model_load_with_options: the caller's cap on weight memory
+ * ------------------------------------------------------------------------------------------------------- */
+
+/* A TensorFlow.js model written here: Dense(1) on 2 features, kernel [[0.5], [-2]] and bias [0.25], i.e.
+ * 3 float32 values = 12 bytes of weights, in one little-endian shard next to model.json. Returns 1 when
+ * both files were written; model_json receives model.json's path, shard its shard's. */
+static int write_tiny_tfjs_model(char *model_json, char *shard, size_t size) {
+  static const unsigned char weights[12] = {0x00, 0x00, 0x00, 0x3f,  /* 0.5f */
+                                            0x00, 0x00, 0x00, 0xc0,  /* -2.0f */
+                                            0x00, 0x00, 0x80, 0x3e}; /* 0.25f */
+  const char *name;
+  FILE *f;
+  int ok;
+  temp_path(shard, size, ".bin");
+  temp_path(model_json, size, ".json");
+  name = strrchr(shard, '/') + 1; /* shards are named relative to model.json's directory (both in /tmp) */
+  f = fopen(shard, "wb");
+  if (f == NULL) return 0;
+  ok = fwrite(weights, 1, sizeof weights, f) == sizeof weights;
+  ok = fclose(f) == 0 && ok;
+  f = fopen(model_json, "wb");
+  if (f == NULL) return 0;
+  ok = fprintf(f,
+               "{\"format\": \"layers-model\", \"modelTopology\": {\"class_name\": \"Sequential\", \"config\": "
+               "{\"name\": \"tiny\", \"layers\": [{\"class_name\": \"InputLayer\", \"config\": "
+               "{\"batch_input_shape\": [null, 2], \"name\": \"x\"}}, {\"class_name\": \"Dense\", \"config\": "
+               "{\"name\": \"dense\", \"units\": 1}}]}}, \"weightsManifest\": [{\"paths\": [\"%s\"], "
+               "\"weights\": [{\"name\": \"dense/kernel\", \"shape\": [2, 1], \"dtype\": \"float32\"}, "
+               "{\"name\": \"dense/bias\", \"shape\": [1], \"dtype\": \"float32\"}]}]}",
+               name) > 0 && ok;
+  return fclose(f) == 0 && ok;
+}
+
+/* options_json must make the load fail with this status and a message holding needle; *out untouched. */
+static void load_with_options_fails_impl(const char *path, const char *options_json, inlay_status expected,
+                                         const char *needle, int line) {
+  inlay_model *m = (inlay_model *)SENTINEL;
+  const inlay_status st = inlay_model_load_with_options(path, options_json, &m);
+  if (check_status_impl(st, expected, options_json, __FILE__, line)) {
+    check_contains_impl(inlay_last_error(), needle, "inlay_last_error()", __FILE__, line);
+  }
+  check_impl(m == (inlay_model *)SENTINEL, "*out left untouched on failure", __FILE__, line);
+  if (st == INLAY_OK && m != (inlay_model *)SENTINEL) inlay_model_free(m);
+}
+#define LOAD_WITH_OPTIONS_FAILS(path, options_json, status, needle) \
+  load_with_options_fails_impl((path), (options_json), (status), (needle), __LINE__)
+
+/* Loads with these options and checks the weights are the file's. */
+static void load_with_options_ok_impl(const char *path, const char *options_json, int line) {
+  inlay_model *m = NULL;
+  float kernel[2] = {0, 0};
+  float bias[1] = {0};
+  if (!check_status_impl(inlay_model_load_with_options(path, options_json, &m), INLAY_OK,
+                         options_json != NULL ? options_json : "(NULL options)", __FILE__, line)) {
+    return;
+  }
+  check_impl(inlay_model_weight_count(m) == 2, "two weights", __FILE__, line);
+  check_impl(inlay_model_get_weight(m, 0, kernel, 2) == INLAY_OK && kernel[0] == 0.5f && kernel[1] == -2.0f,
+             "the kernel is the file's", __FILE__, line);
+  check_impl(inlay_model_get_weight(m, 1, bias, 1) == INLAY_OK && bias[0] == 0.25f, "the bias is the file's",
+             __FILE__, line);
+  inlay_model_free(m);
+}
+#define LOAD_WITH_OPTIONS_OK(path, options_json) load_with_options_ok_impl((path), (options_json), __LINE__)
+
+static void test_load_with_options(void) {
+  char model_json[256];
+  char shard[256];
+  inlay_model *m = NULL;
+  CHECK_NULL_ARG(inlay_model_load_with_options(NULL, "{}", &m), "inlay_model_load_with_options", "path");
+  CHECK_NULL_ARG(inlay_model_load_with_options("model.keras", "{}", NULL), "inlay_model_load_with_options", "out");
+  if (!CHECK(write_tiny_tfjs_model(model_json, shard, sizeof model_json))) return;
+
+  /* The defaults: NULL, {}, null. */
+  LOAD_WITH_OPTIONS_OK(model_json, NULL);
+  LOAD_WITH_OPTIONS_OK(model_json, "{}");
+  LOAD_WITH_OPTIONS_OK(model_json, "{\"max_weight_bytes\": null}");
+  /* A limit of exactly the weights' 12 bytes loads; 11 (or 0) is OUT_OF_MEMORY before any weight is read,
+   * naming both sizes. */
+  LOAD_WITH_OPTIONS_OK(model_json, "{\"max_weight_bytes\": 12}");
+  LOAD_WITH_OPTIONS_OK(model_json, "{\"max_weight_bytes\": 18446744073709551615}");
+  LOAD_WITH_OPTIONS_FAILS(model_json, "{\"max_weight_bytes\": 11}", INLAY_OUT_OF_MEMORY,
+                          "weights take 12 bytes as float32, more than this load's limit of 11 bytes");
+  LOAD_WITH_OPTIONS_FAILS(model_json, "{\"max_weight_bytes\": 0}", INLAY_OUT_OF_MEMORY, "limit of 0 bytes");
+  /* Options that are not options. */
+  LOAD_WITH_OPTIONS_FAILS(model_json, "{\"max_weights_bytes\": 12}", INLAY_INVALID_ARGUMENT, "'max_weights_bytes'");
+  LOAD_WITH_OPTIONS_FAILS(model_json, "[12]", INLAY_INVALID_ARGUMENT, "must be a JSON object");
+  LOAD_WITH_OPTIONS_FAILS(model_json, "{\"max_weight_bytes\": -1}", INLAY_INVALID_ARGUMENT, "max_weight_bytes");
+  LOAD_WITH_OPTIONS_FAILS(model_json, "{\"max_weight_bytes\": 1.5}", INLAY_INVALID_ARGUMENT, "max_weight_bytes");
+  LOAD_WITH_OPTIONS_FAILS(model_json, "{\"max_weight_bytes\": \"12\"}", INLAY_INVALID_ARGUMENT, "max_weight_bytes");
+  LOAD_WITH_OPTIONS_FAILS(model_json, "{\"max_weight_bytes\": 18446744073709551616}", INLAY_INVALID_ARGUMENT,
+                          "max_weight_bytes");
+  LOAD_WITH_OPTIONS_FAILS(model_json, "{max_weight_bytes: 12}", INLAY_PARSE_ERROR, "inlay_model_load_with_options");
+  /* The file's own errors are inlay_model_load's. */
+  LOAD_WITH_OPTIONS_FAILS("/nonexistent/dir/model.json", "{}", INLAY_IO_ERROR, "/nonexistent/dir/model.json");
+  remove(model_json);
+  remove(shard);
+}
+
 int main(void) {
   test_basics(); /* first: checks inlay_last_error() before any failure */
   test_dtypes();
@@ -2412,6 +2512,7 @@ int main(void) {
   test_layers();
   test_null_arguments();
   test_models();
+  test_load_with_options();
   test_arrays();
   test_npy();
   test_predict();

@@ -1,10 +1,11 @@
 // inlay_model_load on the model files of tests/fixtures/models/ (tools/fixtures/gen_model_fixtures.py: Keras 3
 // .keras files, TensorFlow.js conversions, quantized ones), checked against the weight checksums and to_json
 // Keras recorded; then on damaged copies of them made here (truncated, flipped, members or shards missing,
-// manifests and HDF5 groups edited), each of which must fail with a clear status and message. libzip and
-// HDF5 make the damaged files; the library is used through its C ABI only.
+// manifests and HDF5 groups edited), each of which must fail with a clear status and message. libzip makes
+// the damaged archives; the HDF5 edits (h5py's) and tf.keras's legacy .h5 files are committed fixtures
+// (tests/fixtures/hdf5/, tools/fixtures/gen_hdf5_fixtures.py). The library is used through its C ABI only.
 #include <gtest/gtest.h>
-#include <hdf5.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <zip.h>
 
@@ -314,36 +315,9 @@ Members without(Members members, const std::string& name) {
   return members;
 }
 
-// Edits an HDF5 file image with the HDF5 C library (through a temporary file).
-std::string edit_h5(const fs::path& dir, const std::string& image, const std::function<void(hid_t)>& edit) {
-  const fs::path tmp = dir / "edit.h5";
-  write_text(tmp, image);
-  const hid_t f = H5Fopen(tmp.string().c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
-  EXPECT_GE(f, 0);
-  edit(f);
-  H5Fclose(f);
-  std::string out = read_text(tmp);
-  fs::remove(tmp);
-  return out;
-}
-
-void make_float_dataset(hid_t loc, const char* name, std::vector<hsize_t> dims) {
-  const hid_t space =
-      dims.empty() ? H5Screate(H5S_SCALAR) : H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr);
-  const hid_t ds = H5Dcreate2(loc, name, H5T_IEEE_F32LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  EXPECT_GE(ds, 0);
-  H5Dclose(ds);
-  H5Sclose(space);
-}
-
-// The .keras fixture rebuilt with model.weights.h5 edited.
-fs::path keras_with_h5_edit(const fs::path& dir, const std::function<void(hid_t)>& edit) {
-  Members members = read_zip(fixture_file("keras"));
-  member(members, "model.weights.h5") = edit_h5(dir, member(members, "model.weights.h5"), edit);
-  const fs::path out = dir / "edited.keras";
-  write_zip(out, members);
-  return out;
-}
+// The logistic_regression .keras fixture with its model.weights.h5 edited by h5py (tools/fixtures/
+// gen_hdf5_fixtures.py, KERAS_EDITS).
+fs::path keras_edit(const std::string& name) { return kFixtures / "hdf5" / "keras_edits" / (name + ".keras"); }
 
 TEST_F(DamagedFiles, ArgumentsAndPaths) {
   inlay_model* m = nullptr;
@@ -451,108 +425,113 @@ TEST_F(DamagedFiles, WeightsFileNotHdf5) {
 }
 
 TEST_F(DamagedFiles, MissingWeight) {
-  const fs::path p = keras_with_h5_edit(dir_, [](hid_t f) { H5Ldelete(f, "layers/dense/vars/1", H5P_DEFAULT); });
-  expect_failure(p, INLAY_PARSE_ERROR,
+  expect_failure(keras_edit("missing_var1"), INLAY_PARSE_ERROR,
                  {"Layer 'dense' expected 2 variables, but received 1 variables during loading", "'kernel', 'bias'"});
-  const fs::path q = keras_with_h5_edit(dir_, [](hid_t f) { H5Ldelete(f, "layers/dense", H5P_DEFAULT); });
-  expect_failure(q, INLAY_PARSE_ERROR, {"no weights for layer 'dense'", "'dense/kernel', 'dense/bias'"});
+  expect_failure(keras_edit("missing_layer"), INLAY_PARSE_ERROR,
+                 {"no weights for layer 'dense'", "'dense/kernel', 'dense/bias'"});
 }
 
 TEST_F(DamagedFiles, ExtraWeights) {
-  const fs::path p = keras_with_h5_edit(dir_, [](hid_t f) {
-    const hid_t g = H5Gcreate2(f, "layers/dense_9", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    const hid_t vars = H5Gcreate2(g, "vars", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    make_float_dataset(vars, "0", {3});
-    H5Gclose(vars);
-    H5Gclose(g);
-  });
-  expect_failure(p, INLAY_PARSE_ERROR, {"layers/dense_9/vars", "no layer"});
-  const fs::path q = keras_with_h5_edit(dir_, [](hid_t f) { make_float_dataset(f, "layers/dense/vars/2", {16}); });
-  expect_failure(q, INLAY_PARSE_ERROR, {"expected 2 variables, but received 3"});
+  expect_failure(keras_edit("extra_layer"), INLAY_PARSE_ERROR, {"layers/dense_9/vars", "no layer"});
+  expect_failure(keras_edit("extra_var"), INLAY_PARSE_ERROR, {"expected 2 variables, but received 3"});
 }
 
 TEST_F(DamagedFiles, WrongShapes) {
-  const fs::path p = keras_with_h5_edit(dir_, [](hid_t f) {
-    H5Ldelete(f, "layers/dense/vars/0", H5P_DEFAULT);
-    make_float_dataset(f, "layers/dense/vars/0", {32, 17});
-  });
-  expect_failure(p, INLAY_SHAPE_MISMATCH,
+  expect_failure(keras_edit("kernel_32x17"), INLAY_SHAPE_MISMATCH,
                  {"weight 'dense/kernel' has shape (32, 16)", "(32, 17)", "layers/dense/vars/0"});
-  const fs::path q = keras_with_h5_edit(dir_, [](hid_t f) {  // same element count, other rank
-    H5Ldelete(f, "layers/dense/vars/0", H5P_DEFAULT);
-    make_float_dataset(f, "layers/dense/vars/0", {512});
-  });
-  expect_failure(q, INLAY_SHAPE_MISMATCH, {"'dense/kernel'", "(512,)"});
-  const fs::path r = keras_with_h5_edit(dir_, [](hid_t f) {
-    H5Ldelete(f, "layers/dense/vars/1", H5P_DEFAULT);
-    make_float_dataset(f, "layers/dense/vars/1", {});
-  });
-  expect_failure(r, INLAY_SHAPE_MISMATCH, {"'dense/bias'", "()"});
+  // Same element count, other rank.
+  expect_failure(keras_edit("kernel_512"), INLAY_SHAPE_MISMATCH, {"'dense/kernel'", "(512,)"});
+  expect_failure(keras_edit("bias_scalar"), INLAY_SHAPE_MISMATCH, {"'dense/bias'", "()"});
 }
 
 TEST_F(DamagedFiles, DatasetsOfTheWrongKind) {
-  const fs::path p = keras_with_h5_edit(dir_, [](hid_t f) {
-    H5Ldelete(f, "layers/dense/vars/1", H5P_DEFAULT);
-    const hid_t type = H5Tcopy(H5T_C_S1);
-    H5Tset_size(type, 8);
-    const hsize_t n = 16;
-    const hid_t space = H5Screate_simple(1, &n, nullptr);
-    H5Dclose(H5Dcreate2(f, "layers/dense/vars/1", type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-    H5Sclose(space);
-    H5Tclose(type);
-  });
-  expect_failure(p, INLAY_PARSE_ERROR, {"layers/dense/vars/1", "does not hold numbers"});
-  const fs::path q = keras_with_h5_edit(dir_, [](hid_t f) {
-    H5Ldelete(f, "layers/dense/vars/1", H5P_DEFAULT);
-    H5Gclose(H5Gcreate2(f, "layers/dense/vars/1", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-  });
-  expect_failure(q, INLAY_PARSE_ERROR, {"layers/dense/vars/1", "not a dataset"});
+  expect_failure(keras_edit("bias_string"), INLAY_PARSE_ERROR,
+                 {"layers/dense/vars/1", "does not hold numbers", "8-byte string"});
+  expect_failure(keras_edit("bias_group"), INLAY_PARSE_ERROR, {"layers/dense/vars/1", "not a dataset"});
   // Integer data is converted, as Keras would assign it.
-  const fs::path r = keras_with_h5_edit(dir_, [](hid_t f) {
-    H5Ldelete(f, "layers/dense/vars/1", H5P_DEFAULT);
-    const hsize_t n = 16;
-    const hid_t space = H5Screate_simple(1, &n, nullptr);
-    const hid_t ds = H5Dcreate2(f, "layers/dense/vars/1", H5T_STD_I32LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    std::vector<int> values(16, 7);
-    H5Dwrite(ds, H5T_NATIVE_INT, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data());
-    H5Dclose(ds);
-    H5Sclose(space);
-  });
-  Loaded loaded = load(r);
+  Loaded loaded = load(keras_edit("bias_int32"));
   ASSERT_EQ(loaded.status, INLAY_OK) << loaded.message;
   EXPECT_EQ(weight_values(loaded.model.get(), 1, nullptr), std::vector<float>(16, 7.0f));
 }
 
 TEST_F(DamagedFiles, LinksAndDataOutsideTheFileAreNotFollowed) {
-  const fs::path outside = dir_ / "outside.h5";
-  {
-    const hid_t f = H5Fcreate(outside.string().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-    make_float_dataset(f, "bias", {16});
-    H5Fclose(f);
+  // The external link names outside.h5 and the external storage raw.bin: neither is looked for.
+  expect_failure(keras_edit("bias_external_link"), INLAY_PARSE_ERROR, {"layers/dense/vars/1", "soft or external link"});
+  expect_failure(keras_edit("bias_soft_link"), INLAY_PARSE_ERROR, {"soft or external link"});
+  expect_failure(keras_edit("bias_external_storage"), INLAY_PARSE_ERROR, {"keeps its data outside the file"});
+}
+
+TEST_F(DamagedFiles, CompactWeightClaimingFewerBytesThanItHolds) {
+  // The bias stored compact (in its object header): it loads, with the fixture's values.
+  Loaded reference = load(fixture_file("keras"));
+  ASSERT_EQ(reference.status, INLAY_OK) << reference.message;
+  const std::vector<float> bias = weight_values(reference.model.get(), 1, nullptr);
+  Loaded compact = load(keras_edit("bias_compact"));
+  ASSERT_EQ(compact.status, INLAY_OK) << compact.message;
+  EXPECT_EQ(weight_values(compact.model.get(), 1, nullptr), bias);
+  // Its layout message made to claim 16 bytes for the 64 of 16 floats. libhdf5 1.10 loaded such a file and
+  // filled the rest of the weight from its own heap: inlay refuses it.
+  Members members = read_zip(keras_edit("bias_compact"));
+  std::string& h5 = member(members, "model.weights.h5");
+  const std::string data(reinterpret_cast<const char*>(bias.data()), bias.size() * sizeof(float));
+  const size_t at = h5.find(data);
+  ASSERT_NE(at, std::string::npos);
+  ASSERT_EQ(h5.find(data, at + 1), std::string::npos);
+  ASSERT_EQ(h5.substr(at - 4, 4), std::string("\x03\x00\x40\x00", 4));  // layout v3, compact, 64 bytes
+  h5[at - 2] = 16;
+  write_zip(dir_ / "compact16.keras", members);
+  expect_failure(dir_ / "compact16.keras", INLAY_PARSE_ERROR,
+                 {"compact16.keras", "model.weights.h5", "layers/dense/vars/1",
+                  "compact storage holds 16 bytes, but its 16 elements take 64"});
+}
+
+// Sets the uncompressed size that the local header and the central directory give for `name` (the data and
+// its CRC stay as they are).
+std::string claim_size(std::string zip, const std::string& name, uint32_t size) {
+  auto put32 = [&](size_t at, uint32_t v) {
+    for (int i = 0; i < 4; ++i) zip[at + static_cast<size_t>(i)] = static_cast<char>((v >> (8 * i)) & 0xff);
+  };
+  for (size_t at = zip.find("PK\x03\x04"); at != std::string::npos; at = zip.find("PK\x03\x04", at + 4)) {
+    if (zip.compare(at + 30, name.size(), name) == 0) put32(at + 22, size);
   }
-  const fs::path p = keras_with_h5_edit(dir_, [&](hid_t f) {
-    H5Ldelete(f, "layers/dense/vars/1", H5P_DEFAULT);
-    H5Lcreate_external(outside.string().c_str(), "bias", f, "layers/dense/vars/1", H5P_DEFAULT, H5P_DEFAULT);
-  });
-  expect_failure(p, INLAY_PARSE_ERROR, {"layers/dense/vars/1", "soft or external link"});
-  const fs::path q = keras_with_h5_edit(dir_, [](hid_t f) {
-    H5Ldelete(f, "layers/dense/vars/1", H5P_DEFAULT);
-    H5Lcreate_soft("/layers/dense/vars/0", f, "layers/dense/vars/1", H5P_DEFAULT, H5P_DEFAULT);
-  });
-  expect_failure(q, INLAY_PARSE_ERROR, {"soft or external link"});
-  const fs::path raw = dir_ / "raw.bin";
-  write_text(raw, std::string(64, '\x01'));
-  const fs::path r = keras_with_h5_edit(dir_, [&](hid_t f) {
-    H5Ldelete(f, "layers/dense/vars/1", H5P_DEFAULT);
-    const hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
-    H5Pset_external(dcpl, raw.string().c_str(), 0, 64);
-    const hsize_t n = 16;
-    const hid_t space = H5Screate_simple(1, &n, nullptr);
-    H5Dclose(H5Dcreate2(f, "layers/dense/vars/1", H5T_IEEE_F32LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT));
-    H5Sclose(space);
-    H5Pclose(dcpl);
-  });
-  expect_failure(r, INLAY_PARSE_ERROR, {"keeps its data outside the file"});
+  for (size_t at = zip.find("PK\x01\x02"); at != std::string::npos; at = zip.find("PK\x01\x02", at + 4)) {
+    if (zip.compare(at + 46, name.size(), name) == 0) put32(at + 24, size);
+  }
+  return zip;
+}
+
+TEST_F(DamagedFiles, ZipEntryClaimingMoreThanItHoldsCostsWhatItHolds) {
+  // model.weights.h5 holds 20 bytes (deflated) but its entries claim 60 MiB, under the cap for this model's
+  // weights file (its weights as float64 + 64 MiB): inlay reads what arrives, in pieces of at most 1 MiB, and
+  // reports the member truncated. The address-space limit proves no buffer of the claimed size was made: an
+  // up-front allocation of 60 MiB fails under it (and is reported as out of memory, not as truncated).
+  Members members = read_zip(fixture_file("keras"));
+  member(members, "model.weights.h5") = std::string(20, 'x');
+  write_zip(dir_ / "claims.keras", members, true);
+  write_text(dir_ / "claims.keras", claim_size(read_text(dir_ / "claims.keras"), "model.weights.h5", 60u << 20));
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  GTEST_SKIP() << "sanitizers reserve address space beyond any limit this test could set";
+#else
+  const auto vm_bytes = [] {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line)) {
+      if (line.rfind("VmSize:", 0) == 0) return std::stoull(line.substr(7)) * 1024;
+    }
+    return 0ull;
+  }();
+  ASSERT_GT(vm_bytes, 0u);
+  rlimit saved{};
+  ASSERT_EQ(getrlimit(RLIMIT_AS, &saved), 0);
+  rlimit limited = saved;
+  limited.rlim_cur = static_cast<rlim_t>(vm_bytes + (32u << 20));
+  if (saved.rlim_cur != RLIM_INFINITY && saved.rlim_cur < limited.rlim_cur) limited.rlim_cur = saved.rlim_cur;
+  ASSERT_EQ(setrlimit(RLIMIT_AS, &limited), 0);
+  Loaded loaded = load(dir_ / "claims.keras");
+  ASSERT_EQ(setrlimit(RLIMIT_AS, &saved), 0);
+  EXPECT_EQ(loaded.status, INLAY_PARSE_ERROR) << inlay_status_name(loaded.status) << ": " << loaded.message;
+  EXPECT_NE(loaded.message.find("model.weights.h5"), std::string::npos) << loaded.message;
+#endif
 }
 
 // --- TensorFlow.js
@@ -685,90 +664,21 @@ TEST_F(DamagedFiles, TfjsNamesWithScopesAndSuffixes) {
   }
 }
 
-// --- Keras's legacy HDF5 format (tf.keras model.save("m.h5")), written here with tf.keras's layout
+// --- Keras's legacy HDF5 format: tf.keras's own model.save("m.h5") files (tests/fixtures/hdf5/legacy/, made
+// by tools/fixtures/gen_hdf5_fixtures.py with the weights of the .keras fixtures)
 
-void write_string_attribute(hid_t obj, const char* name, const std::vector<std::string>& values, bool scalar) {
-  const hid_t type = H5Tcopy(H5T_C_S1);
-  H5Tset_size(type, H5T_VARIABLE);
-  H5Tset_cset(type, H5T_CSET_UTF8);
-  const hsize_t n = values.size();
-  const hid_t space = scalar ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, &n, nullptr);
-  std::vector<const char*> pointers;
-  for (const std::string& v : values) pointers.push_back(v.c_str());
-  const hid_t attr = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
-  H5Awrite(attr, type, pointers.data());
-  H5Aclose(attr);
-  H5Sclose(space);
-  H5Tclose(type);
-}
+fs::path legacy_file(const std::string& name) { return kFixtures / "hdf5" / "legacy" / (name + ".h5"); }
 
-// tf.keras's layout: model_config on the root; model_weights/<layer>/<layer>/<weight>:0 and the attributes
-// layer_names and weight_names. The weights come from the .keras fixture, the config from tf_keras.json.
-fs::path write_legacy_h5(const fs::path& dir, const std::string& case_id, bool drop_weight_names = false) {
-  const json& c = find_case(case_id);
-  Loaded keras = load(kFixtures / c.at("files").at("keras").get<std::string>());
-  EXPECT_EQ(keras.status, INLAY_OK) << keras.message;
-  const fs::path out = dir / (case_id + ".h5");
-  const hid_t f = H5Fcreate(out.string().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  write_string_attribute(f, "model_config", {read_text(kFixtures / c["files"]["tf_keras_json"].get<std::string>())},
-                         true);
-  const hid_t weights = H5Gcreate2(f, "model_weights", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  std::map<std::string, std::vector<size_t>> by_layer;
-  std::vector<std::string> layer_order;
-  for (size_t i = 0; i < inlay_model_weight_count(keras.model.get()); ++i) {
-    std::string path;
-    weight_values(keras.model.get(), i, &path);
-    const size_t slash = path.rfind('/');
-    const std::string scope = path.substr(0, slash);
-    const std::string layer = scope.substr(scope.rfind('/') + 1);
-    if (by_layer.count(layer) == 0) layer_order.push_back(layer);
-    by_layer[layer].push_back(i);
-  }
-  write_string_attribute(weights, "layer_names", layer_order, false);
-  for (const std::string& layer : layer_order) {
-    const hid_t g = H5Gcreate2(weights, layer.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    const hid_t inner = H5Gcreate2(g, layer.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    std::vector<std::string> names;
-    for (size_t i : by_layer[layer]) {
-      std::string path;
-      const std::vector<float> values = weight_values(keras.model.get(), i, &path);
-      const char* name = nullptr;
-      int rank = 0;
-      const int64_t* dims = nullptr;
-      inlay_model_weight_info(keras.model.get(), i, &name, &rank, &dims);
-      const std::string short_name = path.substr(path.rfind('/') + 1) + ":0";
-      names.push_back(layer + "/" + short_name);
-      std::vector<hsize_t> hdims(dims, dims + rank);
-      const hid_t space = H5Screate_simple(rank, hdims.data(), nullptr);
-      const hid_t ds =
-          H5Dcreate2(inner, short_name.c_str(), H5T_IEEE_F32LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-      H5Dwrite(ds, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data());
-      H5Dclose(ds);
-      H5Sclose(space);
-    }
-    if (!drop_weight_names) write_string_attribute(g, "weight_names", names, false);
-    H5Gclose(inner);
-    H5Gclose(g);
-  }
-  H5Gclose(weights);
-  H5Fclose(f);
-  return out;
-}
-
-TEST_F(DamagedFiles, LegacyHdf5Files) {
-  // Without the opt-in, an .h5 file is refused before HDF5 reads it.
+TEST_F(DamagedFiles, LegacyHdf5FilesLoadByDefault) {
+  // No opt-in needed any more: INLAY_TRUSTED_H5 is neither required nor read.
   unsetenv("INLAY_TRUSTED_H5");
-  expect_failure(write_legacy_h5(dir_, "logistic_regression"), INLAY_UNSUPPORTED, {"INLAY_TRUSTED_H5=1"});
-  setenv("INLAY_TRUSTED_H5", "1", 1);
-  for (const char* case_id : {"logistic_regression", "mnist_cnn_sequential", "conv_bn_relu"}) {
+  for (const char* case_id : {"logistic_regression", "conv_bn_relu"}) {
     SCOPED_TRACE(case_id);
-    const json& c = find_case(case_id);
-    if (!c.at("files").at("tf_keras_json").is_string()) continue;
-    ASSERT_TRUE(fs::exists(kFixtures / c["files"]["tf_keras_json"].get<std::string>()));
-    const fs::path h5 = write_legacy_h5(dir_, case_id);
-    Loaded legacy = load(h5);
+    Loaded legacy = load(legacy_file(case_id));
     ASSERT_EQ(legacy.status, INLAY_OK) << legacy.message;
+    const json& c = find_case(case_id);
     Loaded keras = load(kFixtures / c.at("files").at("keras").get<std::string>());
+    ASSERT_EQ(keras.status, INLAY_OK) << keras.message;
     ASSERT_EQ(inlay_model_weight_count(legacy.model.get()), inlay_model_weight_count(keras.model.get()));
     for (size_t i = 0; i < inlay_model_weight_count(keras.model.get()); ++i) {
       std::string a;
@@ -777,14 +687,19 @@ TEST_F(DamagedFiles, LegacyHdf5Files) {
       EXPECT_EQ(a, b);
     }
   }
-  fs::create_directories(dir_ / "broken");
-  const fs::path broken = write_legacy_h5(dir_ / "broken", "logistic_regression", true);
-  expect_failure(broken, INLAY_PARSE_ERROR,
-                 {"Layer #0 (named 'dense') expects 2 weight(s), but the saved weights have 0"});
-  const fs::path weights_only = dir_ / "weights_only.h5";
-  H5Fclose(H5Fcreate(weights_only.string().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
-  expect_failure(weights_only, INLAY_PARSE_ERROR, {"no model_config attribute"});
+  setenv("INLAY_TRUSTED_H5", "0", 1);
+  EXPECT_EQ(load(legacy_file("logistic_regression")).status, INLAY_OK);
   unsetenv("INLAY_TRUSTED_H5");
+}
+
+TEST_F(DamagedFiles, LegacyHdf5FileErrors) {
+  expect_failure(legacy_file("logistic_regression_no_weight_names"), INLAY_PARSE_ERROR,
+                 {"Layer #0 (named 'dense') expects 2 weight(s), but the saved weights have 0"});
+  expect_failure(legacy_file("logistic_regression_weights_only"), INLAY_PARSE_ERROR, {"no model_config attribute"});
+  // A damaged legacy file: the signature kept, the rest cut.
+  const std::string bytes = read_text(legacy_file("logistic_regression"));
+  write_text(dir_ / "cut.h5", bytes.substr(0, 600));
+  expect_failure(dir_ / "cut.h5", INLAY_PARSE_ERROR, {"cut.h5"});
 }
 
 }  // namespace

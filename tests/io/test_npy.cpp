@@ -422,15 +422,26 @@ TEST_F(NpyTest, MalformedHeaderDicts) {
 }
 
 TEST_F(NpyTest, DeepNestingIsRefusedWithoutRecursingForever) {
-  const std::string deep = "{'descr': " + std::string(100000, '(') + std::string(100000, ')') +
+  const std::string deep = "{'descr': " + std::string(4000, '(') + std::string(4000, ')') +
                            ", 'fortran_order': False, 'shape': (2, 3)}";
   expect_error(make("deep.npy", deep, "", 2), Status::ParseError, {"nesting deeper than"});
-  const std::string deep_list = std::string(100000, '[');
+  const std::string deep_list = std::string(9000, '[');
   expect_error(make("deep2.npy", deep_list, "", 2), Status::ParseError, {"nesting deeper than"});
-  // A long header (format 2.0) of honest whitespace is fine.
-  const std::string spaced =
-      "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3)" + std::string(200000, ' ') + "}";
-  EXPECT_EQ(load_npy(make("spaced.npy", spaced, floats({1, 2, 3, 4, 5, 6}), 2))->element_count(), 6u);
+}
+
+// numpy.load refuses a header longer than max_header_size = 10000 characters (numpy.lib.format's
+// _MAX_HEADER_SIZE) unless the file is trusted: so does inlay, before parsing it. Whitespace counts, as
+// numpy counts len(header).
+TEST_F(NpyTest, HeadersLongerThanNumpysMaxHeaderSizeAreRefused) {
+  const std::string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3)";
+  const std::string data = floats({1, 2, 3, 4, 5, 6});
+  // 10,000 characters with the '}' and the '\n': the most numpy reads.
+  const std::string at_limit = dict + std::string(10000 - dict.size() - 2, ' ') + "}";
+  EXPECT_EQ(load_npy(make("at_limit.npy", at_limit, data, 2, 1))->element_count(), 6u);
+  expect_error(make("past_limit.npy", at_limit + " ", data, 2, 1), Status::ParseError,
+               {"Header info length (10001) is large", "max_header_size=10000"});
+  const std::string spaced = dict + std::string(200000, ' ') + "}";
+  expect_error(make("spaced.npy", spaced, data, 2), Status::ParseError, {"is large"});
 }
 
 TEST_F(NpyTest, SaveErrors) {

@@ -476,6 +476,14 @@ static void rows_models(struct fixture *f) {
   NULL_ARG("inlay_model_load", "path", inlay_model_load(NULL, &m));
   UNTOUCHED(m == S_MODEL);
   NULL_ARG("inlay_model_load", "out", inlay_model_load(kLoadedModel, NULL));
+  NULL_ARG("inlay_model_load_with_options", "path", inlay_model_load_with_options(NULL, "{}", &m));
+  UNTOUCHED(m == S_MODEL);
+  NULL_ARG("inlay_model_load_with_options", "out", inlay_model_load_with_options(kLoadedModel, "{}", NULL));
+  m = NULL;
+  NULL_OK("inlay_model_load_with_options", "options_json", inlay_model_load_with_options(kLoadedModel, NULL, &m));
+  CHECK(m != NULL && inlay_model_weight_count(m) > 0);
+  inlay_model_free(m);
+  m = S_MODEL;
   NULL_NOOP("inlay_model_free", "m", inlay_model_free(NULL));
 
   NULL_VALUE("inlay_model_name", "m", inlay_model_name(NULL), NULL);

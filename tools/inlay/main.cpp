@@ -14,16 +14,19 @@
 // Exit codes: 0 success; 1 predict --expect found a mismatch (or an unexpected failure); 2 an inlay error
 // (bad model, bad input, wrong shape or dtype: the message is on stderr); CLI11's codes for bad arguments.
 #include <CLI/CLI.hpp>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <map>
+#include <optional>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <random>
@@ -108,16 +111,37 @@ int run_spec(const std::string& json) {
   }
 }
 
+// The text of a regular file of at most kMaxConfigBytes starting with '{', or nothing. Opened without
+// blocking (O_NONBLOCK, then fstat): a FIFO, device or directory is left to the library's loader, which
+// reads tfjs directories and refuses the others with a clear error.
+constexpr std::size_t kMaxConfigBytes = std::size_t{64} << 20;  // the library's own JSON cap
+
+std::optional<std::string> json_text_of(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) throw inlay::error(INLAY_IO_ERROR, "cannot open " + path + ": " + std::strerror(errno));
+  struct stat st {};
+  std::optional<std::string> text;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && static_cast<std::uint64_t>(st.st_size) <= kMaxConfigBytes) {
+    std::string bytes(static_cast<std::size_t>(st.st_size), '\0');
+    std::size_t got = 0;
+    while (got < bytes.size()) {
+      const ssize_t n = ::read(fd, bytes.data() + got, bytes.size() - got);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      got += static_cast<std::size_t>(n);
+    }
+    bytes.resize(got);
+    if (!bytes.empty() && bytes.front() == '{') text = std::move(bytes);
+  }
+  ::close(fd);
+  return text;
+}
+
 // A JSON file is a model config, unless it is a TensorFlow.js model.json (it has a "modelTopology"; the
 // loader reads its weight shards too); anything else (.keras, a tfjs directory) goes to the file loader.
 inlay::model open_model(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw inlay::error(INLAY_IO_ERROR, "cannot open " + path);
-  if (in.peek() == '{') {
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (text.str().find("\"modelTopology\"") == std::string::npos) return inlay::model::from_json(text.str());
-  }
+  const std::optional<std::string> text = json_text_of(path);
+  if (text && text->find("\"modelTopology\"") == std::string::npos) return inlay::model::from_json(*text);
   return inlay::model::load(path);
 }
 

@@ -124,6 +124,7 @@ _SIGNATURES: List[Tuple[str, Any, List[Any]]] = [
     ("inlay_sequential_create", STATUS, [GraphP, POINTER(LayerP), c_size_t, c_char_p, POINTER(ModelP)]),
     ("inlay_model_from_json", STATUS, [c_char_p, POINTER(ModelP)]),
     ("inlay_model_load", STATUS, [c_char_p, POINTER(ModelP)]),
+    ("inlay_model_load_with_options", STATUS, [c_char_p, c_char_p, POINTER(ModelP)]),
     ("inlay_model_free", None, [ModelP]),
     ("inlay_model_name", c_char_p, [ModelP]),
     ("inlay_model_input_count", c_size_t, [ModelP]),

@@ -484,9 +484,13 @@ def _adopt(handle: Any) -> Model:
 
 
 def load_model(filepath: Union[str, "os.PathLike[str]"], custom_objects: Any = None, compile: bool = True,
-               safe_mode: bool = True) -> Model:
+               safe_mode: bool = True, *, max_weight_bytes: Optional[int] = None) -> Model:
     """``keras.models.load_model``: a Keras 3 ``.keras`` file, a TensorFlow.js ``model.json`` (or its
-    directory), or (with ``INLAY_TRUSTED_H5=1``) a tf.keras ``.h5`` file, weights included.
+    directory), or a tf.keras ``.h5`` file (``model.save("m.h5")``), weights included.
+
+    ``max_weight_bytes`` (inlay's own keyword) caps the bytes the model's weights may take as float32:
+    a model needing more raises :class:`inlay.OutOfMemoryError` (a MemoryError) before any weight is
+    read. ``None``: the default budget, at most 4 times the weight data the file holds.
 
     A missing or unreadable file raises :class:`inlay.IoError` (an OSError); malformed contents
     :class:`inlay.ParseError` (a ValueError).
@@ -494,7 +498,13 @@ def load_model(filepath: Union[str, "os.PathLike[str]"], custom_objects: Any = N
     if custom_objects:
         raise NotImplementedError("inlay has no custom layers: custom_objects is not supported")
     handle = _lib.ModelP()
-    _lib.lib.inlay_model_load(os.fsencode(filepath), ctypes.byref(handle))
+    if max_weight_bytes is None:
+        _lib.lib.inlay_model_load(os.fsencode(filepath), ctypes.byref(handle))
+    else:
+        if isinstance(max_weight_bytes, bool) or not isinstance(max_weight_bytes, int):
+            raise TypeError(f"max_weight_bytes must be an int or None, got {type(max_weight_bytes).__name__}")
+        options = json.dumps({"max_weight_bytes": max_weight_bytes}).encode("utf-8")
+        _lib.lib.inlay_model_load_with_options(os.fsencode(filepath), options, ctypes.byref(handle))
     return _adopt(handle)
 
 
