@@ -642,8 +642,17 @@ INLAY_API inlay_status inlay_model_from_json(const char *json, inlay_model **out
  *    treats every byte as untrusted (the INLAY_TRUSTED_H5 variable of earlier versions is no longer
  *    needed and is ignored);
  *  - a TensorFlow.js layers model: the path of its model.json, or of the directory holding it; the weight
- *    shards it lists (relative to model.json, never outside its directory) are read, and uint8 / uint16 /
- *    float16 quantized weights are dequantized to float32.
+ *    shards it lists (relative to model.json, never outside its directory: each path component is opened
+ *    beneath the directory without following symbolic links, so a shard that is or passes through a link
+ *    is refused) are read, and uint8 / uint16 / float16 quantized weights are dequantized to float32.
+ *
+ * Files are untrusted input. Only regular files are read, and opening never blocks (a FIFO, device or
+ * directory where a file is expected is ::INLAY_IO_ERROR). Nothing is allocated for the model's weights
+ * until the file's weight data is known to hold them: the weights as float32 may take at most 4 times the
+ * bytes of weight data in the file (model.weights.h5, the .h5 file, the tfjs shards), which every file
+ * Keras or tensorflowjs writes meets; a file with compressed weights needs a larger limit, given with
+ * inlay_model_load_with_options(). Every algorithm a file controls is linear or n log n in its size, and
+ * messages are at most a few KB.
  *
  * The model is rebuilt from its config as inlay_model_from_json() does, then every weight of
  * model.weights is filled from the file (as float32, see inlay_model_get_weight()), found as Keras finds
@@ -659,7 +668,8 @@ INLAY_API inlay_status inlay_model_from_json(const char *json, inlay_model **out
  * @retval INLAY_IO_ERROR          The file, or a shard it lists, cannot be opened or read.
  * @retval INLAY_PARSE_ERROR       Malformed contents: not a zip / HDF5 / JSON, a missing member or group,
  *                                 truncated data, a weight the file lacks or holds without a place in the
- *                                 model, a shard path leaving the model's directory.
+ *                                 model, a shard path leaving the model's directory, weights declared
+ *                                 larger than the file's weight data can hold.
  * @retval INLAY_SHAPE_MISMATCH    A weight whose shape or element count differs from the model's.
  * @retval INLAY_UNSUPPORTED       A layer class or a format variant inlay does not read (tfjs graph
  *                                 models, HDF5 features Keras does not write such as szip compression).
