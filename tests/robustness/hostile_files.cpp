@@ -13,17 +13,6 @@
 
 namespace hostile {
 
-TempDir::TempDir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "inlay_hostile_XXXXXX").string();
-  if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed: " + std::string(std::strerror(errno)));
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);  // removes links, not what they point to
-}
-
 void write_file(const std::filesystem::path& path, const std::string& bytes) {
   std::ofstream out(path, std::ios::binary);
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));

@@ -10,20 +10,11 @@
 #include <string>
 #include <vector>
 
+#include "../support/test_support.hpp"
+
 namespace hostile {
 
-// A fresh directory under the system's temporary directory, removed with everything in it when this goes.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using TempDir = inlay_test::TempDir;
 
 void write_file(const std::filesystem::path& path, const std::string& bytes);
 // mkfifo; nothing ever opens its other end, so whoever opens it to read without O_NONBLOCK waits forever.

@@ -28,25 +28,19 @@
 
 #include "inlay/inlay.h"
 
+#include "../support/test_support.hpp"
+
 namespace {
+
+using inlay_test::GraphPtr;
+using inlay_test::ModelPtr;
+using inlay_test::ArrayPtr;
 
 namespace fs = std::filesystem;
 const fs::path kFixtures = INLAY_FIXTURES_DIR;
 constexpr int kThreads = 8;
 long g_iterations = 10000;  // predicts per thread; set by main() before any test runs
 
-struct ArrayDeleter {
-  void operator()(inlay_array* a) const { inlay_array_free(a); }
-};
-struct ModelDeleter {
-  void operator()(inlay_model* m) const { inlay_model_free(m); }
-};
-struct GraphDeleter {
-  void operator()(inlay_graph* g) const { inlay_graph_free(g); }
-};
-using ArrayPtr = std::unique_ptr<inlay_array, ArrayDeleter>;
-using ModelPtr = std::unique_ptr<inlay_model, ModelDeleter>;
-using GraphPtr = std::unique_ptr<inlay_graph, GraphDeleter>;
 
 std::string model_path(const std::string& fixture) { return (kFixtures / "models" / fixture / "model.keras").string(); }
 

@@ -28,7 +28,13 @@
 
 #include "inlay/inlay.h"
 
+#include "../support/test_support.hpp"
+
 namespace {
+
+using inlay_test::GraphPtr;
+using inlay_test::ModelPtr;
+using inlay_test::TempDir;
 
 namespace fs = std::filesystem;
 using json = nlohmann::ordered_json;
@@ -37,14 +43,6 @@ using json = nlohmann::ordered_json;
 // escaped NULs).
 constexpr std::size_t kMessageCap = 4096;
 
-struct ModelDeleter {
-  void operator()(inlay_model* m) const { inlay_model_free(m); }
-};
-using ModelPtr = std::unique_ptr<inlay_model, ModelDeleter>;
-struct GraphDeleter {
-  void operator()(inlay_graph* g) const { inlay_graph_free(g); }
-};
-using GraphPtr = std::unique_ptr<inlay_graph, GraphDeleter>;
 
 // The status is `expected`, the message holds every needle and is no longer than kMessageCap.
 ::testing::AssertionResult fails_with(inlay_status st, inlay_status expected, std::vector<std::string> needles = {}) {
@@ -87,25 +85,6 @@ std::vector<std::string> layer_names(const inlay_model* m) {
   return names;
 }
 
-// A directory of the test's own, removed after.
-class TempDir {
- public:
-  TempDir() {
-    const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = fs::temp_directory_path() /
-            ("inlay_complexity_" + std::to_string(::getpid()) + "_" + info->test_suite_name() + "_" + info->name());
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  fs::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  fs::path path_;
-};
 
 void write_bytes(const fs::path& p, const std::string& data) {
   std::ofstream out(p, std::ios::binary | std::ios::trunc);

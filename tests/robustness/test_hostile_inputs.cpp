@@ -33,7 +33,14 @@
 
 #include "inlay/inlay.h"
 
+#include "../support/test_support.hpp"
+
 namespace {
+
+using inlay_test::GraphPtr;
+using inlay_test::ModelPtr;
+using inlay_test::ArrayPtr;
+using inlay_test::TempDir;
 
 namespace fs = std::filesystem;
 using json = nlohmann::ordered_json;
@@ -44,18 +51,6 @@ const fs::path kLogistic = kFixtures / "models" / "logistic_regression";
 // ---------------------------------------------------------------------------------------------------------
 // Helpers
 
-struct ArrayDeleter {
-  void operator()(inlay_array* a) const { inlay_array_free(a); }
-};
-using ArrayPtr = std::unique_ptr<inlay_array, ArrayDeleter>;
-struct ModelDeleter {
-  void operator()(inlay_model* m) const { inlay_model_free(m); }
-};
-using ModelPtr = std::unique_ptr<inlay_model, ModelDeleter>;
-struct GraphDeleter {
-  void operator()(inlay_graph* g) const { inlay_graph_free(g); }
-};
-using GraphPtr = std::unique_ptr<inlay_graph, GraphDeleter>;
 
 std::string take(char* text) {
   std::string out = text != nullptr ? text : "";
@@ -98,25 +93,6 @@ void write_bytes(const fs::path& p, const std::string& data) {
   out.write(data.data(), static_cast<std::streamsize>(data.size()));
 }
 
-// A directory of its own for a test's files, removed after.
-class TempDir {
- public:
-  TempDir() {
-    const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = fs::temp_directory_path() /
-            ("inlay_hostile_" + std::to_string(::getpid()) + "_" + info->test_suite_name() + "_" + info->name());
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 ModelPtr load_ok(const fs::path& path) {
   inlay_model* m = nullptr;

@@ -13,19 +13,15 @@
 
 #include "inlay/inlay.h"
 
+#include "../support/test_support.hpp"
+
 namespace {
 
-struct GraphDeleter {
-  void operator()(inlay_graph* g) const { inlay_graph_free(g); }
-};
-struct ModelDeleter {
-  void operator()(inlay_model* m) const { inlay_model_free(m); }
-};
-struct ArrayDeleter {
-  void operator()(inlay_array* a) const { inlay_array_free(a); }
-};
-using ModelPtr = std::unique_ptr<inlay_model, ModelDeleter>;
-using ArrayPtr = std::unique_ptr<inlay_array, ArrayDeleter>;
+using inlay_test::GraphPtr;
+using inlay_test::ModelPtr;
+using inlay_test::ArrayPtr;
+using inlay_test::GraphDeleter;
+
 
 // n inputs of shape `input_shape(i)` (batch excluded) merged by one layer of `class_name` / `config`.
 ModelPtr merge_model(std::size_t n, const char* class_name, const char* config,

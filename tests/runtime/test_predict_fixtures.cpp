@@ -17,7 +17,12 @@
 
 #include "inlay/inlay.h"
 
+#include "../support/test_support.hpp"
+
 namespace {
+
+using inlay_test::ModelPtr;
+using inlay_test::ArrayPtr;
 
 using json = nlohmann::json;
 namespace fs = std::filesystem;
@@ -32,14 +37,6 @@ const json& fixture() {
   return data;
 }
 
-struct ArrayDeleter {
-  void operator()(inlay_array* a) const { inlay_array_free(a); }
-};
-struct ModelDeleter {
-  void operator()(inlay_model* m) const { inlay_model_free(m); }
-};
-using ArrayPtr = std::unique_ptr<inlay_array, ArrayDeleter>;
-using ModelPtr = std::unique_ptr<inlay_model, ModelDeleter>;
 
 std::string last_error() { return inlay_last_error(); }
 

@@ -22,12 +22,17 @@
 
 #include "inlay/inlay.h"
 
+#include "../support/test_support.hpp"
+
 // --- counting every heap allocation of the process, and telling oneDNN's own apart: oneDNN 2.6's
 // dnnl_primitive_execute builds an argument map and an execution context on the heap on every call, which
 // no caller can avoid. The test binary interposes that function (it exports its symbols) to know when a
 // call is inside it.
 
 namespace {
+
+using inlay_test::ModelPtr;
+using inlay_test::ArrayPtr;
 std::atomic<bool> g_counting{false};
 std::atomic<long> g_allocations{0};          // outside oneDNN's execute: inlay's own
 std::atomic<long> g_onednn_allocations{0};   // inside dnnl_primitive_execute
@@ -96,14 +101,6 @@ namespace {
 namespace fs = std::filesystem;
 const fs::path kFixtures = INLAY_FIXTURES_DIR;
 
-struct ArrayDeleter {
-  void operator()(inlay_array* a) const { inlay_array_free(a); }
-};
-struct ModelDeleter {
-  void operator()(inlay_model* m) const { inlay_model_free(m); }
-};
-using ArrayPtr = std::unique_ptr<inlay_array, ArrayDeleter>;
-using ModelPtr = std::unique_ptr<inlay_model, ModelDeleter>;
 
 ModelPtr load(const std::string& fixture_model) {
   inlay_model* m = nullptr;

@@ -39,10 +39,8 @@ void check_eof(const FileImage& file, std::uint64_t eof) {
   }
 }
 
-Superblock read_v0_v1(FileImage& file, std::uint64_t at, unsigned version) {
-  ByteReader r(file, file.bytes().subspan(static_cast<std::size_t>(at)), kUndefinedAddress, "superblock");
-  r.skip(9);
-  r.skip(4);  // free-space, root symbol table entry and shared header message format versions, reserved
+// The sizes of addresses and lengths, which every later read of the file depends on.
+void read_sizes(FileImage& file, ByteReader& r, std::uint64_t at) {
   const unsigned offset_size = r.u8();
   const unsigned length_size = r.u8();
   if (!valid_size(offset_size) || !valid_size(length_size)) {
@@ -50,6 +48,13 @@ Superblock read_v0_v1(FileImage& file, std::uint64_t at, unsigned version) {
                        std::to_string(length_size) + " bytes (2, 4 or 8 each)");
   }
   file.set_format(offset_size, length_size, at);
+}
+
+Superblock read_v0_v1(FileImage& file, std::uint64_t at, unsigned version) {
+  ByteReader r(file, file.bytes().subspan(static_cast<std::size_t>(at)), kUndefinedAddress, "superblock");
+  r.skip(9);
+  r.skip(4);  // free-space, root symbol table entry and shared header message format versions, reserved
+  read_sizes(file, r, at);
   r.skip(1 + 2 + 2 + 4);  // reserved, group leaf and internal node K, consistency flags
   if (version == 1) r.skip(4);  // indexed storage internal node K, reserved
   r.address();                  // base address: HDF5 uses where the signature is
@@ -68,13 +73,7 @@ Superblock read_v0_v1(FileImage& file, std::uint64_t at, unsigned version) {
 Superblock read_v2_v3(FileImage& file, std::uint64_t at, unsigned version) {
   ByteReader r(file, file.bytes().subspan(static_cast<std::size_t>(at)), kUndefinedAddress, "superblock");
   r.skip(9);
-  const unsigned offset_size = r.u8();
-  const unsigned length_size = r.u8();
-  if (!valid_size(offset_size) || !valid_size(length_size)) {
-    not_hdf5(file, "addresses of " + std::to_string(offset_size) + " bytes and lengths of " +
-                       std::to_string(length_size) + " bytes (2, 4 or 8 each)");
-  }
-  file.set_format(offset_size, length_size, at);
+  read_sizes(file, r, at);
   r.skip(1);  // consistency flags
   r.address();  // base address
   r.address();  // superblock extension (file space settings and the like; nothing a reader needs)
