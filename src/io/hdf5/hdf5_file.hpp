@@ -109,7 +109,9 @@ class Hdf5File {
  public:
   // Reads the superblock and the root group's object header; a ParseError "'<file>': <name> is not a readable
   // HDF5 file: ..." when they are not there.
+  // The file and its objects read `bytes` in place: they must outlive it (a temporary is refused below).
   static Hdf5File open(std::span<const unsigned char> bytes, std::string file, std::string name);
+  static Hdf5File open(std::vector<unsigned char>&& bytes, std::string file, std::string name) = delete;
   Object root() const;
 
  private:
