@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <span>
 #include <limits>
 #include <optional>
 #include <set>
@@ -15,6 +16,8 @@
 #include <system_error>
 #include <utility>
 #include <vector>
+
+#include <unistd.h>
 
 #include "io/model_file.hpp"
 #include "util/error.hpp"
@@ -480,34 +483,19 @@ uint64_t read_le(const unsigned char* p, std::size_t n) {
   return v;
 }
 
-void read_exact(std::ifstream& in, void* dst, std::size_t bytes, const std::string& path, const char* what) {
-  // istream::read takes a streamsize; read in chunks so no size is ever narrowed.
-  auto* out = static_cast<char*>(dst);
-  constexpr std::size_t kChunk = std::size_t{1} << 30;
-  while (bytes > 0) {
-    const std::size_t n = std::min(bytes, kChunk);
-    in.read(out, static_cast<std::streamsize>(n));
-    if (static_cast<std::size_t>(in.gcount()) != n) {
-      fail(Status::IoError, path, std::string("cannot read the ") + what + ": " + std::strerror(errno));
-    }
-    out += n;
-    bytes -= n;
-  }
+void read_exact(const io::FileDescriptor& file, void* dst, std::size_t bytes, const std::string& path,
+                const char* what) {
+  io::read_exactly(file, std::span<unsigned char>(static_cast<unsigned char*>(dst), bytes), path,
+                   std::string("the ") + what);
 }
 
 }  // namespace
 
 std::unique_ptr<Array> load_npy(const std::string& path) {
-  // A FIFO, device or directory is refused without blocking (O_NONBLOCK, then fstat) before the stream opens
-  // the path.
-  io::open_regular_file(path, "the .npy file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(Status::IoError, path, std::string("cannot open: ") + std::strerror(errno));
-  in.seekg(0, std::ios::end);
-  const std::streamoff end = in.tellg();
-  in.seekg(0, std::ios::beg);
-  if (end < 0 || !in) fail(Status::IoError, path, "cannot determine the file size");
-  const auto file_size = static_cast<uint64_t>(end);
+  // A FIFO, device or directory is refused without blocking (O_NONBLOCK, then fstat), and the descriptor
+  // checked is the one read.
+  const io::FileDescriptor in = io::open_regular_file(path, "the .npy file");
+  const uint64_t file_size = io::require_regular_file(in, path, "the .npy file");
 
   // Preamble: magic, version, header length.
   unsigned char preamble[12] = {};
@@ -546,7 +534,9 @@ std::unique_ptr<Array> load_npy(const std::string& path) {
          "truncated header: the preamble gives a header of " + std::to_string(header_len) +
              " bytes, the file has " + std::to_string(file_size - preamble_size) + " after the preamble");
   }
-  in.seekg(static_cast<std::streamoff>(preamble_size), std::ios::beg);
+  if (::lseek(in.get(), static_cast<off_t>(preamble_size), SEEK_SET) < 0) {
+    fail(Status::IoError, path, std::string("cannot read the header: ") + std::strerror(errno));
+  }
   std::string header_text(static_cast<std::size_t>(header_len), '\0');
   read_exact(in, header_text.data(), header_text.size(), path, "header");
   if (major == 3 && utf8_length(header_text) > kMaxHeaderChars) header_too_long(path, utf8_length(header_text));
