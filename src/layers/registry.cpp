@@ -4,25 +4,9 @@
 #include <utility>
 
 #include "graph/input_layer.hpp"
-#include "layers/dense.hpp"
-#include "layers/conv1d.hpp"
-#include "layers/conv2d.hpp"
-#include "layers/conv3d.hpp"
-#include "layers/max_pooling1d.hpp"
-#include "layers/max_pooling2d.hpp"
-#include "layers/average_pooling1d.hpp"
-#include "layers/average_pooling2d.hpp"
-#include "layers/global_average_pooling1d.hpp"
-#include "layers/global_average_pooling2d.hpp"
-#include "layers/global_max_pooling2d.hpp"
-#include "layers/activation.hpp"
-#include "layers/add.hpp"
-#include "layers/batch_normalization.hpp"
-#include "layers/concatenate.hpp"
-#include "layers/dropout.hpp"
-#include "layers/flatten.hpp"
-#include "layers/reshape.hpp"
-#include "layers/zero_padding2d.hpp"
+#define INLAY_LAYER_CLASS_HEADERS
+#include "layers/layer_classes.def"
+#undef INLAY_LAYER_CLASS_HEADERS
 #include "layers/layer_args.hpp"
 #include "util/error.hpp"
 
@@ -31,31 +15,21 @@ namespace {
 
 using Factory = std::unique_ptr<Layer> (*)(Graph&, const Json&);
 
-// One line per class; each class's from_config reads its own keyword arguments.
+// The rows of layers/layer_classes.def; each class's from_config reads its own keyword arguments.
 const std::vector<std::pair<std::string_view, Factory>>& factories() {
   static const std::vector<std::pair<std::string_view, Factory>> table = {
-      {Dense::kClassName, &Dense::from_config},
-      {Conv1D::kClassName, &Conv1D::from_config},
-      {Conv2D::kClassName, &Conv2D::from_config},
-      {Conv3D::kClassName, &Conv3D::from_config},
-      {MaxPooling1D::kClassName, &MaxPooling1D::from_config},
-      {MaxPooling2D::kClassName, &MaxPooling2D::from_config},
-      {AveragePooling1D::kClassName, &AveragePooling1D::from_config},
-      {AveragePooling2D::kClassName, &AveragePooling2D::from_config},
-      {GlobalAveragePooling1D::kClassName, &GlobalAveragePooling1D::from_config},
-      {GlobalAveragePooling2D::kClassName, &GlobalAveragePooling2D::from_config},
-      {GlobalMaxPooling2D::kClassName, &GlobalMaxPooling2D::from_config},
-      {ActivationLayer::kClassName, &ActivationLayer::from_config},
-      {Dropout::kClassName, &Dropout::from_config},
-      {Flatten::kClassName, &Flatten::from_config},
-      {Reshape::kClassName, &Reshape::from_config},
-      {BatchNormalization::kClassName, &BatchNormalization::from_config},
-      {ZeroPadding2D::kClassName, &ZeroPadding2D::from_config},
-      {Add::kClassName, &Add::from_config},
-      {Concatenate::kClassName, &Concatenate::from_config},
+#define INLAY_LAYER_CLASS(keras_name, cpp_class, lowering, positional) {#keras_name, &cpp_class::from_config},
+#include "layers/layer_classes.def"
+#undef INLAY_LAYER_CLASS
   };
   return table;
 }
+
+// Each row's Keras name is its class's own.
+#define INLAY_LAYER_CLASS(keras_name, cpp_class, lowering, positional) \
+  static_assert(cpp_class::kClassName == std::string_view(#keras_name), #cpp_class " is not named " #keras_name);
+#include "layers/layer_classes.def"
+#undef INLAY_LAYER_CLASS
 
 }  // namespace
 

@@ -266,6 +266,8 @@ ValueId apply_activation(PlanBuilder& b, ValueId v, Activation activation, const
   throw_unsupported(layer, "activation '" + core::activation_name(activation) + "'");
 }
 
+namespace {
+
 void lower_activation(PlanBuilder& b, const core::ActivationLayer& layer, const Node& node) {
   const ValueId x = b.value_of(node.inputs[0]);
   const bool over_last_axis = !eltwise_ops(layer.activation()) && scalar_function(layer.activation()) == nullptr;
@@ -277,5 +279,16 @@ void lower_activation(PlanBuilder& b, const core::ActivationLayer& layer, const 
   // Linear returns its input: name it for the output tensor without a copy.
   b.set_output(node.outputs[0], out);
 }
+
+}  // namespace
+
+const LayerLowering activation_lowering = {
+    .lower = lower_as<core::ActivationLayer, lower_activation>,
+    .role = FusionRole::Activation,
+    .activation = [](const Layer& layer) -> std::optional<Activation> {
+      return layer_as<core::ActivationLayer>(layer).activation();
+    },
+    .maps_flat_values = true,
+};
 
 }  // namespace inlay::runtime

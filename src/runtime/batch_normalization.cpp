@@ -8,6 +8,8 @@ namespace inlay::runtime {
 
 using dnnl::memory;
 
+namespace {
+
 void lower_batch_normalization(PlanBuilder& b, const core::BatchNormalization& layer, const Node& node) {
   const std::string& name = layer.name();
   ValueId x = b.value_of(node.inputs[0]);
@@ -48,5 +50,9 @@ void lower_batch_normalization(PlanBuilder& b, const core::BatchNormalization& l
                     b.constant(param_md, affine.shift.data(), param_md)}});
   b.set_output(node.outputs[0], out);
 }
+
+}  // namespace
+
+const LayerLowering batch_normalization_lowering = {.lower = lower_as<core::BatchNormalization, lower_batch_normalization>, .role = FusionRole::BatchNormalization};
 
 }  // namespace inlay::runtime

@@ -66,42 +66,46 @@ bool prefer_winograd(const core::BaseConv& layer, int64_t in_channels, const std
   return pixels >= 12 * 12 || batch * in_channels * filters >= 32768;
 }
 
-// The layer's kernel with a following BatchNormalization folded in: the kernel's last axis is the filter,
-// each filter scaled by the normalization's scale.
+// The layer's kernel with a following BatchNormalization folded in (the kernel's last axis is the filter).
 std::vector<float> folded_kernel(const core::BaseConv& layer, const core::BatchNormalization* batch_norm) {
   const std::span<const float> values = weight_values(layer, "kernel");
   std::vector<float> kernel(values.begin(), values.end());
   if (batch_norm == nullptr) return kernel;
-  const ChannelAffine bn = batch_norm_affine(*batch_norm);
-  const auto filters = static_cast<std::size_t>(layer.filters());
-  for (std::size_t i = 0; i < kernel.size(); ++i) kernel[i] *= bn.scale[i % filters];
+  std::vector<float> bias;
+  fold_batch_norm(kernel, bias, layer.filters(), *batch_norm);
   return kernel;
 }
-
-}  // namespace
 
 void lower_conv(PlanBuilder& b, const core::BaseConv& layer, const Node& node) {
   const std::string& name = layer.name();
   const bool channels_first = layer.channels_first();
-  ValueId x = b.value_of(node.inputs[0]);
+  // A ZeroPadding the fusion pass folded into this convolution: read its input, pad as part of the window.
+  const Fusion fusion = b.fusion(node);
+  ValueId x = b.value_of(fusion.unpadded_input != nullptr ? fusion.unpadded_input : node.inputs[0]);
   const memory::desc src_view = b.spatial_view(x, channels_first, name);
   const std::vector<int64_t> in_nc = nc_dims(b.dims(x), channels_first);
+  std::vector<int64_t> padded_nc = in_nc;  // what the window slides over
+  for (std::size_t i = 0; i < fusion.input_padding.size(); ++i) {
+    padded_nc[2 + i] += fusion.input_padding[i].first + fusion.input_padding[i].second;
+  }
   const int64_t batch = in_nc[0], in_channels = in_nc[1], filters = layer.filters(), groups = layer.groups();
   const int rank = layer.rank();
 
   memory::dims strides, dilates, pad_left, pad_right;
   std::vector<int64_t> out_nc = {batch, filters};
   for (int i = 0; i < rank; ++i) {
-    const WindowPadding p = window_padding(in_nc[2 + i], layer.kernel_size()[i], layer.strides()[i],
+    const WindowPadding p = window_padding(padded_nc[2 + i], layer.kernel_size()[i], layer.strides()[i],
                                            layer.dilation_rate()[i], layer.padding(), name);
     strides.push_back(p.stride);
     dilates.push_back(layer.dilation_rate()[i] - 1);  // oneDNN counts the gaps
-    pad_left.push_back(p.left);
-    pad_right.push_back(p.right);
+    const auto folded = i < static_cast<int>(fusion.input_padding.size()) ? fusion.input_padding[static_cast<std::size_t>(i)]
+                                                                         : std::pair<int64_t, int64_t>{0, 0};
+    pad_left.push_back(p.left + folded.first);
+    pad_right.push_back(p.right + folded.second);
     out_nc.push_back(p.output);
   }
   check_window_output(name, out_nc, [&] {
-    core::conv_utils::compute_conv_output_shape(core::Shape(b.dims(x)), core::Json(filters),
+    core::conv_utils::compute_conv_output_shape(core::Shape(keras_dims(padded_nc, channels_first)), core::Json(filters),
                                                 core::Json(layer.kernel_size()), core::Json(layer.strides()),
                                                 core::Json(layer.padding()), layer.data_format(),
                                                 core::Json(layer.dilation_rate()));
@@ -110,27 +114,21 @@ void lower_conv(PlanBuilder& b, const core::BaseConv& layer, const Node& node) {
   b.check_dims(node.outputs[0], out_dims, name);
 
   const int channel_axis = channels_first ? 1 : rank + 1;
-  const Fusion fusion = plan_fusion(b, node.outputs[0], layer.activation(), channel_axis);
-  const std::vector<float> kernel = folded_kernel(layer, fusion.batch_norm);
+  const std::span<const float> keras_kernel = weight_values(layer, "kernel");
+  std::vector<float> kernel(keras_kernel.begin(), keras_kernel.end());
   std::vector<float> bias;
   if (layer.use_bias()) std::ranges::copy(weight_values(layer, "bias"), std::back_inserter(bias));
-  if (fusion.batch_norm != nullptr) {
-    // The bias gets the shift (folded_kernel scaled each filter).
-    const ChannelAffine bn = batch_norm_affine(*fusion.batch_norm);
-    if (bias.empty()) bias.assign(static_cast<std::size_t>(filters), 0.f);
-    for (int64_t f = 0; f < filters; ++f) bias[f] = bias[f] * bn.scale[f] + bn.shift[f];
-  }
+  if (fusion.batch_norm != nullptr) fold_batch_norm(kernel, bias, filters, *fusion.batch_norm);
   if (in_channels == 0) {  // an input of 0 channels: every output pixel is the bias
     lower_bias_only(b, x, out_dims, channel_axis, bias, layer.activation(), fusion, name);
     return;
   }
 
-  dnnl::post_ops ops;
-  const bool own_fused = append_activation_post_ops(ops, layer.activation());
-  for (core::Activation a : fusion.activations) append_activation_post_ops(ops, a);
+  const ProducerPostOps fused = producer_post_ops(layer.activation(), fusion);
+  const bool own_fused = fused.own_fused;
+  const std::vector<core::Activation>& post_ops = fused.activations;
   dnnl::primitive_attr attr = b.attributes();
-  attr.set_post_ops(ops);
-  const std::vector<core::Activation> post_ops = fused_activations(own_fused, layer.activation(), fusion);
+  attr.set_post_ops(fused.ops);
 
   const bool bf16 = b.options().bf16;
   const memory::data_type type = bf16 ? memory::data_type::bf16 : memory::data_type::f32;
@@ -209,5 +207,19 @@ void lower_conv(PlanBuilder& b, const core::BaseConv& layer, const Node& node) {
   if (!own_fused) out = apply_activation(b, out, layer.activation(), name);
   b.set_output(fusion.output, out);
 }
+
+ProducerTraits conv_traits(const Layer& layer, const Node& node) {
+  (void)node;
+  const auto& conv = layer_as<core::BaseConv>(layer);
+  return {conv.channels_first() ? 1 : conv.rank() + 1, conv.activation(), true};
+}
+
+}  // namespace
+
+const LayerLowering conv_lowering = {
+    .lower = lower_as<core::BaseConv, lower_conv>,
+    .role = FusionRole::Producer,
+    .producer = conv_traits,
+};
 
 }  // namespace inlay::runtime

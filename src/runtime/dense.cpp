@@ -65,7 +65,6 @@ memory::desc flattened_kernel_md(const std::vector<int64_t>& src_nc, int64_t uni
   return memory::desc(dims, memory::data_type::f32, strides);
 }
 
-}  // namespace
 
 void lower_dense(PlanBuilder& b, const core::Dense& layer, const Node& node) {
   const std::string& name = layer.name();
@@ -83,21 +82,16 @@ void lower_dense(PlanBuilder& b, const core::Dense& layer, const Node& node) {
   out_dims.back() = units;
   b.check_dims(node.outputs[0], out_dims, name);
 
-  const Fusion fusion = plan_fusion(b, node.outputs[0], layer.activation(), static_cast<int>(in_dims.size()) - 1);
+  const Fusion fusion = b.fusion(node);
   // The layer's own values unless a folded BatchNormalization changes them (no copy of a big kernel).
   std::span<const float> kernel = weight_values(layer, "kernel");  // (k, units), row-major
   std::optional<std::span<const float>> bias;
   if (layer.use_bias()) bias = weight_values(layer, "bias");
   std::vector<float> folded_kernel, folded_bias;
   if (fusion.batch_norm != nullptr) {
-    const ChannelAffine bn = batch_norm_affine(*fusion.batch_norm);
     folded_kernel.assign(kernel.begin(), kernel.end());
-    folded_bias = bias ? std::vector<float>(bias->begin(), bias->end())
-                       : std::vector<float>(static_cast<std::size_t>(units), 0.f);
-    for (int64_t i = 0; i < k; ++i) {
-      for (int64_t n = 0; n < units; ++n) folded_kernel[static_cast<std::size_t>(i * units + n)] *= bn.scale[n];
-    }
-    for (int64_t n = 0; n < units; ++n) folded_bias[n] = folded_bias[n] * bn.scale[n] + bn.shift[n];
+    if (bias) folded_bias.assign(bias->begin(), bias->end());
+    fold_batch_norm(folded_kernel, folded_bias, units, *fusion.batch_norm);
     kernel = folded_kernel;
     bias = std::span<const float>(folded_bias);
   }
@@ -108,12 +102,11 @@ void lower_dense(PlanBuilder& b, const core::Dense& layer, const Node& node) {
     return;
   }
 
-  dnnl::post_ops ops;
-  const bool own_fused = append_activation_post_ops(ops, layer.activation());
-  for (core::Activation a : fusion.activations) append_activation_post_ops(ops, a);
+  const ProducerPostOps fused = producer_post_ops(layer.activation(), fusion);
+  const bool own_fused = fused.own_fused;
+  const std::vector<core::Activation>& post_ops = fused.activations;
   dnnl::primitive_attr attr = b.attributes();
-  attr.set_post_ops(ops);
-  const std::vector<core::Activation> post_ops = fused_activations(own_fused, layer.activation(), fusion);
+  attr.set_post_ops(fused.ops);
 
   const memory::data_type type = b.options().bf16 ? memory::data_type::bf16 : memory::data_type::f32;
   const std::vector<int64_t> src_nc = flattened ? nc_dims(b.dims(x), false) : std::vector<int64_t>{rows, k};
@@ -175,5 +168,22 @@ void lower_dense(PlanBuilder& b, const core::Dense& layer, const Node& node) {
   if (!own_fused) out = apply_activation(b, out, layer.activation(), name);
   b.set_output(fusion.output, out);
 }
+
+
+ProducerTraits dense_traits(const Layer& layer, const Node& node) {
+  const auto& dense = layer_as<core::Dense>(layer);
+  return {static_cast<int>(node.outputs[0]->shape().rank()) - 1, dense.activation(), false};
+}
+
+}  // namespace
+
+const LayerLowering dense_lowering = {
+    .lower = lower_as<core::Dense, lower_dense>,
+    .role = FusionRole::Producer,
+    .producer = dense_traits,
+    .maps_flat_values = true,
+    .reads_sparse = true,
+    .reads_flattened_spatial = true,
+};
 
 }  // namespace inlay::runtime

@@ -4,9 +4,15 @@
 
 namespace inlay::runtime {
 
+namespace {
+
 void lower_dropout(PlanBuilder& b, const core::Dropout& layer, const Node& node) {
   (void)layer;
   b.set_output(node.outputs[0], b.value_of(node.inputs[0]));
 }
+
+}  // namespace
+
+const LayerLowering dropout_lowering = {.lower = lower_as<core::Dropout, lower_dropout>, .role = FusionRole::Identity, .maps_flat_values = true};
 
 }  // namespace inlay::runtime

@@ -6,6 +6,8 @@
 
 namespace inlay::runtime {
 
+namespace {
+
 void lower_flatten(PlanBuilder& b, const core::Flatten& layer, const Node& node) {
   const std::string& name = layer.name();
   ValueId x = b.value_of(node.inputs[0]);
@@ -21,8 +23,9 @@ void lower_flatten(PlanBuilder& b, const core::Flatten& layer, const Node& node)
   const Value& in = b.value(x);
   if (in.spatial && !in.channels_first && in.md.data_type() == dnnl::memory::data_type::f32 &&
       in.ragged_input < 0) {
-    const Node* consumer = b.sole_consumer(node.outputs[0]);
-    if (consumer != nullptr && b.layer_of(consumer)->class_name() == "Dense") {
+    const auto& into_dense = b.fusions().flatten_into_dense;
+    if (auto it = into_dense.find(&node); it != into_dense.end()) {
+      const Node* consumer = it->second;
       // Dense reads the spatial tensor itself: no reorder to Keras's layout, no 2-D view.
       b.set_flattened_input(consumer, x);
       b.set_output(node.outputs[0], x);
@@ -32,5 +35,9 @@ void lower_flatten(PlanBuilder& b, const core::Flatten& layer, const Node& node)
   x = b.to_plain(x, name);
   b.set_output(node.outputs[0], b.add_alias(x, out_dims));
 }
+
+}  // namespace
+
+const LayerLowering flatten_lowering = {.lower = lower_as<core::Flatten, lower_flatten>};
 
 }  // namespace inlay::runtime

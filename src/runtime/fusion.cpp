@@ -1,7 +1,6 @@
-// What Dense and Conv fold into themselves: a following BatchNormalization (into the weights and bias,
-// since in inference it is a per-channel affine map) and following Activation / Dropout layers (as
-// oneDNN eltwise post-ops / nothing). Only along a chain where each tensor has a single consumer and is
-// not a model output, so no folded tensor is ever needed on its own.
+// The producer side of fusion, shared by Dense and the convolutions: what the fusion pass (fusion_pass.hpp)
+// decided becomes folded weights (a BatchNormalization is a per-channel affine map in inference) and
+// oneDNN eltwise post-ops.
 #include <algorithm>
 #include <cmath>
 #include <memory>
@@ -10,7 +9,6 @@
 
 #include "layers/activation.hpp"
 #include "layers/batch_normalization.hpp"
-#include "layers/dropout.hpp"
 #include "runtime/lowerings.hpp"
 #include "util/error.hpp"
 
@@ -23,11 +21,6 @@ std::optional<std::span<const float>> find_weight(const Layer& layer, const std:
     if (w.name == name) return w.values();
   }
   return std::nullopt;
-}
-
-bool is_eltwise(core::Activation a) {
-  dnnl::post_ops ops;
-  return append_activation_post_ops(ops, a);
 }
 
 }  // namespace
@@ -59,28 +52,21 @@ ChannelAffine batch_norm_affine(const core::BatchNormalization& bn) {
   return affine;
 }
 
-Fusion plan_fusion(PlanBuilder& b, const KerasTensor* t, core::Activation own_activation, int channel_axis) {
-  Fusion fusion;
-  fusion.output = t;
-  if (!is_eltwise(own_activation)) return fusion;
-  bool batch_norm_allowed = own_activation == core::Activation::Linear;
-  while (const Node* node = b.sole_consumer(fusion.output)) {
-    const Layer* layer = b.layer_of(node);
-    if (const auto* bn = dynamic_cast<const core::BatchNormalization*>(layer)) {
-      if (!batch_norm_allowed || bn->normalized_axis() != channel_axis) break;
-      fusion.batch_norm = bn;
-    } else if (const auto* act = dynamic_cast<const core::ActivationLayer*>(layer)) {
-      if (!is_eltwise(act->activation())) break;
-      fusion.activations.push_back(act->activation());
-    } else if (dynamic_cast<const core::Dropout*>(layer) == nullptr) {
-      break;
-    }
-    // Once an activation is applied, a BatchNormalization after it no longer folds into the weights.
-    batch_norm_allowed = batch_norm_allowed && fusion.activations.empty() && fusion.batch_norm == nullptr;
-    b.mark_fused(node);
-    fusion.output = node->outputs[0];
-  }
-  return fusion;
+void fold_batch_norm(std::vector<float>& kernel, std::vector<float>& bias, int64_t channels,
+                     const core::BatchNormalization& bn) {
+  const ChannelAffine affine = batch_norm_affine(bn);
+  const auto n = static_cast<std::size_t>(channels);
+  if (bias.empty()) bias.assign(n, 0.f);
+  for (std::size_t i = 0; i < kernel.size(); ++i) kernel[i] *= affine.scale[i % n];
+  for (std::size_t c = 0; c < n; ++c) bias[c] = bias[c] * affine.scale[c] + affine.shift[c];
+}
+
+ProducerPostOps producer_post_ops(core::Activation own, const Fusion& fusion) {
+  ProducerPostOps out;
+  out.own_fused = append_activation_post_ops(out.ops, own);
+  for (core::Activation a : fusion.activations) append_activation_post_ops(out.ops, a);
+  out.activations = fused_activations(out.own_fused, own, fusion);
+  return out;
 }
 
 std::vector<core::Activation> fused_activations(bool own_fused, core::Activation own, const Fusion& fusion) {

@@ -1,53 +1,19 @@
-// Which lowering runs a layer: dispatch on the layer's class.
+// Which lowering runs a layer: the rows of layers/layer_classes.def, by class name.
 #include "runtime/lowerings.hpp"
 
-#include "layers/activation.hpp"
-#include "layers/add.hpp"
-#include "layers/batch_normalization.hpp"
-#include "layers/concatenate.hpp"
-#include "layers/conv_base.hpp"
-#include "layers/dense.hpp"
-#include "layers/dropout.hpp"
-#include "layers/flatten.hpp"
-#include "layers/pooling_base.hpp"
-#include "layers/reshape.hpp"
-#include "layers/zero_padding2d.hpp"
+#include <string_view>
+#include <unordered_map>
 
 namespace inlay::runtime {
 
-namespace {
-
-template <typename T>
-bool try_lower(PlanBuilder& b, const Layer& layer, const Node& node,
-               void (*lower)(PlanBuilder&, const T&, const Node&)) {
-  const auto* typed = dynamic_cast<const T*>(&layer);
-  if (typed == nullptr) return false;
-  lower(b, *typed, node);
-  return true;
-}
-
-}  // namespace
-
-void lower_layer(PlanBuilder& b, const Layer& layer, const Node& node) {
-  const bool lowered =
-      try_lower<core::Dense>(b, layer, node, lower_dense) || try_lower<core::BaseConv>(b, layer, node, lower_conv) ||
-      try_lower<core::BasePooling>(b, layer, node, lower_pooling) ||
-      try_lower<core::BaseGlobalPooling>(b, layer, node, lower_global_pooling) ||
-      try_lower<core::ActivationLayer>(b, layer, node, lower_activation) ||
-      try_lower<core::BatchNormalization>(b, layer, node, lower_batch_normalization) ||
-      try_lower<core::Dropout>(b, layer, node, lower_dropout) ||
-      try_lower<core::Flatten>(b, layer, node, lower_flatten) ||
-      try_lower<core::Reshape>(b, layer, node, lower_reshape) ||
-      try_lower<core::ZeroPadding2D>(b, layer, node, lower_zero_padding2d) ||
-      try_lower<core::Add>(b, layer, node, lower_add) ||
-      try_lower<core::Concatenate>(b, layer, node, lower_concatenate);
-  if (!lowered) throw_unsupported(layer.name(), "the layer class " + std::string(layer.class_name()));
-}
-
-bool lowering_maps_flat_values(const Layer& layer) {
-  return dynamic_cast<const core::Dense*>(&layer) != nullptr ||
-         dynamic_cast<const core::ActivationLayer*>(&layer) != nullptr ||
-         dynamic_cast<const core::Dropout*>(&layer) != nullptr;
+const LayerLowering* lowering_of(const Layer& layer) {
+  static const std::unordered_map<std::string_view, const LayerLowering*> table = {
+#define INLAY_LAYER_CLASS(keras_name, cpp_class, lowering, positional) {#keras_name, &lowering##_lowering},
+#include "layers/layer_classes.def"
+#undef INLAY_LAYER_CLASS
+  };
+  auto it = table.find(layer.class_name());
+  return it == table.end() ? nullptr : it->second;
 }
 
 }  // namespace inlay::runtime

@@ -1,45 +1,15 @@
-// The lowering of each layer class: how a node of that layer becomes steps of a plan. One function per
-// layer (src/runtime/<layer>.cpp); lower_layer dispatches on the layer's class.
+// What the lowerings share: the dispatch to a layer's lowering (lowering.hpp), activations as eltwise
+// post-ops or steps, and the producer-side helpers of fusion (BatchNormalization folding, bias-only outputs).
 #pragma once
 
 #include <span>
 
 #include "runtime/plan_builder.hpp"
 #include "layers/serialization.hpp"
-
-namespace inlay::core {
-class ActivationLayer;
-class Add;
-class BaseConv;
-class BaseGlobalPooling;
-class BasePooling;
-class BatchNormalization;
-class Concatenate;
-class Dense;
-class Dropout;
-class Flatten;
-class Reshape;
-class ZeroPadding2D;
-}  // namespace inlay::core
+#include "runtime/fusion_pass.hpp"
+#include "runtime/lowering.hpp"
 
 namespace inlay::runtime {
-
-void lower_layer(PlanBuilder& b, const Layer& layer, const Node& node);
-// Whether the layer works on the last axis only, so it runs on a ragged tensor's flat values.
-bool lowering_maps_flat_values(const Layer& layer);
-
-void lower_dense(PlanBuilder& b, const core::Dense& layer, const Node& node);
-void lower_conv(PlanBuilder& b, const core::BaseConv& layer, const Node& node);
-void lower_pooling(PlanBuilder& b, const core::BasePooling& layer, const Node& node);
-void lower_global_pooling(PlanBuilder& b, const core::BaseGlobalPooling& layer, const Node& node);
-void lower_activation(PlanBuilder& b, const core::ActivationLayer& layer, const Node& node);
-void lower_batch_normalization(PlanBuilder& b, const core::BatchNormalization& layer, const Node& node);
-void lower_dropout(PlanBuilder& b, const core::Dropout& layer, const Node& node);
-void lower_flatten(PlanBuilder& b, const core::Flatten& layer, const Node& node);
-void lower_reshape(PlanBuilder& b, const core::Reshape& layer, const Node& node);
-void lower_zero_padding2d(PlanBuilder& b, const core::ZeroPadding2D& layer, const Node& node);
-void lower_add(PlanBuilder& b, const core::Add& layer, const Node& node);
-void lower_concatenate(PlanBuilder& b, const core::Concatenate& layer, const Node& node);
 
 // --- activations (src/runtime/activation.cpp), shared by Dense, Conv and the Activation layer
 
@@ -60,15 +30,19 @@ struct ChannelAffine {
 };
 ChannelAffine batch_norm_affine(const core::BatchNormalization& bn);
 
-// The nodes after a Dense / Conv output `t` that fold into it: at most one BatchNormalization over the
-// channel axis (only when the layer's own activation is linear), then Activation layers oneDNN runs as
-// post-ops. Returns the tensor the fused primitive finally produces.
-struct Fusion {
-  const core::BatchNormalization* batch_norm = nullptr;
-  std::vector<core::Activation> activations;  // applied after the layer's own activation, in order
-  const KerasTensor* output = nullptr;
+// Folds a BatchNormalization over the output channels into a kernel whose last axis is the output channel
+// (Dense's (k, units), a convolution's (k..., in, filters)) and its bias (empty: none, made zeros here).
+void fold_batch_norm(std::vector<float>& kernel, std::vector<float>& bias, int64_t channels,
+                     const core::BatchNormalization& bn);
+
+// The post-ops of a producer primitive: its own activation when oneDNN fuses it, then the fusion's.
+struct ProducerPostOps {
+  dnnl::post_ops ops;
+  bool own_fused = false;                   // the own activation is in ops (else it runs as a step after)
+  std::vector<core::Activation> activations;  // what ops compute, in order (for the NaN / Inf guard)
 };
-Fusion plan_fusion(PlanBuilder& b, const KerasTensor* t, core::Activation own_activation, int channel_axis);
+ProducerPostOps producer_post_ops(core::Activation own, const Fusion& fusion);
+
 // The activations a Dense / Conv primitive applies as post-ops, in order: its own (when `own_fused`), then
 // the fused ones.
 std::vector<core::Activation> fused_activations(bool own_fused, core::Activation own, const Fusion& fusion);

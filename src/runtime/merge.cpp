@@ -78,8 +78,6 @@ ValueId merge_tree(std::vector<ValueId> xs, Step&& step) {
   return xs.front();
 }
 
-}  // namespace
-
 void lower_add(PlanBuilder& b, const core::Add& layer, const Node& node) {
   const std::string& name = layer.name();
   std::vector<ValueId> xs;
@@ -115,5 +113,10 @@ void lower_concatenate(PlanBuilder& b, const core::Concatenate& layer, const Nod
       merge_tree(xs, [&](const std::vector<ValueId>& group) { return concat_step(b, group, axis, name); });
   b.set_output(node.outputs[0], out);
 }
+
+}  // namespace
+
+const LayerLowering add_lowering = {.lower = lower_as<core::Add, lower_add>};
+const LayerLowering concatenate_lowering = {.lower = lower_as<core::Concatenate, lower_concatenate>};
 
 }  // namespace inlay::runtime

@@ -84,17 +84,15 @@ std::string too_large_for_runtime(const std::vector<int64_t>& dims) {
 // --- the builder
 
 PlanBuilder::PlanBuilder(const core::Model& model, std::vector<InputDesc> inputs, PlanOptions options)
-    : model_(model), inputs_(std::move(inputs)), options_(options), plan_(std::make_unique<Plan>()) {
+    : model_(model),
+      inputs_(std::move(inputs)),
+      options_(options),
+      plan_(std::make_unique<Plan>()),
+      fusions_(plan_fusions(model)) {
   plan_->engine = dnnl::engine(dnnl::engine::kind::cpu, 0);
   plan_->threads = options.threads;
   plan_->bf16 = options.bf16;
   for (const InputDesc& in : inputs_) plan_->input_dims.push_back(in.dims);
-  for (const core::NodeRef& ref : model.execution_order()) {
-    const Node& node = ref.node();
-    node_layers_[&node] = ref.layer;
-    for (const KerasTensor* t : node.inputs) consumers_[t].push_back(&node);
-  }
-  for (const KerasTensor* t : model.outputs()) model_outputs_.insert(t);
 }
 
 dnnl::primitive_attr PlanBuilder::attributes() const {
@@ -107,7 +105,7 @@ std::unique_ptr<Plan> PlanBuilder::build() {
   add_inputs();
   for (const core::NodeRef& ref : model_.execution_order()) {
     const Node& node = ref.node();
-    if (ref.layer->class_name() == core::InputLayer::kClassName || fused_.count(&node) > 0) continue;
+    if (ref.layer->class_name() == core::InputLayer::kClassName || fusions_.is_folded(node)) continue;
     lower(*ref.layer, node);
   }
   bind_outputs();
@@ -137,21 +135,26 @@ void PlanBuilder::add_inputs() {
 void PlanBuilder::lower(const Layer& layer, const Node& node) {
   // Ragged values carry only their flat values: a layer may consume them only when it works on the last
   // axis alone (tf.keras maps such layers over the flat values, as ragged.map_flat_values does).
+  const LayerLowering* lowering = lowering_of(layer);
+  if (lowering == nullptr) throw_unsupported(layer.name(), "the layer class " + std::string(layer.class_name()));
   int ragged = -1;
+  const Fusion fusion = fusions_.of(node);
   for (const KerasTensor* t : node.inputs) {
+    // A folded ZeroPadding made no value: the node reads the padding's input itself.
+    if (fusion.unpadded_input != nullptr) t = fusion.unpadded_input;
     const Value& v = value(value_of(t));
     if (v.ragged_input >= 0) ragged = v.ragged_input;
-    if (v.sparse && layer.class_name() != "Dense") {
+    if (v.sparse && !lowering->reads_sparse) {
       throw_unsupported(layer.name(), "a sparse input to " + std::string(layer.class_name()) +
                                           " (only Dense consumes sparse inputs)");
     }
   }
-  if (ragged >= 0 && !lowering_maps_flat_values(layer)) {
+  if (ragged >= 0 && !lowering->maps_flat_values) {
     throw_unsupported(layer.name(), "a ragged input to " + std::string(layer.class_name()) +
                                         " (only Dense, Activation and Dropout run on ragged inputs)");
   }
   lowering_ragged_ = ragged >= 0;
-  lower_layer(*this, layer, node);
+  lowering->lower(*this, layer, node);
   lowering_ragged_ = false;
   if (ragged >= 0) {
     for (const KerasTensor* t : node.outputs) {
@@ -277,20 +280,6 @@ memory PlanBuilder::constant(const memory::desc& user_md, const float* data, con
   dnnl::reorder(user, target).execute(stream, user, target);
   stream.wait();
   return target;
-}
-
-const Node* PlanBuilder::sole_consumer(const KerasTensor* t) const {
-  if (model_outputs_.count(t) > 0) return nullptr;
-  auto it = consumers_.find(t);
-  if (it == consumers_.end() || it->second.size() != 1) return nullptr;
-  const Node* node = it->second.front();
-  if (node->inputs.size() != 1) return nullptr;
-  return node;
-}
-
-const Layer* PlanBuilder::layer_of(const Node* node) const {
-  auto it = node_layers_.find(node);
-  return it == node_layers_.end() ? nullptr : it->second;
 }
 
 void PlanBuilder::check_dims(const KerasTensor* t, const std::vector<int64_t>& dims, const std::string& layer) const {

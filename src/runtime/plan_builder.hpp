@@ -1,8 +1,8 @@
 // Compiles a model into a Plan for concrete input dims. It walks the model's nodes in execution order and
 // hands each to its layer's lowering (src/runtime/<layer>.cpp), which appends oneDNN primitives or
-// hand-written steps. The builder owns the bookkeeping the lowerings share: which plan value holds each
-// symbolic tensor, layout conversions (reorders are inserted only where a consumer cannot read the
-// producer's layout), constants (weights reordered once), and fusion (a node folded into its producer).
+// hand-written steps. The fusion pass runs first (fusion_pass.hpp); the builder owns the bookkeeping the
+// lowerings share: which plan value holds each symbolic tensor, layout conversions (reorders are inserted
+// only where a consumer cannot read the producer's layout) and constants (weights reordered once).
 #pragma once
 
 #include <cstdint>
@@ -18,6 +18,7 @@
 #include <dnnl.hpp>
 
 #include "graph/model.hpp"
+#include "runtime/fusion_pass.hpp"
 #include "runtime/plan.hpp"
 
 namespace inlay::runtime {
@@ -86,11 +87,10 @@ class PlanBuilder {
   // Weights prepared once: `data` laid out as `user_md` (float32), reordered into `target_md`.
   dnnl::memory constant(const dnnl::memory::desc& user_md, const float* data, const dnnl::memory::desc& target_md);
 
-  // The node consuming t when exactly one node of the model does and t is not a model output (so t
-  // need never exist on its own: the consumer can be folded into t's producer).
-  const Node* sole_consumer(const KerasTensor* t) const;
-  // The layer that made a node.
-  const Layer* layer_of(const Node* node) const;
+  // What the fusion pass decided for the whole model (fusion_pass.hpp), before any lowering.
+  const FusionPlan& fusions() const { return fusions_; }
+  // The fusion of a producer node (Dense, convolutions).
+  Fusion fusion(const Node& producer) const { return fusions_.of(producer); }
   // A Flatten handing its spatial input straight to the Dense node that alone consumes it (the inner
   // product reads the (N, C, spatial...) tensor, in any layout, as the flattened matrix).
   void set_flattened_input(const Node* dense, ValueId spatial) { flattened_[dense] = spatial; }
@@ -98,8 +98,6 @@ class PlanBuilder {
     auto it = flattened_.find(dense);
     return it == flattened_.end() ? std::nullopt : std::optional<ValueId>(it->second);
   }
-  // Marks a node as done by another lowering (folded); it is skipped when reached.
-  void mark_fused(const Node* node) { fused_.insert(node); }
 
   // Magnitude bookkeeping for the fused-layer guards (fused_guard.hpp): `derived` holds no element larger in
   // magnitude than the largest of `from` (a reorder, pooling or zero padding of it; views need no call).
@@ -130,10 +128,7 @@ class PlanBuilder {
   PlanOptions options_;
   std::unique_ptr<Plan> plan_;
   std::unordered_map<const KerasTensor*, ValueId> values_;
-  std::unordered_map<const KerasTensor*, std::vector<const Node*>> consumers_;
-  std::unordered_map<const Node*, const Layer*> node_layers_;
-  std::unordered_set<const KerasTensor*> model_outputs_;
-  std::unordered_set<const Node*> fused_;
+  FusionPlan fusions_;
   std::unordered_map<const Node*, ValueId> flattened_;
   std::unordered_map<ValueId, ValueId> magnitude_from_;
   std::unordered_map<ValueId, std::shared_ptr<GuardLink>> guard_links_;

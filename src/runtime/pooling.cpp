@@ -64,8 +64,6 @@ void add_reduce_max_fix(PlanBuilder& b, ValueId x, const memory::desc& src_md, V
       {x, pooled}, {pooled});
 }
 
-}  // namespace
-
 void lower_pooling(PlanBuilder& b, const core::BasePooling& layer, const Node& node) {
   const std::string& name = layer.name();
   const bool channels_first = layer.channels_first();
@@ -153,5 +151,10 @@ void lower_global_pooling(PlanBuilder& b, const core::BaseGlobalPooling& layer, 
   if (layer.pool_mode() == core::PoolMode::Max) add_reduce_max_fix(b, x, src_md, pooled, name);
   b.set_output(node.outputs[0], b.add_alias(pooled, out_dims));
 }
+
+}  // namespace
+
+const LayerLowering pooling_lowering = {.lower = lower_as<core::BasePooling, lower_pooling>};
+const LayerLowering global_pooling_lowering = {.lower = lower_as<core::BaseGlobalPooling, lower_global_pooling>};
 
 }  // namespace inlay::runtime

@@ -6,6 +6,8 @@
 
 namespace inlay::runtime {
 
+namespace {
+
 void lower_reshape(PlanBuilder& b, const core::Reshape& layer, const Node& node) {
   const std::string& name = layer.name();
   const ValueId x = b.to_plain(b.value_of(node.inputs[0]), name);
@@ -28,5 +30,9 @@ void lower_reshape(PlanBuilder& b, const core::Reshape& layer, const Node& node)
   b.check_dims(node.outputs[0], out_dims, name);
   b.set_output(node.outputs[0], b.add_alias(x, out_dims));
 }
+
+}  // namespace
+
+const LayerLowering reshape_lowering = {.lower = lower_as<core::Reshape, lower_reshape>};
 
 }  // namespace inlay::runtime

@@ -9,6 +9,8 @@
 
 namespace inlay::runtime {
 
+namespace {
+
 void lower_zero_padding2d(PlanBuilder& b, const core::ZeroPadding2D& layer, const Node& node) {
   const std::string& name = layer.name();
   const ValueId x = b.to_plain(b.value_of(node.inputs[0]), name);
@@ -50,5 +52,18 @@ void lower_zero_padding2d(PlanBuilder& b, const core::ZeroPadding2D& layer, cons
   b.same_magnitude(out, x);  // the input's values and zeros
   b.set_output(node.outputs[0], out);
 }
+
+}  // namespace
+
+const LayerLowering zero_padding2d_lowering = {
+    .lower = lower_as<core::ZeroPadding2D, lower_zero_padding2d>,
+    .role = FusionRole::ZeroPadding,
+    .padding = [](const Layer& layer, std::vector<std::pair<int64_t, int64_t>>& pads, bool& channels_first) {
+      const auto& zp = layer_as<core::ZeroPadding2D>(layer);
+      for (const auto& p : zp.padding()) pads.emplace_back(p[0], p[1]);
+      channels_first = zp.channels_first();
+      return true;
+    },
+};
 
 }  // namespace inlay::runtime
