@@ -10,6 +10,7 @@
 // (the C ABI has no weight accessor yet).
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <algorithm>
 #include <map>
@@ -30,14 +31,41 @@ namespace {
 // Ordered: Keras dicts keep insertion order, and configs are compared in that order.
 using json = nlohmann::ordered_json;
 
+json read_json(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot open fixture " + path.string());
+  return json::parse(in);
+}
+
+// layer_cases.json, with the cases of every tests/fixtures/layers/*.json appended (one file per family of
+// layer classes, each written by its generator under tools/fixtures/, in layer_cases.json's format).
 const json& layer_cases() {
   static const json fixture = [] {
-    const std::string path = std::string(INLAY_FIXTURES_DIR) + "/layer_cases.json";
-    std::ifstream in(path);
-    if (!in) throw std::runtime_error("cannot open fixture " + path);
-    return json::parse(in);
+    const std::filesystem::path dir = INLAY_FIXTURES_DIR;
+    json all = read_json(dir / "layer_cases.json");
+    std::vector<std::filesystem::path> families;
+    for (const auto& entry : std::filesystem::directory_iterator(dir / "layers")) {
+      if (entry.path().extension() == ".json") families.push_back(entry.path());
+    }
+    std::sort(families.begin(), families.end());
+    for (const auto& path : families) {
+      for (const auto& c : read_json(path).at("cases")) all["cases"].push_back(c);
+    }
+    return all;
   }();
   return fixture;
+}
+
+// The Keras class names of layers/layer_classes.def, the table every part of inlay reads.
+std::vector<std::string> table_classes() {
+  std::ifstream in(std::string(INLAY_SOURCE_DIR) + "/src/layers/layer_classes.def");
+  std::vector<std::string> names;
+  const std::regex row(R"(^INLAY_LAYER_CLASS\((\w+),)");
+  std::smatch m;
+  for (std::string line; std::getline(in, line);) {
+    if (std::regex_search(line, m, row)) names.push_back(m[1]);
+  }
+  return names;
 }
 
 const json* find_case(const std::string& id) {
@@ -244,7 +272,8 @@ std::vector<std::string> case_ids() {
 INSTANTIATE_TEST_SUITE_P(Keras, LayerFixtures, ::testing::ValuesIn(case_ids()),
                          [](const auto& param_info) { return param_info.param; });
 
-// The fixture itself: enough cases, and every class of the plan has valid and invalid ones.
+// The fixture itself: enough cases, and every class of the table (layers/layer_classes.def) has valid and
+// invalid ones.
 TEST(LayerFixtureFile, CoversEveryClassValidAndInvalid) {
   const json& fixture = layer_cases();
   std::map<std::string, std::pair<int, int>> per_class;  // class -> (ok, error)
@@ -255,10 +284,9 @@ TEST(LayerFixtureFile, CoversEveryClassValidAndInvalid) {
     (c.at("result").at("ok").get<bool>() ? counts.first : counts.second)++;
   }
   EXPECT_GE(fixture.at("cases").size(), 150u);
-  for (const char* cls : {"Dense", "Conv1D", "Conv2D", "Conv3D", "Activation", "Flatten", "Reshape", "Dropout",
-                          "MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D",
-                          "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling2D",
-                          "BatchNormalization", "ZeroPadding2D", "Add", "Concatenate"}) {
+  const std::vector<std::string> classes = table_classes();
+  EXPECT_GE(classes.size(), 19u);
+  for (const std::string& cls : classes) {
     EXPECT_GE(per_class[cls].first, 1) << cls << ": no valid case";
     EXPECT_GE(per_class[cls].second, 1) << cls << ": no invalid case";
   }

@@ -18,6 +18,7 @@ import json
 from typing import Any, ClassVar, Dict, List, Optional, Sequence, Tuple, Type, Union
 
 from . import _json, _lib
+from ._layer_table import LAYER_CLASSES
 from .graph import Graph, HandleOwner, KerasTensor, Input, get_graph, graph_of, make_input
 
 TensorOrList = Union[KerasTensor, List[KerasTensor]]
@@ -190,137 +191,21 @@ class InputLayer(Layer):
             self._create_in(get_graph())
 
 
-# --- the layer classes inlay runs, with Keras 3's positional arguments
-
-_CONV_ARGS = ("filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "groups", "activation",
-              "use_bias", "kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer",
-              "activity_regularizer", "kernel_constraint", "bias_constraint")
-_POOL_ARGS = ("pool_size", "strides", "padding", "data_format", "name")
-_GLOBAL_POOL_ARGS = ("data_format", "keepdims")
+# --- the layer classes inlay runs (generated from the library's table, src/layers/layer_classes.def), with
+# Keras 3's positional arguments
 
 
-class Dense(Layer):
-    """``keras.layers.Dense(units, activation=None, use_bias=True, kernel_initializer="glorot_uniform", ...)``."""
-
-    _positional = ("units", "activation", "use_bias", "kernel_initializer", "bias_initializer",
-                   "kernel_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint",
-                   "bias_constraint")
-
-
-class Conv1D(Layer):
-    """``keras.layers.Conv1D(filters, kernel_size, strides=1, padding="valid", ...)``."""
-
-    _positional = _CONV_ARGS
+def _make_class(class_name: str, positional: Tuple[str, ...]) -> Type[Layer]:
+    signature = ", ".join(positional + ("**kwargs",))
+    doc = f"``keras.layers.{class_name}({signature})``."
+    return type(class_name, (Layer,), {"class_name": class_name, "_positional": positional, "__module__": __name__,
+                                       "__doc__": doc})
 
 
-class Conv2D(Layer):
-    """``keras.layers.Conv2D(filters, kernel_size, strides=(1, 1), padding="valid", ...)``."""
-
-    _positional = _CONV_ARGS
-
-
-class Conv3D(Layer):
-    """``keras.layers.Conv3D(filters, kernel_size, strides=(1, 1, 1), padding="valid", ...)``."""
-
-    _positional = _CONV_ARGS
-
-
-class MaxPooling1D(Layer):
-    """``keras.layers.MaxPooling1D(pool_size=2, strides=None, padding="valid", data_format=None)``."""
-
-    _positional = _POOL_ARGS
-
-
-class MaxPooling2D(Layer):
-    """``keras.layers.MaxPooling2D(pool_size=(2, 2), strides=None, padding="valid", data_format=None)``."""
-
-    _positional = _POOL_ARGS
-
-
-class AveragePooling1D(Layer):
-    """``keras.layers.AveragePooling1D(pool_size=2, strides=None, padding="valid", data_format=None)``."""
-
-    _positional = _POOL_ARGS
-
-
-class AveragePooling2D(Layer):
-    """``keras.layers.AveragePooling2D(pool_size=(2, 2), strides=None, padding="valid", data_format=None)``."""
-
-    _positional = _POOL_ARGS
-
-
-class GlobalAveragePooling1D(Layer):
-    """``keras.layers.GlobalAveragePooling1D(data_format=None, keepdims=False)``."""
-
-    _positional = _GLOBAL_POOL_ARGS
-
-
-class GlobalAveragePooling2D(Layer):
-    """``keras.layers.GlobalAveragePooling2D(data_format=None, keepdims=False)``."""
-
-    _positional = _GLOBAL_POOL_ARGS
-
-
-class GlobalMaxPooling2D(Layer):
-    """``keras.layers.GlobalMaxPooling2D(data_format=None, keepdims=False)``."""
-
-    _positional = _GLOBAL_POOL_ARGS
-
-
-class Activation(Layer):
-    """``keras.layers.Activation(activation)``."""
-
-    _positional = ("activation",)
-
-
-class Dropout(Layer):
-    """``keras.layers.Dropout(rate, noise_shape=None, seed=None)`` (inference: the identity)."""
-
-    _positional = ("rate", "noise_shape", "seed")
-
-
-class Flatten(Layer):
-    """``keras.layers.Flatten(data_format=None)``."""
-
-    _positional = ("data_format",)
-
-
-class Reshape(Layer):
-    """``keras.layers.Reshape(target_shape)``."""
-
-    _positional = ("target_shape",)
-
-
-class BatchNormalization(Layer):
-    """``keras.layers.BatchNormalization(axis=-1, momentum=0.99, epsilon=0.001, center=True, scale=True, ...)``."""
-
-    _positional = ("axis", "momentum", "epsilon", "center", "scale", "beta_initializer", "gamma_initializer",
-                   "moving_mean_initializer", "moving_variance_initializer", "beta_regularizer",
-                   "gamma_regularizer", "beta_constraint", "gamma_constraint", "synchronized")
-
-
-class ZeroPadding2D(Layer):
-    """``keras.layers.ZeroPadding2D(padding=(1, 1), data_format=None)``."""
-
-    _positional = ("padding", "data_format")
-
-
-class Add(Layer):
-    """``keras.layers.Add()``, called on a list of tensors."""
-
-
-class Concatenate(Layer):
-    """``keras.layers.Concatenate(axis=-1)``, called on a list of tensors."""
-
-    _positional = ("axis",)
-
-
-_CLASSES: Dict[str, Type[Layer]] = {
-    cls.class_name: cls
-    for cls in (InputLayer, Dense, Conv1D, Conv2D, Conv3D, MaxPooling1D, MaxPooling2D, AveragePooling1D,
-                AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling2D, Activation,
-                Dropout, Flatten, Reshape, BatchNormalization, ZeroPadding2D, Add, Concatenate)
-}
+_CLASSES: Dict[str, Type[Layer]] = {"InputLayer": InputLayer}
+for _name, _positional in LAYER_CLASSES:
+    _CLASSES[_name] = globals()[_name] = _make_class(_name, _positional)
+del _name, _positional
 
 
 def get(class_name: str) -> Type[Layer]:
@@ -339,9 +224,4 @@ def deserialize(config: Dict[str, Any]) -> Layer:
     return get(config["class_name"]).from_config(dict(config.get("config") or {}))
 
 
-__all__ = [
-    "Activation", "Add", "AveragePooling1D", "AveragePooling2D", "BatchNormalization", "Concatenate", "Conv1D",
-    "Conv2D", "Conv3D", "Dense", "Dropout", "Flatten", "GlobalAveragePooling1D", "GlobalAveragePooling2D",
-    "GlobalMaxPooling2D", "Input", "InputLayer", "Layer", "MaxPooling1D", "MaxPooling2D", "Reshape",
-    "ZeroPadding2D", "deserialize", "get",
-]
+__all__ = ["Input", "InputLayer", "Layer", "deserialize", "get"] + [name for name, _ in LAYER_CLASSES]
