@@ -9,7 +9,7 @@
 #include "graph/keras_tensor.hpp"
 #include "graph/model.hpp"
 #include "graph/layer.hpp"
-#include "runtime/engine.hpp"
+#include "runtime/model_runner.hpp"
 #include "types/array.hpp"
 #include "inlay/inlay.h"
 #include "types/type_spec.hpp"
@@ -20,7 +20,7 @@ struct inlay_graph {
 
 struct inlay_model {
   std::unique_ptr<inlay::core::Model> model;         // the model shares its graph
-  std::unique_ptr<inlay::runtime::Engine> engine;    // made with the model; runs it (declared after: freed first)
+  std::unique_ptr<inlay::runtime::ModelRunner> runner;    // made with the model; runs it (declared after: freed first)
 };
 
 namespace inlay::capi {

@@ -12,7 +12,7 @@
 #include "io/model_file.hpp"
 #include "io/model_json.hpp"
 #include "util/python_text.hpp"
-#include "runtime/engine.hpp"
+#include "runtime/model_runner.hpp"
 #include "util/error.hpp"
 
 using namespace inlay;
@@ -93,7 +93,7 @@ inlay_status inlay_model_create(inlay_graph* g, inlay_tensor* const* inputs, siz
     model->model = core::Model::functional(g->graph, tensor_list(inputs, n_inputs, "inputs"),
                                            tensor_list(outputs, n_outputs, "outputs"),
                                            name == nullptr ? core::Json() : core::Json(name));
-    model->engine = std::make_unique<runtime::Engine>(*model->model);
+    model->runner = std::make_unique<runtime::ModelRunner>(*model->model);
     *out = model.release();
   });
 }
@@ -114,7 +114,7 @@ inlay_status inlay_sequential_create(inlay_graph* g, inlay_layer* const* layers,
     }
     auto model = std::make_unique<inlay_model>();
     model->model = core::Sequential::create(g->graph, std::move(stack), name == nullptr ? core::Json() : core::Json(name));
-    model->engine = std::make_unique<runtime::Engine>(*model->model);
+    model->runner = std::make_unique<runtime::ModelRunner>(*model->model);
     *out = model.release();
   });
 }
@@ -125,7 +125,7 @@ inlay_status inlay_model_from_json(const char* json, inlay_model** out) {
     capi::require(out, "inlay_model_from_json", "out");
     auto model = std::make_unique<inlay_model>();
     model->model = core::model_from_json(capi::parse_json(json, "inlay_model_from_json"));
-    model->engine = std::make_unique<runtime::Engine>(*model->model);
+    model->runner = std::make_unique<runtime::ModelRunner>(*model->model);
     *out = model.release();
   });
 }
@@ -207,7 +207,7 @@ inlay_status inlay_model_load(const char* path, inlay_model** out) {
     capi::require(out, "inlay_model_load", "out");
     auto model = std::make_unique<inlay_model>();
     model->model = core::load_model_file(path);
-    model->engine = std::make_unique<runtime::Engine>(*model->model);
+    model->runner = std::make_unique<runtime::ModelRunner>(*model->model);
     *out = model.release();
   });
 }
@@ -219,7 +219,7 @@ inlay_status inlay_model_load_with_options(const char* path, const char* options
     const core::LoadOptions options = load_options(options_json);
     auto model = std::make_unique<inlay_model>();
     model->model = core::load_model_file(path, options);
-    model->engine = std::make_unique<runtime::Engine>(*model->model);
+    model->runner = std::make_unique<runtime::ModelRunner>(*model->model);
     *out = model.release();
   });
 }

@@ -4,14 +4,14 @@
 #include "capi/enum_argument.hpp"
 #include "capi/errors.hpp"
 #include "capi/handles.hpp"
-#include "runtime/engine.hpp"
+#include "runtime/model_runner.hpp"
 #include "util/error.hpp"
 
 using namespace inlay;
 
 namespace {
 
-// The inputs as core arrays; NULL entries are caught by the engine with the input's index.
+// The inputs as core arrays; NULL entries are caught by the model runner with the input's index.
 const core::Array* const* core_arrays(const inlay_array* const* inputs) {
   static_assert(sizeof(inlay_array*) == sizeof(core::Array*));
   return reinterpret_cast<const core::Array* const*>(inputs);
@@ -28,7 +28,7 @@ inlay_status inlay_model_predict(inlay_model* m, const inlay_array* const* input
     capi::require(m, kFn, "m");
     if (n_inputs > 0) capi::require(inputs, kFn, "inputs");
     if (n_outputs > 0) capi::require(outputs, kFn, "outputs");
-    m->engine->predict(core_arrays(inputs), n_inputs, reinterpret_cast<core::Array**>(outputs), n_outputs);
+    m->runner->predict(core_arrays(inputs), n_inputs, reinterpret_cast<core::Array**>(outputs), n_outputs);
   });
 }
 
@@ -37,7 +37,7 @@ inlay_status inlay_model_prepare(inlay_model* m, const inlay_array* const* input
   return capi::guarded(kFn, [&] {
     capi::require(m, kFn, "m");
     if (n_inputs > 0) capi::require(inputs, kFn, "inputs");
-    m->engine->prepare(core_arrays(inputs), n_inputs);
+    m->runner->prepare(core_arrays(inputs), n_inputs);
   });
 }
 
@@ -45,11 +45,11 @@ inlay_status inlay_model_set_num_threads(inlay_model* m, int n_threads) {
   static constexpr const char* kFn = "inlay_model_set_num_threads";
   return capi::guarded(kFn, [&] {
     capi::require(m, kFn, "m");
-    m->engine->set_threads(n_threads);
+    m->runner->set_threads(n_threads);
   });
 }
 
-int inlay_model_num_threads(const inlay_model* m) { return m == nullptr ? 0 : m->engine->threads(); }
+int inlay_model_num_threads(const inlay_model* m) { return m == nullptr ? 0 : m->runner->threads(); }
 
 inlay_status inlay_model_set_precision(inlay_model* m, inlay_precision p) {
   static constexpr const char* kFn = "inlay_model_set_precision";
@@ -65,7 +65,7 @@ inlay_status inlay_model_set_precision(inlay_model* m, inlay_precision p) {
         throw core::Error(core::Status::InvalidArgument,
                           std::string(kFn) + ": invalid precision value " + std::to_string(value));
     }
-    m->engine->set_precision(precision);
+    m->runner->set_precision(precision);
   });
 }
 

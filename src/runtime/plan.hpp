@@ -18,6 +18,7 @@
 
 #include <dnnl.hpp>
 
+#include "runtime/precision.hpp"
 #include "types/array.hpp"
 
 namespace inlay::runtime {
@@ -27,9 +28,6 @@ using core::kMaxRank;
 
 using ValueId = int;
 
-// The arithmetic of Dense / Conv (inlay_precision, same order). Float32 lets 3x3 stride-1 convolutions use
-// Winograd's minimal filtering where it is faster; Float32Strict keeps every convolution direct.
-enum class Precision { Float32, BFloat16, Float32Strict };
 
 // Where a value's bytes live while a plan runs.
 enum class Storage {
@@ -121,7 +119,7 @@ class Plan {
   int threads = 1;
   bool bf16 = false;
   // Multiply-adds of the Dense / Conv primitives plus the elements every other step writes, per run: how
-  // much a run has to do (Engine runs small plans on one thread).
+  // much a run has to do (ModelRunner runs small plans on one thread).
   double work = 0;
 
   dnnl::engine engine;

@@ -156,7 +156,7 @@ int64_t product(const std::vector<int64_t>& dims, std::size_t begin, std::size_t
 // oneDNN 2.6 computes offsets in some of its kernels with 32-bit ints: a tensor of 2^31 elements or more
 // makes them divide by zero or address out of bounds (fuzz_predict found both, from a None dim of the model
 // given a size near 2^30). Such tensors are refused (INLAY_OUT_OF_MEMORY: they need 8 GiB or more) before
-// any primitive sees them: the model's inputs by Engine, every layer output by check_dims.
+// any primitive sees them: the model's inputs by ModelRunner, every layer output by check_dims.
 inline constexpr int64_t kMaxTensorElements = std::numeric_limits<int32_t>::max();
 // Whether a tensor of these dims is within kMaxTensorElements, counting its nonzero dims (oneDNN derives
 // strides and blockings from them whatever the zeros). Allocates nothing.

@@ -9,15 +9,19 @@
 #include <vector>
 
 #include "graph/model.hpp"
-#include "runtime/plan.hpp"
+#include "runtime/precision.hpp"
 #include "types/array.hpp"
 
 
 namespace inlay::runtime {
 
-class Engine {
+class Plan;  // plan.hpp: oneDNN stays behind this header (the C ABI includes it)
+using core::Array;
+using core::kMaxRank;
+
+class ModelRunner {
  public:
-  explicit Engine(const core::Model& model);
+  explicit ModelRunner(const core::Model& model);
 
   // model.predict on one batch. outputs[i] == nullptr: allocated here (on success only); otherwise
   // written in place. Everything is checked before anything is written.

@@ -1,4 +1,6 @@
-#include "runtime/engine.hpp"
+#include "runtime/model_runner.hpp"
+
+#include "runtime/plan.hpp"
 
 #include <cstring>
 
@@ -102,9 +104,9 @@ bool cpu_has_bf16() {
 
 }  // namespace
 
-Engine::Engine(const core::Model& model) : model_(model), threads_(default_threads()) {}
+ModelRunner::ModelRunner(const core::Model& model) : model_(model), threads_(default_threads()) {}
 
-void Engine::set_threads(int threads) {
+void ModelRunner::set_threads(int threads) {
   if (threads < 0 || threads > kMaxThreads) {
     throw core::Error(Status::InvalidArgument, "inlay_model_set_num_threads: the thread count must be in 0.." +
                                                    std::to_string(kMaxThreads) + ", got " + std::to_string(threads));
@@ -116,7 +118,7 @@ void Engine::set_threads(int threads) {
   }
 }
 
-void Engine::set_precision(Precision precision) {
+void ModelRunner::set_precision(Precision precision) {
   if (precision == Precision::BFloat16 && !cpu_has_bf16()) {
     throw Error(Status::Unsupported, "bfloat16 precision needs a CPU with AVX512-BF16 (or AMX) instructions");
   }
@@ -126,12 +128,12 @@ void Engine::set_precision(Precision precision) {
   }
 }
 
-void Engine::invalidate() {
+void ModelRunner::invalidate() {
   std::unique_lock lock(mutex_);
   plans_.clear();
 }
 
-void Engine::check_inputs(const Array* const* inputs, std::size_t n_inputs, std::vector<InputView>& views,
+void ModelRunner::check_inputs(const Array* const* inputs, std::size_t n_inputs, std::vector<InputView>& views,
                           const char* function) const {
   const auto& model_inputs = model_.inputs();
   if (n_inputs != model_inputs.size()) {
@@ -222,7 +224,7 @@ void Engine::check_inputs(const Array* const* inputs, std::size_t n_inputs, std:
   }
 }
 
-std::shared_ptr<const Plan> Engine::plan_for(const std::vector<InputView>& views) {
+std::shared_ptr<const Plan> ModelRunner::plan_for(const std::vector<InputView>& views) {
   auto matches = [&](const Plan& plan) {
     for (std::size_t i = 0; i < views.size(); ++i) {
       const std::vector<int64_t>& dims = plan.input_dims[i];
@@ -281,7 +283,7 @@ std::shared_ptr<const Plan> Engine::plan_for(const std::vector<InputView>& views
   return plan;
 }
 
-void Engine::check_outputs(const Plan& plan, const Array* const* inputs, Array** outputs, std::size_t n_outputs) const {
+void ModelRunner::check_outputs(const Plan& plan, const Array* const* inputs, Array** outputs, std::size_t n_outputs) const {
   if (n_outputs != plan.outputs.size()) {
     throw Error(Status::InvalidArgument, "Model \"" + model_.name() + "\" has " + std::to_string(plan.outputs.size()) +
                                              " output(s), but n_outputs is " + std::to_string(n_outputs));
@@ -311,13 +313,13 @@ void Engine::check_outputs(const Plan& plan, const Array* const* inputs, Array**
   }
 }
 
-void Engine::prepare(const Array* const* inputs, std::size_t n_inputs) {
+void ModelRunner::prepare(const Array* const* inputs, std::size_t n_inputs) {
   thread_local std::vector<InputView> views;
   check_inputs(inputs, n_inputs, views, "inlay_model_prepare");
   plan_for(views);
 }
 
-void Engine::predict(const Array* const* inputs, std::size_t n_inputs, Array** outputs, std::size_t n_outputs) {
+void ModelRunner::predict(const Array* const* inputs, std::size_t n_inputs, Array** outputs, std::size_t n_outputs) {
   thread_local std::vector<InputView> views;
   check_inputs(inputs, n_inputs, views, "inlay_model_predict");
   const std::shared_ptr<const Plan> plan = plan_for(views);
