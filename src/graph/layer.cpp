@@ -42,6 +42,17 @@ void Layer::add_node(std::vector<KerasTensor*> inputs, std::vector<KerasTensor*>
   nodes_.push_back({std::move(inputs), std::move(outputs), graph_->next_node_id()});
 }
 
+Json Layer::serialize_call(std::size_t node_index, std::vector<Json> tensors) const {
+  (void)node_index;
+  Json args = Json::array();
+  if (tensors.size() == 1) {
+    args.push_back(std::move(tensors.front()));
+  } else {
+    args.push_back(Json(std::move(tensors)));
+  }
+  return Json{{"args", std::move(args)}, {"kwargs", node_kwargs()}};
+}
+
 Json Layer::build_config() const {
   // The first call built the layer, and its node is the first: its input shapes are the build shapes.
   if (!built_ || !records_build_config() || nodes_.empty()) return nullptr;

@@ -106,6 +106,20 @@ class Layer {
   virtual bool records_build_config() const { return false; }
   // The keyword arguments Keras records with each call of the layer in a model's JSON ("inbound_nodes").
   virtual Json node_kwargs() const { return Json::object(); }
+  // The {"args": [...], "kwargs": {...}} Keras records for the layer's node `node_index`, given its input
+  // tensors already serialized (one tensor alone, several as one list). Op-layers (keras.src.ops.*) override
+  // it: their calls mix tensors with constants (`x + 3.0`).
+  virtual Json serialize_call(std::size_t node_index, std::vector<Json> tensors) const;
+  // serialize_keras_object's "module" and "registered_name": "keras.layers" and null for Keras's own layer
+  // classes; op-layers and the layers keras.applications register themselves say otherwise. The runtime
+  // also tells op-layers from layers of the same class name (the op "Add" and the layer Add) by module.
+  virtual std::string_view module() const { return "keras.layers"; }
+  virtual Json registered_name() const { return nullptr; }
+  // An op-layer (a Keras 3 operation, module keras.src.ops.*): in Keras's model._operations but not in
+  // model.layers, so it takes no key among a .keras file's layers.
+  bool is_operation() const { return module().rfind("keras.src.ops.", 0) == 0; }
+  // A model used as a layer (a Functional / Sequential inside another model): the model; else null.
+  virtual const class Model* nested_model() const { return nullptr; }
   const std::vector<Weight>& weights() const { return weights_; }
   std::vector<Weight>& weights() { return weights_; }
 

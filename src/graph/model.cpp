@@ -38,10 +38,12 @@ class DenseOrderedDict {
 
 // serialize_keras_object(layer): what both model kinds write for each layer before their own keys.
 Json serialized_layer(const Layer& layer) {
-  Json entry = {{"module", "keras.layers"},
+  // A model used as a layer: Keras writes the inner model's own serialization.
+  if (const Model* inner = layer.nested_model()) return inner->to_json();
+  Json entry = {{"module", layer.module()},
                 {"class_name", layer.class_name()},
                 {"config", layer.get_config()},
-                {"registered_name", nullptr}};
+                {"registered_name", layer.registered_name()}};
   if (Json build = layer.build_config(); !build.is_null()) entry["build_config"] = build;
   return entry;
 }
@@ -289,6 +291,12 @@ void Model::check_outputs_reachable() const {
 void Model::collect_weights() {
   weights_.clear();
   for (Layer* layer : layers_) {
+    // A nested model's weights are its own model.weights, in their order (Keras's Layer.weights of a
+    // Functional / Sequential: its layers' weights).
+    if (const Model* inner = layer->nested_model()) {
+      weights_.insert(weights_.end(), inner->weights().begin(), inner->weights().end());
+      continue;
+    }
     for (bool trainable : {true, false}) {
       for (Weight& w : layer->weights()) {
         if (w.trainable == trainable) weights_.push_back(&w);
@@ -323,17 +331,14 @@ Json Model::functional_config() const {
     Json entry = serialized_layer(*layer);
     entry["name"] = layer->name();
     Json inbound = Json::array();
-    for (const Node& node : layer->inbound_nodes()) {
+    const auto& nodes = layer->inbound_nodes();
+    for (std::size_t n = 0; n < nodes.size(); ++n) {
+      const Node& node = nodes[n];
       if (!in_model(node) || node.inputs.empty()) continue;  // not in the model, or an InputLayer's own node
-      Json args = Json::array();
-      if (node.inputs.size() == 1) {
-        args.push_back(tensor_json(*node.inputs.front()));
-      } else {
-        Json list = Json::array();
-        for (const KerasTensor* x : node.inputs) list.push_back(tensor_json(*x));
-        args.push_back(list);
-      }
-      inbound.push_back({{"args", args}, {"kwargs", layer->node_kwargs()}});
+      std::vector<Json> tensors;
+      tensors.reserve(node.inputs.size());
+      for (const KerasTensor* x : node.inputs) tensors.push_back(tensor_json(*x));
+      inbound.push_back(layer->serialize_call(n, std::move(tensors)));
     }
     entry["inbound_nodes"] = inbound;
     layers.push_back(entry);

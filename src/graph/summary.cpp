@@ -849,6 +849,17 @@ LayerVariables layer_variables(const Layer& layer) {
   return out;
 }
 
+// f(owner, weight) for each of the layer's weights; for a model used as a layer, each weight of its layers
+// (recursively), as Keras counts a nested model's parameters.
+template <typename F>
+void for_each_weight(const Layer& layer, F&& f) {
+  if (const Model* inner = layer.nested_model()) {
+    for (const Layer* l : inner->layers()) for_each_weight(*l, f);
+    return;
+  }
+  for (const Weight& w : layer.weights()) f(layer, w);
+}
+
 // readable_memory_size
 std::string readable_memory_size(double size) {
   static const char* const kUnits[] = {"B", "KB", "MB", "GB", "TB", "PB"};
@@ -919,7 +930,7 @@ std::string model_summary(const Model& model, int line_length) {
     const bool built = layer->built() || layer->class_name() == "InputLayer";
     if (built) {
       int64_t count = 0;
-      for (const Weight& w : layer->weights()) count += w.shape.num_elements().value_or(0);
+      for_each_weight(*layer, [&](const Layer&, const Weight& w) { count += w.shape.num_elements().value_or(0); });
       fields.push_back(highlight_number(with_thousands(count)));
     } else {
       fields.push_back(highlight_number("0") + U" (unbuilt)");
@@ -933,10 +944,12 @@ std::string model_summary(const Model& model, int line_length) {
   int64_t trainable_count = 0, non_trainable_count = 0, trainable_bits = 0, non_trainable_bits = 0;
   std::unordered_set<const Weight*> seen;
   for (const Layer* layer : model.layers()) {
-    if (layer->weights().empty()) continue;
-    const LayerVariables variables = layer_variables(*layer);
-    for (const Weight& w : layer->weights()) {
-      if (!seen.insert(&w).second) continue;
+    const Layer* last_owner = nullptr;
+    LayerVariables variables;
+    for_each_weight(*layer, [&](const Layer& owner, const Weight& w) {
+      if (!seen.insert(&w).second) return;
+      if (&owner != last_owner) variables = layer_variables(owner);  // its config: once per layer
+      last_owner = &owner;
       const int64_t n = w.shape.num_elements().value_or(0);
       if (w.trainable && variables.trainable) {
         trainable_count += n;
@@ -945,7 +958,7 @@ std::string model_summary(const Model& model, int line_length) {
         non_trainable_count += n;
         non_trainable_bits += n * variables.bits;
       }
-    }
+    });
   }
   const double trainable_bytes = static_cast<double>(trainable_bits) / 8;
   const double non_trainable_bytes = static_cast<double>(non_trainable_bits) / 8;

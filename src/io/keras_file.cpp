@@ -329,6 +329,7 @@ void load_keras3_weights(const Hdf5File& h5, Model& model, const std::string& fi
   std::map<const Layer*, std::string> keys;
   std::map<std::string, int> used_keys;
   for (const Layer* layer : model.layers()) {
+    if (layer->is_operation()) continue;  // not in Keras's model.layers: no key (the op "add" is no layer "add")
     std::string key = to_snake_case(std::string(layer->class_name()));
     auto [it, fresh] = used_keys.emplace(key, 0);
     if (!fresh) key += "_" + std::to_string(++it->second);

@@ -158,9 +158,26 @@ Json parse_json(std::string_view text, const std::string& file, const std::strin
   }
 }
 
+// The weights of a model used as a layer sit in files under the inner model's own layers (a .keras file's
+// layers/<model>/layers/<layer>/vars); the loaders read one level only, so such a model is refused rather than
+// left with unread (zero) weights.
+static void refuse_nested_weights(const Model& model) {
+  for (const Layer* layer : model.layers()) {
+    const Model* inner = layer->nested_model();
+    if (inner != nullptr && !inner->weights().empty()) {
+      throw Error(Status::Unsupported, "layer '" + layer->name() + "' is a " + std::string(inner->class_name()) +
+                                           " with weights used as a layer: reading the weights of nested models "
+                                           "from a model file is not supported yet (inlay_model_from_json reads its "
+                                           "config; inlay_model_set_weight sets the weights)");
+    }
+  }
+}
+
 std::unique_ptr<Model> model_from_file_json(const Json& json, const std::string& file) {
   try {
-    return model_from_json(json);
+    std::unique_ptr<Model> model = model_from_json(json);
+    refuse_nested_weights(*model);
+    return model;
   } catch (const Error& e) {
     throw Error(e.status(), python::quote(file) + ": " + e.what());
   } catch (const std::bad_alloc&) {

@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "graph/input_layer.hpp"
+#include "layers/nested_model.hpp"
+#include "layers/op_layer.hpp"
 #include "layers/registry.hpp"
 #include "util/error.hpp"
 #include "util/logging.hpp"
@@ -47,14 +49,30 @@ Json modern_layer_config(const std::string& class_name, Json config) {
   return config;
 }
 
-Layer& create_from_entry(Graph& graph, const Json& entry) {
+std::unique_ptr<Model> functional_from_config(const Json& config, int depth);
+std::unique_ptr<Model> sequential_from_config(const Json& config, int depth);
+
+// How deep models may nest in models: far beyond any real model, and a bound on the recursion a file makes.
+constexpr int kMaxNestingDepth = 32;
+
+Layer& create_from_entry(Graph& graph, const Json& entry, int depth) {
   const Json& class_name = member(entry, "class_name", "a layer entry");
   if (!class_name.is_string()) malformed("a layer's class_name is not a string");
   if (class_name == "Functional" || class_name == "Sequential" || class_name == "Model") {
-    throw Error(Status::Unsupported, "Nested models (a " + class_name.get<std::string>() +
-                                         " used as a layer) are not supported yet.");
+    // A model used as a layer: built as a model of its own graph, then wrapped as a layer of this one.
+    if (depth >= kMaxNestingDepth) {
+      throw Error(Status::Unsupported, "Models nested more than " + std::to_string(kMaxNestingDepth) +
+                                           " deep are not supported.");
+    }
+    const Json& config = member(entry, "config", "a nested model entry");
+    std::unique_ptr<Model> inner = class_name == "Sequential" ? sequential_from_config(config, depth + 1)
+                                                              : functional_from_config(config, depth + 1);
+    return NestedModel::create(graph, std::move(inner));
   }
   const std::string cls = class_name.get<std::string>();
+  if (const Json module = entry.value("module", Json()); module.is_string() && is_op_module(module.get<std::string>())) {
+    return create_op_layer(graph, module.get<std::string>(), cls, entry.value("config", Json::object()));
+  }
   return create_layer(graph, cls, modern_layer_config(cls, entry.value("config", Json::object())));
 }
 
@@ -202,7 +220,14 @@ class FunctionalReplay {
     std::vector<const Json*> histories;
     std::vector<KerasTensor*> inputs;     // the tensors of histories[0 .. inputs.size()) found so far
     bool waiting = false;                 // registered in waiters_ for the node it needs
+    OpLayer::Call op_call;                // an op-layer's arguments for nodes[next]
   };
+
+  // The layer at `layer` as an op-layer (whose calls carry constants), or null.
+  OpLayer* op_layer(std::size_t layer) const {
+    Layer& l = layers_[layer];
+    return is_op_module(l.module()) ? static_cast<OpLayer*>(&l) : nullptr;
+  }
 
   // The layer's pending calls at this visit, as Keras's pass would make them, until one must wait.
   void replay(const Visit& visit) {
@@ -210,7 +235,12 @@ class FunctionalReplay {
     if (calls.waiting) return;  // nothing it needs appeared since it last waited: Keras's attempt fails again
     while (calls.next < calls.nodes.size()) {
       if (!calls.prepared) {
-        calls.histories = node_histories(*calls.nodes[calls.next]);
+        calls.histories.clear();
+        if (op_layer(visit.layer) != nullptr) {
+          calls.op_call = OpLayer::read_call(*calls.nodes[calls.next], calls.histories);
+        } else {
+          calls.histories = node_histories(*calls.nodes[calls.next]);
+        }
         calls.inputs.clear();
         calls.prepared = true;
       }
@@ -223,7 +253,11 @@ class FunctionalReplay {
         }
         calls.inputs.push_back(x);
       }
-      layers_[visit.layer].call(calls.inputs);
+      if (OpLayer* op = op_layer(visit.layer)) {
+        op->call_op(std::move(calls.op_call), calls.inputs);
+      } else {
+        layers_[visit.layer].call(calls.inputs);
+      }
       calls.prepared = false;
       calls.histories.clear();
       calls.inputs.clear();
@@ -266,7 +300,7 @@ class FunctionalReplay {
 };
 
 // functional_from_config: create every layer, then replay the nodes (FunctionalReplay).
-std::unique_ptr<Model> functional_from_config(const Json& config) {
+std::unique_ptr<Model> functional_from_config(const Json& config, int depth) {
   auto graph = std::make_shared<Graph>();
   const Json& entries = member(config, "layers", "a Functional config");
   if (!entries.is_array()) malformed("\"layers\" is not a list");
@@ -274,7 +308,7 @@ std::unique_ptr<Model> functional_from_config(const Json& config) {
   std::vector<std::string> slot_names;  // each entry's name, which picks the layer its place in a pass visits
   slot_names.reserve(entries.size());
   for (const Json& entry : entries) {
-    Layer& layer = create_from_entry(*graph, entry);
+    Layer& layer = create_from_entry(*graph, entry, depth);
     const Json& name = entry.contains("name") ? entry["name"] : Json(layer.name());
     if (!name.is_string()) malformed("a layer entry's name is not a string");
     layers.add(name.get<std::string>(), layer);
@@ -318,13 +352,13 @@ std::unique_ptr<Model> functional_from_config(const Json& config) {
   return Model::functional(graph, std::move(inputs), std::move(outputs), config.value("name", Json()));
 }
 
-std::unique_ptr<Model> sequential_from_config(const Json& config) {
+std::unique_ptr<Model> sequential_from_config(const Json& config, int depth) {
   auto graph = std::make_shared<Graph>();
   // Old Keras wrote a Sequential config as the bare list of its layers.
   const Json& entries = config.is_array() ? config : member(config, "layers", "a Sequential config");
   if (!entries.is_array()) malformed("\"layers\" is not a list");
   std::vector<Layer*> layers;
-  for (const Json& entry : entries) layers.push_back(&create_from_entry(*graph, entry));
+  for (const Json& entry : entries) layers.push_back(&create_from_entry(*graph, entry, depth));
   // Keras 3 records the shape a deferred Sequential was built with.
   if (!layers.empty() && layers.front()->class_name() != InputLayer::kClassName &&
       !layers.front()->input_shape_arg() && config.is_object() && config.contains("build_input_shape") &&
@@ -350,8 +384,8 @@ std::unique_ptr<Model> model_from_json(const Json& json) {
   const Json& model = model_dict(json);
   const Json& class_name = member(model, "class_name", "the model");
   const Json& config = member(model, "config", "the model");
-  if (class_name == "Functional" || class_name == "Model") return functional_from_config(config);
-  if (class_name == "Sequential") return sequential_from_config(config);
+  if (class_name == "Functional" || class_name == "Model") return functional_from_config(config, 0);
+  if (class_name == "Sequential") return sequential_from_config(config, 0);
   throw Error(Status::Unsupported, "Unsupported model class " + dump_prefix(class_name, kMaxQuotedBytes) +
                                        ": inlay reads Functional (Model) and Sequential models.");
 }

@@ -299,6 +299,60 @@ Shape compute_conv_output_shape(const Shape& input_shape, const Json& filters, c
   return Shape(std::move(dims));
 }
 
+int64_t conv_transpose_output_length(int64_t input, int64_t kernel_size, int64_t stride, const std::string& padding,
+                                     int64_t output_padding, int64_t dilation_rate) {
+  // Python's ints do not overflow; past int64 no tensor could hold the output anyway.
+  bool overflow = false;
+  const auto mul = [&](int64_t a, int64_t b) {
+    int64_t r = 0;
+    overflow |= __builtin_mul_overflow(a, b, &r);
+    return r;
+  };
+  const auto add = [&](int64_t a, int64_t b) {
+    int64_t r = 0;
+    overflow |= __builtin_add_overflow(a, b, &r);
+    return r;
+  };
+  const int64_t k = add(mul(kernel_size - 1, dilation_rate), 1);
+  int64_t out = 0;
+  if (padding == "valid") {
+    const int64_t pad = output_padding < 0 ? std::max(k, stride) - k : output_padding;
+    out = add(add(mul(input - 1, stride), k), pad);
+  } else if (output_padding < 0) {
+    out = mul(input, stride);
+  } else {
+    out = add(add(mul(input - 1, stride), k % 2), output_padding);
+  }
+  if (overflow) {
+    throw_invalid("The output of a transposed convolution would have 2^63 elements or more along an axis.");
+  }
+  return out;
+}
+
+Shape compute_conv_transpose_output_shape(const Shape& input_shape, const Json& kernel_size, const Json& filters,
+                                          const Json& strides, const Json& padding, const Json& output_padding,
+                                          const std::string& data_format, const Json& dilation_rate) {
+  const Spatial in = split_spatial(input_shape, data_format);
+  if (!padding.is_string()) {  // a list standardize_padding let through: padding.lower() fails
+    throw_invalid("'" + python_type_bare(padding) + "' object has no attribute 'lower'");
+  }
+  const std::string mode = padding.get<std::string>();
+  if (mode != "valid" && mode != "same") {
+    throw_invalid("The `padding` argument must be one of 'valid', 'same'. Received: padding=" + mode);
+  }
+  std::vector<int64_t> dims{in.batch};
+  if (data_format != "channels_last") dims.push_back(filters.is_null() ? kNoneDim : to_int(filters));
+  for (std::size_t i = 0; i < in.dims.size(); ++i) {
+    const int64_t op = output_padding.is_null() ? -1 : to_int(output_padding[i]);
+    dims.push_back(in.dims[i] == kNoneDim ? kNoneDim
+                                          : conv_transpose_output_length(in.dims[i], to_int(kernel_size[i]),
+                                                                         to_int(strides[i]), mode, op,
+                                                                         to_int(dilation_rate[i])));
+  }
+  if (data_format == "channels_last") dims.push_back(filters.is_null() ? kNoneDim : to_int(filters));
+  return Shape(std::move(dims));
+}
+
 Shape compute_pooling_output_shape(const Shape& input_shape, const Json& pool_size, const Json& strides,
                                    const Json& padding, const std::string& data_format) {
   const std::vector<int64_t>& in_dims = input_shape.dims();

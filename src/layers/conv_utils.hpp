@@ -45,6 +45,18 @@ Shape compute_conv_output_shape(const Shape& input_shape, const Json& filters, c
                                 const Json& strides, const Json& padding, const std::string& data_format,
                                 const Json& dilation_rate);
 
+// backend_utils._get_output_shape_given_tf_padding: the length of a transposed convolution's output along
+// one axis of `input` elements ("valid" / "same"; output_padding < 0 for None). An output past int64 is
+// refused (InvalidArgument).
+int64_t conv_transpose_output_length(int64_t input, int64_t kernel_size, int64_t stride, const std::string& padding,
+                                     int64_t output_padding, int64_t dilation_rate);
+
+// backend_utils.compute_conv_transpose_output_shape (what Conv{1,2,3}DTranspose report). `output_padding`
+// is null or a standardized tuple; `padding` the standardized value.
+Shape compute_conv_transpose_output_shape(const Shape& input_shape, const Json& kernel_size, const Json& filters,
+                                          const Json& strides, const Json& padding, const Json& output_padding,
+                                          const std::string& data_format, const Json& dilation_rate);
+
 // operation_utils.compute_pooling_output_shape. `padding` is the raw value the pooling layer keeps.
 Shape compute_pooling_output_shape(const Shape& input_shape, const Json& pool_size, const Json& strides,
                                    const Json& padding, const std::string& data_format);

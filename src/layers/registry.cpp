@@ -8,6 +8,7 @@
 #include "layers/layer_classes.def"
 #undef INLAY_LAYER_CLASS_HEADERS
 #include "layers/layer_args.hpp"
+#include "layers/op_layer.hpp"
 #include "util/error.hpp"
 
 namespace inlay::core {
@@ -51,6 +52,29 @@ Layer& create_layer(Graph& graph, std::string_view class_name, const Json& confi
   std::string known;
   for (const auto& name : registered_layer_classes()) known += (known.empty() ? "" : ", ") + name;
   throw Error(Status::Unsupported, "Unsupported layer class '" + std::string(class_name) + "'. Supported: " + known + ".");
+}
+
+bool is_op_module(std::string_view module) { return module.rfind("keras.src.ops.", 0) == 0; }
+
+OpLayer& create_op_layer(Graph& graph, std::string_view module, std::string_view op_name, const Json& config) {
+  using OpFactory = std::unique_ptr<Layer> (*)(Graph&, std::string_view, std::string_view, const Json&);
+  struct OpRow {
+    std::string_view module, op_name;
+    OpFactory factory;
+  };
+  static const OpRow rows[] = {
+#define INLAY_OP_LAYER(op_module, op, cpp_class, lowering) {op_module, #op, &cpp_class::from_op_config},
+#include "layers/layer_classes.def"
+#undef INLAY_OP_LAYER
+  };
+  for (const OpRow& row : rows) {
+    if (row.module == module && row.op_name == op_name) {
+      // The rows' strings are static: the layer keeps views of them.
+      return static_cast<OpLayer&>(graph.add_layer(row.factory(graph, row.module, row.op_name, config)));
+    }
+  }
+  throw Error(Status::Unsupported, "Unsupported op-layer " + std::string(module) + "." + std::string(op_name) +
+                                       " (a Keras operation called in a functional model).");
 }
 
 std::vector<std::string> registered_layer_classes() {

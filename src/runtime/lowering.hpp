@@ -70,9 +70,14 @@ void lower_as(PlanBuilder& b, const Layer& layer, const Node& node) {
   F(b, layer_as<T>(layer), node);
 }
 
+// The lowering of a model used as a layer (layers/nested_model.hpp; not a row: it has no class name of its own).
+extern const LayerLowering nested_model_lowering;
+
 // Every row's LayerLowering object, `<lowering>_lowering`.
 #define INLAY_LAYER_CLASS(keras_name, cpp_class, lowering, positional) extern const LayerLowering lowering##_lowering;
+#define INLAY_OP_LAYER(op_module, op, cpp_class, lowering) extern const LayerLowering lowering##_lowering;
 #include "layers/layer_classes.def"
+#undef INLAY_OP_LAYER
 #undef INLAY_LAYER_CLASS
 
 }  // namespace inlay::runtime

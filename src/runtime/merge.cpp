@@ -1,14 +1,22 @@
-// Add and Concatenate on oneDNN's sum and concat primitives. Add keeps a spatial layout when every
-// input shares it (a residual connection between convolutions stays blocked); Concatenate works on
-// Keras's row-major layout along the configured axis.
+// The elementwise merges (merge.hpp) and Concatenate, on oneDNN's sum, binary and concat primitives. Inputs
+// keep a spatial layout where they can (a residual connection or a squeeze-and-excitation gate between
+// convolutions stays blocked); Concatenate works on Keras's row-major layout along the configured axis.
 //
 // Any number of inputs: oneDNN numbers a primitive's sources DNNL_ARG_MULTIPLE_SRC + i, ids that reach
 // DNNL_ARG_MULTIPLE_DST at i = 1024 and DNNL_ARG_ATTR_ZERO_POINTS at i = 3072 (where a 3,073-input merge
-// used to fail every predict). A merge of more than kMaxSources inputs is a tree: sums (concats) of
-// consecutive groups of at most kMaxSources, then of those partial results, until one value is left.
+// used to fail every predict). A sum or concat of more than kMaxSources inputs is a tree: sums (concats) of
+// consecutive groups of at most kMaxSources, then of those partial results, until one value is left. The
+// binary chain of the other merges has two sources per step.
 #include <algorithm>
 
+#include "runtime/merge.hpp"
+
 #include "layers/add.hpp"
+#include "layers/average.hpp"
+#include "layers/maximum.hpp"
+#include "layers/minimum.hpp"
+#include "layers/multiply.hpp"
+#include "layers/subtract.hpp"
 #include "layers/concatenate.hpp"
 #include "runtime/lowerings.hpp"
 
@@ -78,25 +86,220 @@ ValueId merge_tree(std::vector<ValueId> xs, Step&& step) {
   return xs.front();
 }
 
-void lower_add(PlanBuilder& b, const core::Add& layer, const Node& node) {
-  const std::string& name = layer.name();
-  std::vector<ValueId> xs;
-  for (const KerasTensor* t : node.inputs) xs.push_back(b.value_of(t));
-  const Value first = b.value(xs[0]);
-  for (ValueId v : xs) {
-    if (b.dims(v) != first.dims) throw_unsupported(name, "Add of inputs with different shapes (broadcasting)");
+// --- the elementwise merges
+
+// Keras's Merge.call on inputs of different ranks: expand_dims(x, axis=1) until every input has the largest
+// rank (the non-batch axes align at the end, as Merge's shape inference aligns them).
+std::vector<int64_t> expanded_dims(const std::vector<int64_t>& dims, std::size_t rank) {
+  std::vector<int64_t> out = dims;
+  out.insert(out.begin() + (out.empty() ? 0 : 1), static_cast<std::ptrdiff_t>(rank - dims.size()), int64_t{1});
+  return out;
+}
+
+std::string dims_text(const std::vector<int64_t>& dims) {
+  std::string text = "(";
+  for (std::size_t i = 0; i < dims.size(); ++i) text += (i ? ", " : "") + std::to_string(dims[i]);
+  return text + (dims.size() == 1 ? ",)" : ")");
+}
+
+// numpy's broadcast of shapes of one rank. Keras checked the symbolic shapes; concrete sizes given for None
+// dims can still disagree.
+std::vector<int64_t> broadcast_dims(const std::vector<std::vector<int64_t>>& shapes, const std::string& layer) {
+  std::vector<int64_t> out = shapes.front();
+  for (const auto& shape : shapes) {
+    for (std::size_t k = 0; k < out.size(); ++k) {
+      if (out[k] == 1) {
+        out[k] = shape[k];
+      } else if (shape[k] != 1 && shape[k] != out[k]) {
+        throw core::Error(core::Status::InvalidArgument, "Layer '" + layer +
+                                                             "': Inputs have incompatible shapes. Received shapes " +
+                                                             dims_text(shapes.front()) + " and " + dims_text(shape));
+      }
+    }
   }
+  return out;
+}
+
+// A plain copy of v (plain, of dims `from`) broadcast to dims `to`: for the rare merge in which no input has
+// the output's shape (oneDNN's binary broadcasts its second source only).
+ValueId broadcast_to(PlanBuilder& b, ValueId v, const std::vector<int64_t>& from, const std::vector<int64_t>& to,
+                     const std::string& layer) {
+  const ValueId out = b.add_plain(to);
+  const std::size_t rank = to.size();
+  std::vector<int64_t> strides(rank, 0);  // strides of `from`, 0 along the broadcast axes
+  int64_t stride = 1;
+  for (std::size_t k = rank; k-- > 0;) {
+    strides[k] = from[k] == to[k] ? stride : 0;
+    stride *= from[k];
+  }
+  const int64_t total = product(to, 0, rank);
+  b.add_custom(
+      layer,
+      [v, out, to, strides, total](const RunContext& c) {
+        const float* x = c.f32(v);
+        float* y = c.f32(out);
+        std::vector<int64_t> index(to.size(), 0);
+        int64_t offset = 0;
+        for (int64_t i = 0; i < total; ++i) {
+          y[i] = x[offset];
+          for (std::size_t k = to.size(); k-- > 0;) {  // the next index, last axis fastest
+            offset += strides[k];
+            if (++index[k] < to[k]) break;
+            offset -= strides[k] * to[k];
+            index[k] = 0;
+          }
+        }
+      },
+      {v}, {out});
+  return out;
+}
+
+dnnl::algorithm binary_algorithm(MergeOp op) {
+  switch (op) {
+    case MergeOp::Add:
+    case MergeOp::Average: return dnnl::algorithm::binary_add;
+    case MergeOp::Subtract: return dnnl::algorithm::binary_sub;
+    case MergeOp::Multiply: return dnnl::algorithm::binary_mul;
+    case MergeOp::Maximum: return dnnl::algorithm::binary_max;
+    case MergeOp::Minimum: return dnnl::algorithm::binary_min;
+  }
+  return dnnl::algorithm::binary_add;
+}
+
+// A value seen by a binary primitive: its id and the desc it is read through.
+struct Operand {
+  ValueId value;
+  memory::desc md;
+};
+
+// How the chain lays out its values: the output's (Keras) dims, and the layout of its first source, which
+// every step's destination takes (a spatial layout, possibly blocked, or Keras's row-major one).
+struct ChainLayout {
+  std::vector<int64_t> dims;
+  memory::desc md;
+  bool spatial = false;
+  bool channels_first = false;
+};
+
+// Input v of (expanded) dims `shape` as the chain reads it: its own desc when it is a spatial value of the
+// chain's format and rank, else a view of its plain bytes in the chain's axis order.
+Operand operand(PlanBuilder& b, ValueId v, const std::vector<int64_t>& shape, const ChainLayout& layout,
+                const std::string& layer) {
+  const Value val = b.value(v);  // a copy: to_plain may add values
+  if (!layout.spatial) return {b.to_plain(v, layer), plain_md(shape)};
+  if (val.spatial && val.channels_first == layout.channels_first && val.dims.size() == shape.size()) {
+    return {v, val.md};
+  }
+  const ValueId plain = b.to_plain(v, layer);
+  return {plain, nc_md(nc_dims(shape, layout.channels_first), !layout.channels_first)};
+}
+
+// One binary step: dst = a (op) c, c broadcast along its axes of size 1, then `ops`.
+ValueId binary_step(PlanBuilder& b, dnnl::algorithm algorithm, const Operand& a, const Operand& c,
+                    const ChainLayout& layout, const dnnl::post_ops& ops, const std::string& layer) {
+  dnnl::primitive_attr attr = b.attributes();
+  attr.set_post_ops(ops);
+  const dnnl::binary::desc desc(algorithm, a.md, c.md, a.md);
+  const dnnl::binary::primitive_desc pd(desc, attr, b.engine());
+  const ValueId out = b.add_value(layout.dims, layout.spatial ? a.md : plain_md(layout.dims), layout.spatial,
+                                  layout.channels_first);
+  b.add_primitive(layer, dnnl::binary(pd), pd.scratchpad_desc(),
+                  {{DNNL_ARG_SRC_0, a.value, a.md}, {DNNL_ARG_SRC_1, c.value, c.md}, {DNNL_ARG_DST, out, a.md}});
+  return out;
+}
+
+// y = alpha * x as one eltwise step in x's layout.
+ValueId scale_step(PlanBuilder& b, ValueId x, float alpha, const std::string& layer) {
+  const Value in = b.value(x);
+  const dnnl::eltwise_forward::desc desc(dnnl::prop_kind::forward_inference, dnnl::algorithm::eltwise_linear, in.md,
+                                         alpha, 0.f);
+  const dnnl::eltwise_forward::primitive_desc pd(desc, b.attributes(), b.engine());
+  const ValueId out = b.add_value(in.dims, in.md, in.spatial, in.channels_first);
+  b.add_primitive(layer, dnnl::eltwise_forward(pd), pd.scratchpad_desc(),
+                  {{DNNL_ARG_SRC, x, in.md}, {DNNL_ARG_DST, out, in.md}});
+  return out;
+}
+
+// Inputs of one shape summed by oneDNN's sum (Add, Average): in their shared spatial layout when they have
+// one, else row-major.
+ValueId sum_all(PlanBuilder& b, std::vector<ValueId> xs, const std::string& layer) {
+  const Value first = b.value(xs[0]);  // a copy: adding values may move the plan's storage
   bool same_layout = first.spatial;
   for (ValueId v : xs) same_layout = same_layout && b.value(v).spatial && b.value(v).md == first.md;
   if (!same_layout) {
-    for (ValueId& v : xs) v = b.to_plain(v, name);
+    for (ValueId& v : xs) v = b.to_plain(v, layer);
   }
   const memory::desc md = same_layout ? first.md : plain_md(first.dims);
   Value like = first;
   like.spatial = same_layout;
-  const ValueId out =
-      merge_tree(xs, [&](const std::vector<ValueId>& group) { return sum_step(b, group, md, like, name); });
+  return merge_tree(xs, [&](const std::vector<ValueId>& group) { return sum_step(b, group, md, like, layer); });
+}
+
+// The binary chain: ((x_first (op) x_second) (op) ...) where x_first has the output's shape. Keras applies
+// the op in input order; the commutative ops start from the first input of the output's shape instead, and
+// Subtract with a broadcast first input computes -(x1 - x0), which is the same float.
+ValueId binary_chain(PlanBuilder& b, std::vector<ValueId> xs, std::vector<std::vector<int64_t>> shapes,
+                     const std::vector<int64_t>& out_dims, MergeOp op, const std::string& layer) {
+  std::size_t anchor = 0;
+  while (anchor < xs.size() && shapes[anchor] != out_dims) ++anchor;
+  if (anchor == xs.size()) {
+    xs[0] = broadcast_to(b, b.to_plain(xs[0], layer), shapes[0], out_dims, layer);
+    shapes[0] = out_dims;
+    anchor = 0;
+  }
+  const Value first = b.value(xs[anchor]);
+  const bool spatial = first.spatial && first.dims.size() == out_dims.size();
+  ChainLayout layout{out_dims, first.md, spatial, spatial && first.channels_first};
+  std::vector<std::size_t> order{anchor};
+  for (std::size_t i = 0; i < xs.size(); ++i) {
+    if (i != anchor) order.push_back(i);
+  }
+  Operand acc = operand(b, xs[anchor], shapes[anchor], layout, layer);
+  layout.md = acc.md;
+  for (std::size_t k = 1; k < order.size(); ++k) {
+    dnnl::post_ops ops;
+    const bool last = k + 1 == order.size();
+    if (last && op == MergeOp::Average) {
+      ops.append_eltwise(1.f, dnnl::algorithm::eltwise_linear, 1.f / static_cast<float>(xs.size()), 0.f);
+    }
+    if (op == MergeOp::Subtract && anchor == 1) ops.append_eltwise(1.f, dnnl::algorithm::eltwise_linear, -1.f, 0.f);
+    const Operand next = operand(b, xs[order[k]], shapes[order[k]], layout, layer);
+    acc = {binary_step(b, binary_algorithm(op), acc, next, layout, ops, layer), acc.md};
+  }
+  return acc.value;
+}
+
+}  // namespace
+
+void lower_elementwise_merge(PlanBuilder& b, const Node& node, MergeOp op, const std::string& layer) {
+  std::vector<ValueId> xs;
+  std::size_t rank = 0;
+  for (const KerasTensor* t : node.inputs) {
+    xs.push_back(b.value_of(t));
+    rank = std::max(rank, b.dims(xs.back()).size());
+  }
+  std::vector<std::vector<int64_t>> shapes;
+  for (ValueId v : xs) shapes.push_back(expanded_dims(b.dims(v), rank));
+  const std::vector<int64_t> out_dims = broadcast_dims(shapes, layer);
+  b.check_dims(node.outputs[0], out_dims, layer);
+  ValueId out;
+  // (A merge has two inputs or more: Merge.build rejects a call on one tensor.)
+  if ((op == MergeOp::Add || op == MergeOp::Average) &&
+      std::all_of(xs.begin(), xs.end(), [&](ValueId v) { return b.dims(v) == out_dims; })) {
+    out = sum_all(b, xs, layer);
+    if (op == MergeOp::Average) out = scale_step(b, out, 1.f / static_cast<float>(xs.size()), layer);
+  } else {
+    out = binary_chain(b, std::move(xs), std::move(shapes), out_dims, op, layer);
+  }
   b.set_output(node.outputs[0], out);
+}
+
+namespace {
+
+// The lowering of the elementwise merge class T, computing `op`.
+template <typename T, MergeOp op>
+void lower_merge(PlanBuilder& b, const T& layer, const Node& node) {
+  lower_elementwise_merge(b, node, op, layer.name());
 }
 
 void lower_concatenate(PlanBuilder& b, const core::Concatenate& layer, const Node& node) {
@@ -116,7 +319,12 @@ void lower_concatenate(PlanBuilder& b, const core::Concatenate& layer, const Nod
 
 }  // namespace
 
-const LayerLowering add_lowering = {.lower = lower_as<core::Add, lower_add>};
+const LayerLowering add_lowering = {.lower = lower_as<core::Add, lower_merge<core::Add, MergeOp::Add>>};
+const LayerLowering subtract_lowering = {.lower = lower_as<core::Subtract, lower_merge<core::Subtract, MergeOp::Subtract>>};
+const LayerLowering multiply_lowering = {.lower = lower_as<core::Multiply, lower_merge<core::Multiply, MergeOp::Multiply>>};
+const LayerLowering average_lowering = {.lower = lower_as<core::Average, lower_merge<core::Average, MergeOp::Average>>};
+const LayerLowering maximum_lowering = {.lower = lower_as<core::Maximum, lower_merge<core::Maximum, MergeOp::Maximum>>};
+const LayerLowering minimum_lowering = {.lower = lower_as<core::Minimum, lower_merge<core::Minimum, MergeOp::Minimum>>};
 const LayerLowering concatenate_lowering = {.lower = lower_as<core::Concatenate, lower_concatenate>};
 
 }  // namespace inlay::runtime

@@ -164,6 +164,13 @@ void PlanBuilder::lower(const Layer& layer, const Node& node) {
   }
 }
 
+void PlanBuilder::add_fusions(const FusionPlan& inner) {
+  // Inner nodes are other objects than the outer model's: the two plans never share a key.
+  fusions_.producers.insert(inner.producers.begin(), inner.producers.end());
+  fusions_.folded.insert(inner.folded.begin(), inner.folded.end());
+  fusions_.flatten_into_dense.insert(inner.flatten_into_dense.begin(), inner.flatten_into_dense.end());
+}
+
 ValueId PlanBuilder::value_of(const KerasTensor* t) const {
   auto it = values_.find(t);
   if (it == values_.end()) {

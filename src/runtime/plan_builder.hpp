@@ -87,6 +87,11 @@ class PlanBuilder {
   // Weights prepared once: `data` laid out as `user_md` (float32), reordered into `target_md`.
   dnnl::memory constant(const dnnl::memory::desc& user_md, const float* data, const dnnl::memory::desc& target_md);
 
+  // Lowers one node of a model nested in the model (a NestedModel layer's lowering runs the inner model's
+  // nodes through the same builder); `inner` is the fusion plan of the inner model, merged in first.
+  void lower_nested(const Layer& layer, const Node& node) { lower(layer, node); }
+  void add_fusions(const FusionPlan& inner);
+
   // What the fusion pass decided for the whole model (fusion_pass.hpp), before any lowering.
   const FusionPlan& fusions() const { return fusions_; }
   // The fusion of a producer node (Dense, convolutions).

@@ -49,7 +49,8 @@ const json& layer_cases() {
     }
     std::sort(families.begin(), families.end());
     for (const auto& path : families) {
-      for (const auto& c : read_json(path).at("cases")) all["cases"].push_back(c);
+      const json family = read_json(path);  // named: a range-for over read_json(path).at(...) would dangle
+      for (const auto& c : family.at("cases")) all["cases"].push_back(c);
     }
     return all;
   }();

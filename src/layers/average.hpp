@@ -1,0 +1,23 @@
+// keras.layers.Average: the elementwise mean of a list of inputs, broadcast as Merge does.
+#pragma once
+
+#include <memory>
+
+#include "graph/graph.hpp"
+#include "layers/merge_base.hpp"
+
+namespace inlay::core {
+
+class Average final : public Merge {
+ public:
+  static constexpr std::string_view kClassName = "Average";
+  // Average(**config): only the base layer arguments.
+  static std::unique_ptr<Layer> from_config(Graph& graph, const Json& config);
+
+  std::string_view class_name() const override { return kClassName; }
+
+ private:
+  explicit Average(BaseLayerConfig base) : Merge(std::move(base)) {}
+};
+
+}  // namespace inlay::core

@@ -1,0 +1,49 @@
+#include "runtime/elementwise_steps.hpp"
+
+namespace inlay::runtime {
+
+ValueId eltwise_step(PlanBuilder& b, ValueId v, dnnl::algorithm alg, float alpha, float beta, const std::string& layer) {
+  const Value in = b.value(v);  // a copy: adding values may move the plan's storage
+  const ValueId out = b.add_value(in.dims, in.md, in.spatial, in.channels_first);
+  const dnnl::eltwise_forward::desc desc(dnnl::prop_kind::forward_inference, alg, in.md, alpha, beta);
+  const dnnl::eltwise_forward::primitive_desc pd(desc, b.attributes(), b.engine());
+  b.add_primitive(layer, dnnl::eltwise_forward(pd), pd.scratchpad_desc(),
+                  {{DNNL_ARG_SRC, v, in.md}, {DNNL_ARG_DST, out, in.md}});
+  return out;
+}
+
+ValueId broadcast_affine(PlanBuilder& b, ValueId v, dnnl::algorithm first, const BroadcastParam& p1,
+                         dnnl::algorithm second, const BroadcastParam& p2, const std::string& layer) {
+  v = b.to_plain(v, layer);
+  const std::vector<int64_t> dims = b.dims(v);
+  const dnnl::memory::desc src_md = plain_md(dims);
+  const dnnl::memory::desc md1 = plain_md(p1.shape), md2 = plain_md(p2.shape);
+  dnnl::post_ops ops;
+  ops.append_binary(second, md2);
+  dnnl::primitive_attr attr = b.attributes();
+  attr.set_post_ops(ops);
+  const dnnl::binary::desc desc(first, src_md, md1, src_md);
+  const dnnl::binary::primitive_desc pd(desc, attr, b.engine());
+  const ValueId out = b.add_plain(dims);
+  b.add_primitive(layer, dnnl::binary(pd), pd.scratchpad_desc(), {{DNNL_ARG_SRC_0, v, src_md}, {DNNL_ARG_DST, out, src_md}},
+                  {{DNNL_ARG_SRC_1, b.constant(md1, p1.values.data(), md1)},
+                   {DNNL_ARG_ATTR_MULTIPLE_POST_OP(0) | DNNL_ARG_SRC_1, b.constant(md2, p2.values.data(), md2)}});
+  return out;
+}
+
+bool broadcast_against(const std::vector<int64_t>& param_shape, const std::vector<float>& values,
+                       const std::vector<int64_t>& dims, BroadcastParam& out) {
+  if (param_shape.size() > dims.size()) return false;
+  const std::size_t lead = dims.size() - param_shape.size();
+  out.shape.assign(dims.size(), 1);
+  for (std::size_t i = 0; i < param_shape.size(); ++i) {
+    const int64_t p = param_shape[i], d = dims[lead + i];
+    if (p != 1 && p != d) return false;
+    // A size-1 parameter axis against a size-0 input axis stays 1 (oneDNN broadcasts it).
+    out.shape[lead + i] = p;
+  }
+  out.values = values;
+  return true;
+}
+
+}  // namespace inlay::runtime
