@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <queue>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,26 @@ const Json& member(const Json& object, const char* key, const char* where) {
   return object[key];
 }
 
+// Keys tf.keras 2 writes into a class's config with a value that means what Keras 3 does by default, but that
+// Keras 3's constructor rejects as unknown: tf.keras's DepthwiseConv / SeparableConv / ConvTranspose inherit
+// Conv's "groups" (always 1 there) and SeparableConv also its unused kernel_initializer / regularizer /
+// constraint; SpatialDropout writes Dropout's noise_shape (always None). Dropped, so a tf.keras .h5 / JSON
+// loads; any other value stays and is refused with Keras 3's message.
+void drop_tf_keras_only_keys(const std::string& class_name, Json& config) {
+  static const std::set<std::string> inherits_groups = {"DepthwiseConv1D", "DepthwiseConv2D", "SeparableConv1D",
+                                                        "SeparableConv2D", "Conv1DTranspose", "Conv2DTranspose",
+                                                        "Conv3DTranspose"};
+  if (inherits_groups.count(class_name) > 0) {
+    if (auto it = config.find("groups"); it != config.end() && *it == Json(1)) config.erase(it);
+  }
+  if (class_name == "SeparableConv1D" || class_name == "SeparableConv2D") {
+    for (const char* key : {"kernel_initializer", "kernel_regularizer", "kernel_constraint"}) config.erase(key);
+  }
+  if (class_name.rfind("SpatialDropout", 0) == 0) {
+    if (auto it = config.find("noise_shape"); it != config.end() && it->is_null()) config.erase(it);
+  }
+}
+
 // tf.keras 2 / TensorFlow.js layer configs, rewritten the way Keras 3's legacy loader does
 // (keras/src/legacy/saving/saving_utils.py model_from_config): batch_input_shape becomes an InputLayer's
 // batch_shape or another layer's input_shape (batch dimension dropped), a one-element axis list an int.
@@ -46,6 +67,7 @@ Json modern_layer_config(const std::string& class_name, Json config) {
   if (config.contains("axis") && config["axis"].is_array() && config["axis"].size() == 1) {
     config["axis"] = Json(config["axis"][0]);
   }
+  drop_tf_keras_only_keys(class_name, config);
   return config;
 }
 

@@ -72,7 +72,5 @@ const LayerLowering zero_padding_lowering = {
     .role = FusionRole::ZeroPadding,
     .padding = padding_of,
 };
-// The name ZeroPadding2D's row (in the table's core section) gives the same lowering.
-const LayerLowering zero_padding2d_lowering = zero_padding_lowering;
 
 }  // namespace inlay::runtime
