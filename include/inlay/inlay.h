@@ -630,7 +630,7 @@ INLAY_API inlay_status inlay_sequential_create(inlay_graph *g, inlay_layer *cons
  * @param[out] out  Receives a new model, owned by the caller: release it with inlay_model_free().
  * @retval INLAY_OK
  * @retval INLAY_PARSE_ERROR       Malformed JSON, or no model config in it.
- * @retval INLAY_UNSUPPORTED       A layer class or a model feature inlay lacks (nested models, ...).
+ * @retval INLAY_UNSUPPORTED       A layer class or a model feature inlay lacks (a nested model with weights in a tf.keras 2 .h5 or TensorFlow.js file, ...).
  * @retval INLAY_INVALID_ARGUMENT  Keras's errors for the configs; @p json or @p out NULL.
  */
 INLAY_API inlay_status inlay_model_from_json(const char *json, inlay_model **out);

@@ -95,13 +95,14 @@ Weight::~Weight() { std::free(data_.load(std::memory_order_relaxed)); }
 
 Weight::Weight(Weight&& other) noexcept
     : name(std::move(other.name)), path(std::move(other.path)), shape(std::move(other.shape)),
-      trainable(other.trainable), count_(other.count_),
+      trainable(other.trainable), keras_bits(other.keras_bits), count_(other.count_),
       data_(other.data_.exchange(nullptr, std::memory_order_relaxed)) {}
 
 Weight& Weight::operator=(Weight&& other) noexcept {
   if (this != &other) {
     name = std::move(other.name);
     path = std::move(other.path);
+    keras_bits = other.keras_bits;
     shape = std::move(other.shape);
     trainable = other.trainable;
     count_ = other.count_;

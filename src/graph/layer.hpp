@@ -51,6 +51,9 @@ class Weight {
   std::string path;  // "dense/kernel"
   Shape shape;
   bool trainable = true;
+  // Bits per value of the variable in Keras when its dtype is not the layer's variable dtype (Normalization's
+  // int64 "count"); 0 otherwise. Only what model.summary() counts: inlay holds every weight as float32.
+  int keras_bits = 0;
 
   std::size_t size() const { return count_; }
   // Whether memory is held (the weight was written, or read at more than kLazyValues values).

@@ -951,12 +951,13 @@ std::string model_summary(const Model& model, int line_length) {
       if (&owner != last_owner) variables = layer_variables(owner);  // its config: once per layer
       last_owner = &owner;
       const int64_t n = w.shape.num_elements().value_or(0);
+      const int64_t bits = w.keras_bits > 0 ? w.keras_bits : variables.bits;
       if (w.trainable && variables.trainable) {
         trainable_count += n;
-        trainable_bits += n * variables.bits;
+        trainable_bits += n * bits;
       } else {
         non_trainable_count += n;
-        non_trainable_bits += n * variables.bits;
+        non_trainable_bits += n * bits;
       }
     });
   }

@@ -299,12 +299,6 @@ void read_weight(const Object& from, const std::string& path, Weight& w, const s
   object->read_as_float32(std::span<float>(w.mutable_data(), w.size()));
 }
 
-std::vector<std::string> weight_names(const io::LayerWeights& lw) {
-  std::vector<std::string> names;
-  for (const Weight* w : lw.weights) names.push_back(w->name);
-  return names;
-}
-
 std::vector<std::string> weight_paths(const io::LayerWeights& lw) {
   std::vector<std::string> paths;
   for (const Weight* w : lw.weights) paths.push_back(w->path);
@@ -314,88 +308,172 @@ std::vector<std::string> weight_paths(const io::LayerWeights& lw) {
 // ------------------------------------------------------------------------------------------------
 // Keras 3 model.weights.h5
 
-// One group layers/<key> of the file.
+// One group <level>layers/<key> of the file.
 struct SavedLayer {
-  std::size_t n_vars = 0;  // links in layers/<key>/vars
+  std::size_t n_vars = 0;  // links in <level>layers/<key>/vars
   bool used = false;
 };
 
-// Keras's own loading rule (saving_lib._load_state): the layers of model.layers are visited in order, each
-// at layers/<key>, where <key> is the snake_case class name numbered per name ("dense", "dense_1", ...;
-// layers without weights take numbers too); its variables are vars/0, vars/1, ... Keras >= 3.5 also writes
-// the layer's name as an attribute of vars; Keras does not match by it when loading, and neither does inlay.
-void load_keras3_weights(const Hdf5File& h5, Model& model, const std::string& file) {
-  const std::string h5_name = "model.weights.h5";
-  std::map<const Layer*, std::string> keys;
-  std::map<std::string, int> used_keys;
-  for (const Layer* layer : model.layers()) {
-    if (layer->is_operation()) continue;  // not in Keras's model.layers: no key (the op "add" is no layer "add")
-    std::string key = to_snake_case(std::string(layer->class_name()));
-    auto [it, fresh] = used_keys.emplace(key, 0);
-    if (!fresh) key += "_" + std::to_string(++it->second);
-    keys[layer] = key;
-  }
+// Deeper nesting than the model's config allows (model_json's bound) never happens; the recursion follows the
+// model, never the file, and this bound only keeps that explicit.
+constexpr int kMaxModelNesting = 64;
 
-  std::map<std::string, SavedLayer> saved;
-  std::string why;
-  const Object root = h5.root();
-  std::optional<Object> layers_group;
-  switch (link_kind(root, "layers")) {
-    case LinkKind::Hard:
-      layers_group = open_path(root, "layers", why);
-      if (!layers_group) fail(Status::ParseError, file, h5_name + ": 'layers': " + why);
-      if (!layers_group->is_group()) fail(Status::ParseError, file, h5_name + ": 'layers' is not a group");
-      for (const std::string& key : link_names(*layers_group, file, h5_name + ": layers")) {
-        const std::optional<Object> group = open_path(*layers_group, key, why);
-        if (!group || !group->is_group()) continue;  // not a layer's group (Keras writes only groups)
-        SavedLayer entry;
-        if (link_kind(*group, "vars") == LinkKind::Hard) {
-          const std::optional<Object> vars = open_path(*group, "vars", why);
-          if (!vars) fail(Status::ParseError, file, h5_name + ": layers/" + key + "/vars: " + why);
-          if (!vars->is_group()) fail(Status::ParseError, file, h5_name + ": layers/" + key + "/vars is not a group");
-          entry.n_vars = link_names(*vars, file, h5_name + ": layers/" + key + "/vars").size();
-        }
-        saved.emplace(key, entry);
+// A layer's own weights, trainable ones first (Keras's vars/<i> order).
+std::vector<Weight*> own_weights(Layer& layer) {
+  std::vector<Weight*> out;
+  for (bool trainable : {true, false}) {
+    for (Weight& w : layer.weights()) {
+      if (w.trainable == trainable) out.push_back(&w);
+    }
+  }
+  return out;
+}
+
+// Keras's own loading rule (saving_lib._load_state / _load_container_state): the layers of model.layers are
+// visited in order, each at <level>layers/<key>, where <key> is the snake_case class name numbered per name
+// within that model ("dense", "dense_1", ...; layers without weights take numbers too, a nested Sequential is
+// "sequential"); a layer's variables are vars/0, vars/1, ...; a nested model's layers sit under its own group,
+// <level>layers/<key>/layers/<inner key>. Keras >= 3.5 also writes the layer's name as an attribute of vars;
+// Keras does not match by it when loading, and neither does inlay. The walk follows the model, never the file's
+// links: a file's extra keys are counted, not entered, and each model level lists a different layers group
+// (hard links aliasing one group for two models are refused), so a file's links cost what the file holds.
+class Keras3WeightsLoader {
+ public:
+  explicit Keras3WeightsLoader(const std::string& file) : file_(file) {}
+
+  // Loads `model`'s weights from `group` (the file's root, or a nested model's layers/<key> group), whose
+  // path in the file is `level` ("" or "layers/sequential/").
+  void load(const Object& group, const std::string& level, const Model& model, int depth) {
+    if (depth > kMaxModelNesting) {
+      fail(Status::Unsupported, file_, "models nested more than " + std::to_string(kMaxModelNesting) + " deep");
+    }
+    std::optional<Object> layers_group;
+    std::map<std::string, SavedLayer> saved = list_layers(group, level, layers_group);
+    const std::map<const Layer*, std::string> keys = layer_keys(model);
+    for (Layer* layer : model.layers()) {
+      if (layer->is_operation()) continue;
+      const std::string& key = keys.at(layer);
+      if (const Model* inner = layer->nested_model()) {
+        if (inner->weights().empty()) continue;
+        SavedLayer& entry = find_layer(saved, level, key, *layer, inner->weights());
+        if (entry.n_vars != 0) extra_vars(level + "layers/" + key, entry.n_vars, "the nested model has none");
+        std::string why;
+        const std::optional<Object> inner_group = open_path(*layers_group, key, why);
+        if (!inner_group) fail(Status::ParseError, file_, kName + ": " + level + "layers/" + key + ": " + why);
+        load(*inner_group, level + "layers/" + key + "/", *inner, depth + 1);
+        continue;
       }
-      break;
-    case LinkKind::Other:
-      fail(Status::ParseError, file, h5_name + ": 'layers' is a soft or external link");
-    case LinkKind::Absent:
-      break;
+      const std::vector<Weight*> weights = own_weights(*layer);
+      if (weights.empty()) continue;
+      SavedLayer& entry = find_layer(saved, level, key, *layer, weights);
+      read_layer(*layers_group, level + "layers/" + key, entry, *layer, weights);
+    }
+    // Weights for layers the model does not have (Keras warns and skips them; inlay refuses the file).
+    for (const auto& [key, entry] : saved) {
+      if (!entry.used && entry.n_vars > 0) {
+        extra_vars(level + "layers/" + key, entry.n_vars, "for which the model has no layer");
+      }
+    }
   }
 
-  for (const io::LayerWeights& lw : io::weights_by_layer(model)) {
-    const std::string& layer_name = lw.layer->name();
-    const std::string& key = keys.at(lw.layer);
+ private:
+  inline static const std::string kName = "model.weights.h5";
+
+  // Keras's keys of a model's layers (_get_unique_name over model.layers); op-layers are not in Keras's
+  // model.layers and take no key (the op "add" is no layer "add").
+  static std::map<const Layer*, std::string> layer_keys(const Model& model) {
+    std::map<const Layer*, std::string> keys;
+    std::map<std::string, int> used_keys;
+    for (const Layer* layer : model.layers()) {
+      if (layer->is_operation()) continue;
+      std::string key = to_snake_case(std::string(layer->class_name()));
+      auto [it, fresh] = used_keys.emplace(key, 0);
+      if (!fresh) key += "_" + std::to_string(++it->second);
+      keys[layer] = key;
+    }
+    return keys;
+  }
+
+  // The groups <level>layers/<key> with how many variables each holds; layers_group is set to <level>layers.
+  std::map<std::string, SavedLayer> list_layers(const Object& group, const std::string& level,
+                                                std::optional<Object>& layers_group) {
+    std::map<std::string, SavedLayer> saved;
+    std::string why;
+    switch (link_kind(group, "layers")) {
+      case LinkKind::Hard:
+        break;
+      case LinkKind::Other:
+        fail(Status::ParseError, file_, kName + ": '" + level + "layers' is a soft or external link");
+      case LinkKind::Absent:
+        return saved;
+    }
+    layers_group = open_path(group, "layers", why);
+    if (!layers_group) fail(Status::ParseError, file_, kName + ": '" + level + "layers': " + why);
+    if (!layers_group->is_group()) fail(Status::ParseError, file_, kName + ": '" + level + "layers' is not a group");
+    // Keras writes one group per model; one group listed for many nested models would be listed once per model.
+    if (!listed_.insert(layers_group->address()).second) {
+      fail(Status::ParseError, file_, kName + ": '" + level + "layers' is a group already read for another model");
+    }
+    for (const std::string& key : link_names(*layers_group, file_, kName + ": " + level + "layers")) {
+      const std::optional<Object> layer_group = open_path(*layers_group, key, why);
+      if (!layer_group || !layer_group->is_group()) continue;  // not a layer's group (Keras writes only groups)
+      SavedLayer entry;
+      const std::string vars_path = level + "layers/" + key + "/vars";
+      if (link_kind(*layer_group, "vars") == LinkKind::Hard) {
+        const std::optional<Object> vars = open_path(*layer_group, "vars", why);
+        if (!vars) fail(Status::ParseError, file_, kName + ": " + vars_path + ": " + why);
+        if (!vars->is_group()) fail(Status::ParseError, file_, kName + ": " + vars_path + " is not a group");
+        entry.n_vars = link_names(*vars, file_, kName + ": " + vars_path).size();
+      }
+      saved.emplace(key, entry);
+    }
+    return saved;
+  }
+
+  SavedLayer& find_layer(std::map<std::string, SavedLayer>& saved, const std::string& level, const std::string& key,
+                         const Layer& layer, const std::vector<Weight*>& weights) const {
     const auto it = saved.find(key);
     if (it == saved.end()) {
-      fail(Status::ParseError, file,
-           h5_name + " has no weights for layer " + quote(layer_name) + " (" + std::string(lw.layer->class_name()) +
-               ", layers/" + key + "/vars): missing " + io::quoted_list(weight_paths(lw)));
+      std::vector<std::string> paths;
+      for (const Weight* w : weights) paths.push_back(w->path);
+      fail(Status::ParseError, file_,
+           kName + " has no weights for layer " + quote(layer.name()) + " (" + std::string(layer.class_name()) + ", " +
+               level + "layers/" + key + "): missing " + io::quoted_list(paths));
     }
-    SavedLayer& entry = it->second;
-    entry.used = true;
-    if (entry.n_vars != lw.weights.size()) {
+    it->second.used = true;
+    return it->second;
+  }
+
+  // Reads a layer's variables from <path>/vars/<i> (path relative to the root, `layers_group` its level's
+  // layers group).
+  void read_layer(const Object& layers_group, const std::string& path, const SavedLayer& entry, const Layer& layer,
+                  const std::vector<Weight*>& weights) const {
+    if (entry.n_vars != weights.size()) {
       std::string expected;
-      for (const std::string& n : weight_names(lw)) expected += (expected.empty() ? "" : ", ") + quote(n);
-      fail(Status::ParseError, file,
-           "Layer " + quote(layer_name) + " expected " + std::to_string(lw.weights.size()) +
+      for (const Weight* w : weights) expected += (expected.empty() ? "" : ", ") + quote(w->name);
+      fail(Status::ParseError, file_,
+           "Layer " + quote(layer.name()) + " expected " + std::to_string(weights.size()) +
                " variables, but received " + std::to_string(entry.n_vars) + " variables during loading. Expected: [" +
-               expected + "] (" + h5_name + ": layers/" + key + "/vars)");
+               expected + "] (" + kName + ": " + path + "/vars)");
     }
-    for (std::size_t i = 0; i < lw.weights.size(); ++i) {
-      const std::string path = key + "/vars/" + std::to_string(i);
-      read_weight(*layers_group, path, *lw.weights[i], file, h5_name + ": layers/" + path);
-    }
-  }
-  // Weights for layers the model does not have (Keras warns and skips them; inlay refuses the file).
-  for (const auto& [key, entry] : saved) {
-    if (!entry.used && entry.n_vars > 0) {
-      fail(Status::ParseError, file,
-           h5_name + " holds " + std::to_string(entry.n_vars) + " weights in layers/" + key +
-               "/vars, for which the model has no layer");
+    const std::string key = path.substr(path.rfind('/') + 1);
+    for (std::size_t i = 0; i < weights.size(); ++i) {
+      const std::string var = "/vars/" + std::to_string(i);
+      read_weight(layers_group, key + var, *weights[i], file_, kName + ": " + path + var);
     }
   }
+
+  [[noreturn]] void extra_vars(const std::string& path, std::size_t n, const std::string& why) const {
+    fail(Status::ParseError, file_,
+         kName + " holds " + std::to_string(n) + " weights in " + path + "/vars, " + why);
+  }
+
+  const std::string& file_;
+  std::set<std::uint64_t> listed_;  // addresses of the layers groups listed so far
+};
+
+void load_keras3_weights(const Hdf5File& h5, const Model& model, const std::string& file) {
+  Keras3WeightsLoader(file).load(h5.root(), "", model, 0);
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -458,6 +536,31 @@ void load_legacy_weights(const Hdf5File& h5, Model& model, const std::string& fi
   }
 }
 
+// tf.keras 2 numbers the calls of a model used as a layer from 1 (its node 0 is the one the inner Functional
+// made for itself) in the "inbound_nodes" lists it writes, which inlay's config reader does not map yet: such
+// a file is refused with what to use instead, rather than with a graph error. Keras 3's .h5 files (nodes as
+// {"args": ...} objects, numbered from 0) load.
+void refuse_tf_keras_nested_models(const Json& config, const std::string& file) {
+  const Json* layers = nullptr;
+  if (config.is_object() && config.contains("config") && config["config"].is_object() &&
+      config["config"].contains("layers") && config["config"]["layers"].is_array()) {
+    layers = &config["config"]["layers"];
+  }
+  if (layers == nullptr) return;
+  for (const Json& entry : *layers) {
+    if (!entry.is_object() || !entry.contains("class_name") || !entry.contains("inbound_nodes")) continue;
+    const Json& cls = entry["class_name"];
+    const Json& nodes = entry["inbound_nodes"];
+    const bool nested = cls == "Sequential" || cls == "Functional" || cls == "Model";
+    if (!nested || !nodes.is_array() || nodes.empty() || !nodes[0].is_array()) continue;
+    const std::string name = entry.contains("name") && entry["name"].is_string() ? entry["name"].get<std::string>() : "?";
+    fail(Status::Unsupported, file,
+         "layer " + quote(name) + " is a " + cls.get<std::string>() +
+             " used as a layer in a tf.keras 2 file: nested models of tf.keras .h5 files are not supported yet "
+             "(Keras 3's .keras and .h5 files of the model load)");
+  }
+}
+
 }  // namespace
 
 std::unique_ptr<Model> load_keras_file(const std::string& path, const LoadOptions& options) {
@@ -508,6 +611,7 @@ std::unique_ptr<Model> load_legacy_h5_file(const std::string& path, const LoadOp
          "the HDF5 file has no model_config attribute: it holds weights only (save_weights), not a model");
   }
   const Json config = io::parse_json(config_text->front(), path, "model_config");
+  refuse_tf_keras_nested_models(config, path);
   std::unique_ptr<Model> model = io::model_from_file_json(config, path);
   io::check_weight_budget(*model, bytes.size(), options, path,
                           "the file, of " + std::to_string(bytes.size()) + " bytes,");

@@ -158,26 +158,9 @@ Json parse_json(std::string_view text, const std::string& file, const std::strin
   }
 }
 
-// The weights of a model used as a layer sit in files under the inner model's own layers (a .keras file's
-// layers/<model>/layers/<layer>/vars); the loaders read one level only, so such a model is refused rather than
-// left with unread (zero) weights.
-static void refuse_nested_weights(const Model& model) {
-  for (const Layer* layer : model.layers()) {
-    const Model* inner = layer->nested_model();
-    if (inner != nullptr && !inner->weights().empty()) {
-      throw Error(Status::Unsupported, "layer '" + layer->name() + "' is a " + std::string(inner->class_name()) +
-                                           " with weights used as a layer: reading the weights of nested models "
-                                           "from a model file is not supported yet (inlay_model_from_json reads its "
-                                           "config; inlay_model_set_weight sets the weights)");
-    }
-  }
-}
-
 std::unique_ptr<Model> model_from_file_json(const Json& json, const std::string& file) {
   try {
-    std::unique_ptr<Model> model = model_from_json(json);
-    refuse_nested_weights(*model);
-    return model;
+    return model_from_json(json);
   } catch (const Error& e) {
     throw Error(e.status(), python::quote(file) + ": " + e.what());
   } catch (const std::bad_alloc&) {
@@ -192,7 +175,16 @@ std::vector<LayerWeights> weights_by_layer(const Model& model) {
   std::vector<LayerWeights> out;
   for (Layer* layer : model.layers()) {
     LayerWeights entry{layer, {}};
+    // A nested model's weights are those of all its layers (Keras 2's Layer.weights of a Functional), listed
+    // as tf.keras saves them in a .h5: every trainable one first, then the others.
+    const Model* inner = layer->nested_model();
     for (bool trainable : {true, false}) {
+      if (inner != nullptr) {
+        for (Weight* w : inner->weights()) {
+          if (w->trainable == trainable) entry.weights.push_back(w);
+        }
+        continue;
+      }
       for (Weight& w : layer->weights()) {
         if (w.trainable == trainable) entry.weights.push_back(&w);
       }

@@ -116,7 +116,9 @@ Json parse_json(std::string_view text, const std::string& file, const std::strin
 std::unique_ptr<Model> model_from_file_json(const Json& json, const std::string& file);
 
 // A model's weights, grouped by layer in model.layers order (only layers that have weights), each layer's
-// trainable weights first: the order Keras saves and model.weights lists them.
+// trainable weights first: the order Keras saves and model.weights lists them. A nested model (a Sequential or
+// Functional used as a layer) is one entry holding all its inner weights, trainable ones first (tf.keras's
+// order for it in a .h5 file).
 struct LayerWeights {
   Layer* layer = nullptr;
   std::vector<Weight*> weights;

@@ -251,6 +251,21 @@ class ManifestReader {
   // at a time would cost the name's length per '/' (quadratic in a hostile name); instead only the suffixes
   // with as many '/' as some model key can match, so those few are looked up, longest first as before.
   Weight* match(std::string_view name) const {
+    if (Weight* w = match_name(name)) return w;
+    // tf.keras names DepthwiseConv's kernel "depthwise_kernel", Keras 3 "kernel" (SeparableConv keeps
+    // "depthwise_kernel" in both, and matched above).
+    constexpr std::string_view kTfKerasDepthwise = "/depthwise_kernel";
+    if (name.size() > kTfKerasDepthwise.size() && name.ends_with(kTfKerasDepthwise)) {
+      return match_name(std::string(name.substr(0, name.size() - kTfKerasDepthwise.size())) + "/kernel");
+    }
+    constexpr std::string_view kTfKerasDepthwiseScoped = "/depthwise_kernel:0";
+    if (name.size() > kTfKerasDepthwiseScoped.size() && name.ends_with(kTfKerasDepthwiseScoped)) {
+      return match_name(std::string(name.substr(0, name.size() - kTfKerasDepthwiseScoped.size())) + "/kernel");
+    }
+    return nullptr;
+  }
+
+  Weight* match_name(std::string_view name) const {
     const std::size_t colon = name.rfind(':');
     if (colon != std::string_view::npos && colon + 1 < name.size() &&
         name.find_first_not_of("0123456789", colon + 1) == std::string_view::npos) {
@@ -438,6 +453,21 @@ std::vector<unsigned char> read_group(const ManifestGroup& group, const std::vec
   return data;
 }
 
+// The manifest names of a nested model's weights (what the TensorFlow.js converter writes for a Sequential or
+// Functional used as a layer) are not checked against a converter's output yet, so such a model is refused
+// rather than guessed at; its .keras and .h5 files load.
+void refuse_nested_weights(const Model& model, const std::string& file) {
+  for (const Layer* layer : model.layers()) {
+    const Model* inner = layer->nested_model();
+    if (inner != nullptr && !inner->weights().empty()) {
+      fail(Status::Unsupported, file,
+           "layer " + quote(layer->name()) + " is a " + std::string(inner->class_name()) +
+               " with weights used as a layer: reading the weights of nested models from a TensorFlow.js model "
+               "is not supported yet (the model's .keras or .h5 file loads)");
+    }
+  }
+}
+
 }  // namespace
 
 std::unique_ptr<Model> load_tfjs_model(const std::filesystem::path& model_json, const LoadOptions& options) {
@@ -466,6 +496,7 @@ std::unique_ptr<Model> load_tfjs_model(const std::filesystem::path& model_json, 
              (json.contains("class_name") ? " (a bare Keras model config: use inlay_model_from_json)" : ""));
   }
   std::unique_ptr<Model> model = io::model_from_file_json(json, file);
+  refuse_nested_weights(*model, file);
   const std::vector<ManifestGroup> groups =
       ManifestReader(*model, file).read(json.contains("weightsManifest") ? json["weightsManifest"] : Json());
   // Every shard is opened and sized before anything is read or allocated: a group whose shards do not hold

@@ -106,7 +106,7 @@ void Normalization::build(const std::vector<const KerasTensor*>& inputs) {
   if (mean_json_.is_null()) {
     add_weight("mean", Shape(kept_dims), false);
     add_weight("variance", Shape(kept_dims), false);
-    add_weight("count", Shape(std::vector<int64_t>{}), false);
+    add_weight("count", Shape(std::vector<int64_t>{}), false).keras_bits = 64;  // Keras's dtype "int" (int64)
   } else if (!mean_.shape.empty()) {
     // ops.reshape(mean, expanded) then broadcast_to(broadcast shape): the mean's axes align with the last
     // kept axes and must each be 1 or the kept size.

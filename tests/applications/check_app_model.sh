@@ -7,6 +7,8 @@
 # usage: check_app_model.sh INLAY_BINARY MODEL_DIR [ATOL RTOL]
 # With a folder of folders instead (--all DIR): checks every model folder in it; exits 77 (CTest's skip code)
 # when DIR does not exist or holds no model.
+# A folder may hold tolerance.txt: "ATOL RTOL" on its first line, then why (measured) - for a model whose
+# float32 rounding Keras itself does not reproduce within the default (its float32 vs float64 outputs).
 set -u
 inlay="$1"
 
@@ -23,7 +25,8 @@ npy_args() {  # npy_args DIR FLAG PREFIX BATCH
 }
 
 check_predict() {  # check_predict DIR MODEL_FILE EXPECT_PREFIX
-  local dir="$1" file="$2" prefix="$3" batch out status=0
+  local dir="$1" file="$2" prefix="$3" batch out status=0 atol="$atol" rtol="$rtol"
+  if [[ -f "$dir/tolerance.txt" ]]; then read -r atol rtol < "$dir/tolerance.txt"; fi
   for batch in 1 3; do
     mapfile -t args < <(npy_args "$dir" --input input "$batch"; npy_args "$dir" --expect "$prefix" "$batch")
     if out=$("$inlay" predict "$file" "${args[@]}" --atol "$atol" --rtol "$rtol" 2>&1); then

@@ -24,6 +24,8 @@
 
 #include "inlay/inlay.h"
 
+#include "../support/test_support.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -700,6 +702,110 @@ TEST_F(DamagedFiles, LegacyHdf5FileErrors) {
   const std::string bytes = read_text(legacy_file("logistic_regression"));
   write_text(dir_ / "cut.h5", bytes.substr(0, 600));
   expect_failure(dir_ / "cut.h5", INLAY_PARSE_ERROR, {"cut.h5"});
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Models nested in models (a Sequential or Functional called as a layer, as ConvNeXt's stem): files written by
+// the real Keras (tests/fixtures/models/nested/, tools/fixtures/gen_nested_model_files.py), whose inner weights
+// sit under the nested model's own groups.
+
+const fs::path kNested = kFixtures / "models" / "nested";
+
+using ArrayPtr = std::unique_ptr<inlay_array, decltype(&inlay_array_free)>;
+
+ArrayPtr load_npy(const fs::path& path) {
+  inlay_array* a = nullptr;
+  EXPECT_EQ(inlay_array_load_npy(path.string().c_str(), &a), INLAY_OK) << inlay_last_error();
+  return ArrayPtr(a, inlay_array_free);
+}
+
+// The model's output on input.npy is Keras's (`expected`), within float32 rounding.
+void expect_predicts(const fs::path& file, const fs::path& expected) {
+  SCOPED_TRACE(file.string());
+  Loaded loaded = load(file);
+  ASSERT_EQ(loaded.status, INLAY_OK) << loaded.message;
+  const ArrayPtr input = load_npy(kNested / "input.npy");
+  const ArrayPtr want = load_npy(expected);
+  ASSERT_NE(input, nullptr);
+  ASSERT_NE(want, nullptr);
+  const inlay_array* inputs[] = {input.get()};
+  inlay_array* out = nullptr;
+  ASSERT_EQ(inlay_model_predict(loaded.model.get(), inputs, 1, &out, 1), INLAY_OK) << inlay_last_error();
+  const ArrayPtr got(out, inlay_array_free);
+  ASSERT_EQ(inlay_array_element_count(got.get()), inlay_array_element_count(want.get()));
+  const auto* g = static_cast<const float*>(inlay_array_data(got.get()));
+  const auto* w = static_cast<const float*>(inlay_array_data(want.get()));
+  for (size_t i = 0; i < inlay_array_element_count(want.get()); ++i) {
+    EXPECT_NEAR(g[i], w[i], 1e-5 + 1e-5 * std::fabs(w[i])) << "output[" << i << "]";
+  }
+}
+
+void expect_load_failure(const fs::path& path, inlay_status status, const std::vector<std::string>& parts) {
+  Loaded loaded = load(path);
+  EXPECT_EQ(loaded.status, status) << inlay_status_name(loaded.status) << ": " << loaded.message;
+  for (const std::string& part : parts) {
+    EXPECT_NE(loaded.message.find(part), std::string::npos) << "'" << part << "' not in: " << loaded.message;
+  }
+}
+
+TEST(NestedModelFiles, KerasFilePredictsAsKeras) {
+  // layers/sequential_1/layers/functional/layers/dense_1/vars/... : two levels of nesting, keys numbered per
+  // model (each nested model starts its own "dense", "conv2d").
+  expect_predicts(kNested / "model.keras", kNested / "expected.npy");
+}
+
+TEST(NestedModelFiles, Keras3LegacyH5PredictsAsKeras) {
+  // model_weights/<nested model>/ lists all its inner weights, trainable ones first.
+  expect_predicts(kNested / "model_keras3.h5", kNested / "expected.npy");
+  Loaded keras = load(kNested / "model.keras");
+  Loaded h5 = load(kNested / "model_keras3.h5");
+  ASSERT_EQ(keras.status, INLAY_OK) << keras.message;
+  ASSERT_EQ(h5.status, INLAY_OK) << h5.message;
+  ASSERT_EQ(inlay_model_weight_count(keras.model.get()), inlay_model_weight_count(h5.model.get()));
+  for (size_t i = 0; i < inlay_model_weight_count(keras.model.get()); ++i) {
+    EXPECT_EQ(weight_values(keras.model.get(), i, nullptr), weight_values(h5.model.get(), i, nullptr)) << i;
+  }
+}
+
+TEST(NestedModelFiles, CycleOfGroupsInTheFileIsNotFollowed) {
+  // A hard link inside a nested model's group back to the root's layers group: the loader walks the model's
+  // layers, never the file's links, so it loads (as in Keras) with Keras's outputs.
+  expect_predicts(kNested / "cyclic_inner.keras", kNested / "expected.npy");
+}
+
+TEST(NestedModelFiles, MissingAndExtraInnerWeights) {
+  expect_load_failure(kNested / "missing_inner.keras", INLAY_PARSE_ERROR,
+                      {"has no weights for layer 'mixer_down'", "layers/sequential_1/layers/functional/layers/dense_1",
+                       "'mixer_down/kernel'"});
+  expect_load_failure(kNested / "extra_inner.keras", INLAY_PARSE_ERROR,
+                      {"holds 1 weights in layers/sequential/layers/dense/vars", "no layer"});
+}
+
+TEST(NestedModelFiles, OneGroupForTwoModelsIsRefused) {
+  // The head's layers group a hard link to the stem's: listed once, then refused (a group aliased for many
+  // nested models would otherwise be listed once per model).
+  expect_load_failure(kNested / "aliased_inner.keras", INLAY_PARSE_ERROR,
+                      {"'layers/sequential_2/layers' is a group already read for another model"});
+}
+
+TEST(NestedModelFiles, TfKerasH5IsUnsupportedForNow) {
+  // tf.keras numbers a nested model's calls from 1 in its config; refused with what loads instead.
+  expect_load_failure(kNested / "model.h5", INLAY_UNSUPPORTED,
+                      {"layer 'stem' is a Sequential used as a layer in a tf.keras 2 file", ".keras"});
+}
+
+TEST(NestedModelFiles, TfjsModelWithNestedWeightsIsUnsupportedForNow) {
+  // The TensorFlow.js converter's names for nested weights are not checked yet: refused, not guessed at.
+  std::string config;
+  for (const auto& [name, data] : read_zip(kNested / "model.keras")) {
+    if (name == "config.json") config = data;
+  }
+  ASSERT_FALSE(config.empty());
+  inlay_test::TempDir dir;
+  const json model = {{"format", "layers-model"}, {"modelTopology", json::parse(config)}, {"weightsManifest", json::array()}};
+  write_text(dir / "model.json", model.dump());
+  expect_load_failure(dir / "model.json", INLAY_UNSUPPORTED,
+                      {"layer 'stem' is a Sequential with weights used as a layer", "TensorFlow.js"});
 }
 
 }  // namespace

@@ -460,6 +460,13 @@ def seeded_weights(model, seed):
                 fan_in = int(np.prod(shape[:2]))
             v = v * np.sqrt(2.0 / max(fan_in, 1))
         w.assign(v.astype(np.float32))
+    # An adapted Normalization computes with the mean / variance tensors finalize_state() copied from its weights
+    # at build time: assigning the weights alone leaves the in-memory model normalizing by mean 0, variance 1,
+    # while the saved file (load_own_variables calls finalize_state) uses the assigned ones, so the expected
+    # outputs would not be those of model.keras.
+    for layer in model._flatten_layers(include_self=False):
+        if isinstance(layer, L.Normalization):
+            layer.finalize_state()
 
 
 def calibrate_batch_norms(model, x, seed):
