@@ -26,6 +26,14 @@ enum class FusionRole {
   ZeroPadding,         // folds into the convolution that alone consumes it (its padding grows)
 };
 
+// What a layer does to its input's Keras mask (Layer.supports_masking and compute_mask), applied by the
+// builder after the lowering ran.
+enum class Masking {
+  Drops,          // supports_masking False: the mask stops here (Keras warns that it destroys it)
+  PassesThrough,  // supports_masking True with Layer.compute_mask's default: each output gets the first input's mask
+  Computes,       // the lowering sets its outputs' masks itself (PlanBuilder::set_mask), or none
+};
+
 // A producer's view for the fusion pass: the axis its output channels are on, and its own activation.
 struct ProducerTraits {
   int channel_axis = -1;
@@ -47,6 +55,7 @@ struct LayerLowering {
   bool maps_flat_values = false;        // works on the last axis alone: runs on a ragged tensor's flat values
   bool reads_sparse = false;            // consumes a sparse input itself
   bool reads_flattened_spatial = false; // a Flatten before it may hand over its spatial input unflattened
+  Masking masking = Masking::Drops;
 };
 
 // The class's lowering (a row of layers/layer_classes.def); nullptr for a class the runtime has none for.

@@ -244,12 +244,6 @@ std::shared_ptr<const Plan> ModelRunner::plan_for(const std::vector<InputView>& 
       }
     }
   }
-  for (const core::KerasTensor* input : model_.inputs()) {
-    if (input->dtype() != core::DType::Float32) {
-      throw Error(Status::Unsupported, "inlay's runtime runs float32 models; input '" + input->name() + "' has dtype " +
-                                           std::string(core::dtype_name(input->dtype())));
-    }
-  }
   std::vector<InputDesc> descs;
   for (const InputView& view : views) descs.push_back({std::vector<int64_t>(view.dims, view.dims + view.rank), view.array->kind()});
   std::shared_ptr<const Plan> plan;

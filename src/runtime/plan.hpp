@@ -51,6 +51,10 @@ struct Value {
   ValueId alias_of = -1;  // Storage::Alias
   int ragged_input = -1;  // the model input whose row_splits this value's rows follow (ragged only)
   bool sparse = false;    // a sparse model input: no bytes of its own, read by the sparse Dense step
+  // float32 but for an integer model input (int32 / int64 token ids), which keeps the caller's bytes: its md
+  // then says s32 whatever the width (oneDNN has no s64) and only hand-written steps read it
+  // (PlanBuilder::value_of gives other lowerings a float32 copy, PlanBuilder::stored_value_of the ints).
+  core::DType dtype = core::DType::Float32;
   std::size_t offset = 0; // Storage::Arena, set by the memory plan
   int defined_at = -1;    // step index that writes it (-1: before the first step)
   int last_use = -1;      // last step index that reads it (or the end, for model outputs)

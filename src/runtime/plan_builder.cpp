@@ -122,7 +122,19 @@ void PlanBuilder::add_inputs() {
     const InputDesc& in = inputs_[i];
     Value value;
     value.dims = in.dims;
-    value.md = plain_md(in.dims);
+    const core::DType dtype = model_.inputs()[i]->dtype();
+    if (dtype != core::DType::Float32 && dtype != core::DType::Int32 && dtype != core::DType::Int64) {
+      throw core::Error(core::Status::Unsupported, "inlay's runtime reads float32, int32 and int64 model inputs; input '" +
+                                                       model_.inputs()[i]->name() + "' has dtype " +
+                                                       std::string(core::dtype_name(dtype)));
+    }
+    if (dtype != core::DType::Float32 && in.kind != core::ArrayKind::Dense) {
+      throw_unsupported(model_.name(), "a " + std::string(in.kind == core::ArrayKind::Sparse ? "sparse" : "ragged") +
+                                           " input of dtype " + std::string(core::dtype_name(dtype)) +
+                                           " (integer inputs must be dense)");
+    }
+    value.dtype = dtype;
+    value.md = plain_md(in.dims, dtype == core::DType::Float32 ? memory::data_type::f32 : memory::data_type::s32);
     value.storage = Storage::Input;
     value.input_index = static_cast<int>(i);
     value.sparse = in.kind == core::ArrayKind::Sparse;
@@ -142,7 +154,7 @@ void PlanBuilder::lower(const Layer& layer, const Node& node) {
   for (const KerasTensor* t : node.inputs) {
     // A folded ZeroPadding made no value: the node reads the padding's input itself.
     if (fusion.unpadded_input != nullptr) t = fusion.unpadded_input;
-    const Value& v = value(value_of(t));
+    const Value& v = value(stored_value_of(t));
     if (v.ragged_input >= 0) ragged = v.ragged_input;
     if (v.sparse && !lowering->reads_sparse) {
       throw_unsupported(layer.name(), "a sparse input to " + std::string(layer.class_name()) +
@@ -156,6 +168,7 @@ void PlanBuilder::lower(const Layer& layer, const Node& node) {
   lowering_ragged_ = ragged >= 0;
   lowering->lower(*this, layer, node);
   lowering_ragged_ = false;
+  propagate_mask(*lowering, layer, node);
   if (ragged >= 0) {
     for (const KerasTensor* t : node.outputs) {
       auto it = values_.find(t);
@@ -171,12 +184,60 @@ void PlanBuilder::add_fusions(const FusionPlan& inner) {
   fusions_.flatten_into_dense.insert(inner.flatten_into_dense.begin(), inner.flatten_into_dense.end());
 }
 
-ValueId PlanBuilder::value_of(const KerasTensor* t) const {
+ValueId PlanBuilder::stored_value_of(const KerasTensor* t) const {
   auto it = values_.find(t);
   if (it == values_.end()) {
     throw core::Error(core::Status::InternalError, "plan: tensor '" + t->name() + "' has no value yet");
   }
   return it->second;
+}
+
+ValueId PlanBuilder::value_of(const KerasTensor* t) {
+  const ValueId stored = stored_value_of(t);
+  const core::DType dtype = value(stored).dtype;
+  if (dtype == core::DType::Float32) return stored;
+  if (auto it = float_copies_.find(stored); it != float_copies_.end()) return it->second;
+  const ValueId cast = add_plain(dims(stored));
+  const std::size_t n = static_cast<std::size_t>(product(dims(stored), 0, dims(stored).size()));
+  add_custom(t->name() + " (cast to float32)",
+             [stored, cast, n, dtype](const RunContext& ctx) {
+               float* out = ctx.f32(cast);
+               if (dtype == core::DType::Int64) {
+                 const auto* in = static_cast<const int64_t*>(ctx.data(stored));
+                 for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<float>(in[i]);
+               } else {
+                 const auto* in = static_cast<const int32_t*>(ctx.data(stored));
+                 for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<float>(in[i]);
+               }
+             },
+             {stored}, {cast});
+  float_copies_[stored] = cast;
+  return cast;
+}
+
+std::optional<ValueId> PlanBuilder::mask_of(const KerasTensor* t) const {
+  auto it = masks_.find(t);
+  return it == masks_.end() ? std::nullopt : std::optional<ValueId>(it->second);
+}
+
+void PlanBuilder::set_mask(const KerasTensor* t, ValueId mask) { masks_[t] = mask; }
+
+// Layer.__call__'s mask bookkeeping: a layer that supports masking with the default compute_mask hands its
+// first input's mask to every output; one that does not drops it (Keras warns, and so do we, at debug level:
+// logging is silent by default and the model is what Keras would run).
+void PlanBuilder::propagate_mask(const LayerLowering& lowering, const Layer& layer, const Node& node) {
+  if (node.inputs.empty()) return;
+  const std::optional<ValueId> mask = mask_of(node.inputs.front());
+  if (!mask) return;
+  if (lowering.masking == Masking::PassesThrough) {
+    for (const KerasTensor* t : node.outputs) {
+      if (!masks_.count(t)) masks_[t] = *mask;
+    }
+  } else if (lowering.masking == Masking::Drops) {
+    core::log().debug("layer '{}' (of type {}) was passed an input with a mask attached to it; it does not support "
+                      "masking: downstream layers will not see the mask",
+                      layer.name(), layer.class_name());
+  }
 }
 
 void PlanBuilder::set_output(const KerasTensor* t, ValueId v) { values_[t] = v; }
@@ -307,9 +368,13 @@ void PlanBuilder::check_dims(const KerasTensor* t, const std::vector<int64_t>& d
 
 void PlanBuilder::bind_outputs() {
   for (const KerasTensor* t : model_.outputs()) {
-    const ValueId v = value_of(t);
+    const ValueId v = stored_value_of(t);
     const Value& val = value(v);
     if (val.sparse) throw_unsupported(model_.name(), "a sparse model output");
+    if (val.dtype != core::DType::Float32) {
+      throw_unsupported(model_.name(), "an output of dtype " + std::string(core::dtype_name(val.dtype)) +
+                                           " (a model input returned as it is; outputs are float32)");
+    }
     OutputBinding out;
     out.value = v;
     out.dims = val.dims;

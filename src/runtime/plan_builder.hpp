@@ -27,7 +27,8 @@ using core::KerasTensor;
 using core::Layer;
 using core::Node;
 
-struct GuardLink;  // fused_guard.cpp
+struct GuardLink;     // fused_guard.cpp
+struct LayerLowering;  // lowering.hpp
 
 struct PlanOptions {
   int threads = 1;
@@ -56,7 +57,21 @@ class PlanBuilder {
   // Primitive attributes every primitive starts from (user-managed scratchpad).
   dnnl::primitive_attr attributes() const;
 
-  ValueId value_of(const KerasTensor* t) const;
+  // The float32 value of t. Keras layers compute in float32 whatever their input's dtype (Dense on int
+  // ids casts them): an integer model input is cast once, by a step added on the first call, and that
+  // float32 value is what every later call returns.
+  ValueId value_of(const KerasTensor* t);
+  // The value of t as stored: an integer model input keeps its dtype (Value::dtype). For lowerings that read
+  // integers themselves (Embedding's ids: no rounding through float32 for ids past 2^24).
+  ValueId stored_value_of(const KerasTensor* t) const;
+
+  // Keras's masks (tensor._keras_mask): a float32 plain value of the mask's dims (usually (batch, steps)),
+  // 1 where the step is kept and 0 where it is masked. Set by the lowerings that compute masks (Embedding with
+  // mask_zero, Masking, RNNs with return_sequences, merges...); passed on to outputs by the builder for the
+  // classes whose Keras layer keeps its input's mask (LayerLowering::masking, lowering.hpp). Lowerings that
+  // consume masks (RNNs, attention, masked pooling) read mask_of of their inputs.
+  std::optional<ValueId> mask_of(const KerasTensor* t) const;
+  void set_mask(const KerasTensor* t, ValueId mask);
   const Value& value(ValueId v) const { return plan_->values[static_cast<std::size_t>(v)]; }
   const std::vector<int64_t>& dims(ValueId v) const { return value(v).dims; }
   void set_output(const KerasTensor* t, ValueId v);
@@ -123,6 +138,7 @@ class PlanBuilder {
  private:
   void add_inputs();
   void lower(const Layer& layer, const Node& node);
+  void propagate_mask(const LayerLowering& lowering, const Layer& layer, const Node& node);
   void bind_outputs();
   void write_outputs_directly();
   double estimate_work() const;
@@ -133,6 +149,8 @@ class PlanBuilder {
   PlanOptions options_;
   std::unique_ptr<Plan> plan_;
   std::unordered_map<const KerasTensor*, ValueId> values_;
+  std::unordered_map<ValueId, ValueId> float_copies_;  // integer value -> its float32 cast (value_of)
+  std::unordered_map<const KerasTensor*, ValueId> masks_;
   FusionPlan fusions_;
   std::unordered_map<const Node*, ValueId> flattened_;
   std::unordered_map<ValueId, ValueId> magnitude_from_;
