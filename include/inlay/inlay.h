@@ -1061,8 +1061,9 @@ INLAY_API const int64_t *inlay_array_sparse_indices(const inlay_array *a, size_t
  */
 
 /**
- * model.predict on one batch, on the CPU through oneDNN. inlay runs float32 models: every input and output
- * is float32.
+ * model.predict on one batch, on the CPU through oneDNN. Inputs are float32, int32 or int64 (an integer
+ * Input, e.g. token ids for an Embedding; layers compute in float32 as Keras's do, and Embedding reads the
+ * ids as they are); outputs are float32.
  *
  * Everything is checked before anything is computed, so on failure no output is written or allocated (the
  * only exception: ::INLAY_INTERNAL_ERROR from oneDNN during the run may leave outputs passed in partly
@@ -1093,7 +1094,8 @@ INLAY_API const int64_t *inlay_array_sparse_indices(const inlay_array *a, size_t
  *                                 Computed output size would be zero or negative. ..."); an output passed
  *                                 in of the wrong dims, dtype or kind.
  * @retval INLAY_UNSUPPORTED       A layer option inlay does not run (the message names the layer and
- *                                 option); a model with a non-float32 input.
+ *                                 option); a model input of a dtype other than float32, int32, int64;
+ *                                 an integer sparse or ragged input; a model that returns an integer input.
  * @retval INLAY_OUT_OF_MEMORY     The plan's memory (or an output) cannot be allocated; an input or a
  *                                 layer output of 2^31 elements or more, its nonzero dims multiplied
  *                                 (more than oneDNN 2.x indexes).
