@@ -3,6 +3,9 @@
 # Keras models (bench/models.py), shapes and thread counts; writes JSON and a Markdown report (bench/report.py).
 #
 #   bench/run.sh [--quick] [--strict] [--threads T] [--out DIR] [--build DIR] [--time S] [--no-build] [--venv DIR]
+#                [--cases ID,...]
+# The sequence cases (lstm_text, transformer) run through bench/seq.py instead (inlay's `inlay bench`, ONNX
+# Runtime via tf2onnx, PyTorch): --cases lstm_text,transformer.
 #
 # See bench/README.md, "The peer comparison".
 set -euo pipefail
@@ -17,6 +20,11 @@ VENV=${INLAY_BENCH_VENV:-.venv-bench}
 TIME=
 DO_BUILD=1
 CASES=logreg,cnn,dense4096,conv56,conv7x7s2
+SEQ_KNOWN=lstm_text,transformer
+# bench/seq.py needs Keras with TensorFlow, tf2onnx and onnxruntime (the fixture venv has them) and a Python with
+# torch (Debian's python3-torch).
+SEQ_PY=${INLAY_SEQ_PYTHON:-/tmp/kvenv/bin/python}
+TORCH_PY=${INLAY_TORCH_PYTHON:-/usr/bin/python3}
 
 usage() {
   cat <<EOF
@@ -32,6 +40,10 @@ usage: bench/run.sh [--quick] [--strict] [--threads T] [--out DIR] [--build DIR]
                C++ side's 0.02 and peers.py's 0.05)
   --no-build   do not run 'cmake --build' (use the binary as it is)
   --venv DIR   the Python venv (default .venv-bench, or \$INLAY_BENCH_VENV)
+  --cases IDS  comma-separated cases (default: $CASES); the sequence cases $SEQ_KNOWN run through
+               bench/seq.py (batches 1 and 32, cold and warm, inlay vs ONNX Runtime vs PyTorch) with
+               \$INLAY_SEQ_PYTHON (default /tmp/kvenv/bin/python: keras, tensorflow, tf2onnx, onnxruntime) and
+               \$INLAY_TORCH_PYTHON (default /usr/bin/python3, with torch)
 Paths are relative to the repository root.
 EOF
 }
@@ -46,6 +58,7 @@ while [ $# -gt 0 ]; do
     --time) TIME=${2:?--time needs a value}; shift ;;
     --venv) VENV=${2:?--venv needs a value}; shift ;;
     --no-build) DO_BUILD=0 ;;
+    --cases) CASES=${2:?--cases needs a value}; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -56,6 +69,28 @@ case "$THREADS" in ''|*[!0-9]*|0) echo "run.sh: --threads must be a positive int
 cd "$ROOT"
 PY=$VENV/bin/python
 say() { printf '\n== %s\n' "$*"; }
+
+# --- Sequence cases: bench/seq.py, then the other cases (if any) as below.
+seq=() rest=()
+for c in ${CASES//,/ }; do
+  if [[ ",$SEQ_KNOWN," == *",$c,"* ]]; then seq+=("$c"); else rest+=("$c"); fi
+done
+CASES=$(IFS=,; echo "${rest[*]}")
+if [ ${#seq[@]} -gt 0 ]; then
+  TOOL=$BUILD/tools/inlay/inlay
+  if [ "$DO_BUILD" = 1 ]; then
+    [ -f "$BUILD/CMakeCache.txt" ] || { [ "$BUILD" = build/release ] && cmake --preset release; }
+    say "building the inlay tool in $BUILD"
+    cmake --build "$BUILD" --target inlay_tool
+  fi
+  [ -x "$TOOL" ] || { echo "run.sh: $TOOL not found (build it: cmake --build $BUILD --target inlay_tool)" >&2; exit 1; }
+  say "sequence models (bench/seq.py: inlay, ONNX Runtime, PyTorch; $THREADS threads)"
+  sargs=(--inlay "$TOOL" --out "$OUT/seq" --threads "$THREADS" --cases "$(IFS=,; echo "${seq[*]}")"
+         --torch-python "$TORCH_PY")
+  [ "$QUICK" = 1 ] && sargs+=(--quick)
+  OMP_NUM_THREADS=$THREADS KERAS_BACKEND=tensorflow "$SEQ_PY" bench/seq.py "${sargs[@]}"
+  [ -n "$CASES" ] || exit 0
+fi
 
 # --- Python side: the venv (Keras, ONNX, ONNX Runtime) and Debian's PyTorch through system site packages.
 if [ ! -x "$PY" ]; then

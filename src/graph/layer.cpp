@@ -1,5 +1,6 @@
 #include "graph/layer.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <limits>
@@ -34,23 +35,63 @@ const std::vector<KerasTensor*>& Layer::outputs() const {
   return nodes_.empty() ? none : nodes_.front().outputs;
 }
 
-void Layer::add_node(std::vector<KerasTensor*> inputs, std::vector<KerasTensor*> outputs) {
+const std::string& Node::keyword(std::size_t i) const {
+  static const std::string positional;
+  return i < keywords.size() ? keywords[i] : positional;
+}
+
+std::vector<KerasTensor*> Node::graph_inputs() const {
+  std::vector<KerasTensor*> all = inputs;
+  all.insert(all.end(), mask_inputs.begin(), mask_inputs.end());
+  return all;
+}
+
+void Layer::add_node(std::vector<KerasTensor*> inputs, std::vector<KerasTensor*> outputs, CallArguments args) {
   const int node_index = static_cast<int>(nodes_.size());
   for (std::size_t i = 0; i < outputs.size(); ++i) {
     outputs[i]->set_history({this, node_index, static_cast<int>(i)});
   }
-  nodes_.push_back({std::move(inputs), std::move(outputs), graph_->next_node_id()});
+  Node node;
+  node.inputs = std::move(inputs);
+  node.outputs = std::move(outputs);
+  node.id = graph_->next_node_id();
+  if (std::any_of(args.keywords.begin(), args.keywords.end(), [](const std::string& k) { return !k.empty(); })) {
+    node.keywords = std::move(args.keywords);
+  }
+  node.options = std::move(args.options);
+  node.mask_inputs = std::move(args.mask_inputs);
+  nodes_.push_back(std::move(node));
 }
 
+// Keras 3's form: the positional tensors as "args" (one alone, several as one list), the keyword tensors, the
+// options and the masks in "kwargs" after the layer's own node_kwargs(). `tensors` are node.graph_inputs().
 Json Layer::serialize_call(std::size_t node_index, std::vector<Json> tensors) const {
-  (void)node_index;
-  Json args = Json::array();
-  if (tensors.size() == 1) {
-    args.push_back(std::move(tensors.front()));
-  } else {
-    args.push_back(Json(std::move(tensors)));
+  const Node& node = nodes_.at(node_index);
+  std::vector<Json> positional;
+  Json kwargs = node_kwargs();
+  for (std::size_t i = 0; i < node.inputs.size() && i < tensors.size(); ++i) {
+    const std::string& keyword = node.keyword(i);
+    if (keyword.empty()) {
+      positional.push_back(std::move(tensors[i]));
+    } else if (keyword == "initial_state") {  // a list keyword
+      kwargs[keyword].push_back(std::move(tensors[i]));
+    } else {
+      kwargs[keyword] = std::move(tensors[i]);
+    }
   }
-  return Json{{"args", std::move(args)}, {"kwargs", node_kwargs()}};
+  for (const auto& [key, value] : node.options.items()) kwargs[key] = value;
+  if (tensors.size() > node.inputs.size()) {
+    Json masks = Json::array();
+    for (std::size_t i = node.inputs.size(); i < tensors.size(); ++i) masks.push_back(std::move(tensors[i]));
+    kwargs["mask"] = masks.size() == 1 ? std::move(masks.front()) : std::move(masks);
+  }
+  Json args = Json::array();
+  if (positional.size() == 1) {
+    args.push_back(std::move(positional.front()));
+  } else {
+    args.push_back(Json(std::move(positional)));
+  }
+  return Json{{"args", std::move(args)}, {"kwargs", std::move(kwargs)}};
 }
 
 Json Layer::build_config() const {
@@ -151,7 +192,36 @@ const float* Weight::zeros() {
   return kZeros;
 }
 
-std::vector<KerasTensor*> Layer::call(const std::vector<KerasTensor*>& inputs) {
+std::vector<KerasTensor*> Layer::call(const std::vector<KerasTensor*>& inputs) { return call(inputs, CallArguments{}); }
+
+namespace {
+
+// Refuses keyword arguments the layer does not take (Unsupported: a file may record options inlay does not run).
+void check_call_keywords(const Layer& layer, std::size_t n_inputs, const CallArguments& args) {
+  auto refuse = [&](const std::string& keyword) {
+    throw Error(Status::Unsupported, "Layer '" + layer.name() + "' (" + std::string(layer.class_name()) +
+                                         "): the call argument " + python::quote_prefix(keyword, kMaxQuotedBytes) +
+                                         " is not supported");
+  };
+  if (!args.keywords.empty() && args.keywords.size() != n_inputs) {
+    throw Error(Status::InternalError, "Layer '" + layer.name() + "': keywords do not match the inputs");
+  }
+  const std::vector<std::string_view> tensor_keywords = layer.call_tensor_keywords();
+  for (const std::string& keyword : args.keywords) {
+    if (!keyword.empty() && std::find(tensor_keywords.begin(), tensor_keywords.end(), keyword) == tensor_keywords.end()) {
+      refuse(keyword);
+    }
+  }
+  const std::vector<std::string_view> options = layer.call_option_keywords();
+  for (const auto& [key, value] : args.options.items()) {
+    if (key == "training" || key == "mask") continue;
+    if (std::find(options.begin(), options.end(), key) == options.end()) refuse(key);
+  }
+}
+
+}  // namespace
+
+std::vector<KerasTensor*> Layer::call(const std::vector<KerasTensor*>& inputs, const CallArguments& args) {
   if (graph_ == nullptr) throw Error(Status::InternalError, "Layer '" + name_ + "' belongs to no graph.");
   Graph& graph = *graph_;
   std::vector<const KerasTensor*> view;
@@ -160,11 +230,15 @@ std::vector<KerasTensor*> Layer::call(const std::vector<KerasTensor*>& inputs) {
     if (!graph.owns(x)) throw_invalid("Layer '" + name_ + "' was called on a tensor of another graph.");
     view.push_back(x);
   }
+  for (KerasTensor* x : args.mask_inputs) {
+    if (x == nullptr || !graph.owns(x)) throw_invalid("Layer '" + name_ + "' was called with a mask of another graph.");
+  }
+  check_call_keywords(*this, inputs.size(), args);
   assert_input_compatibility(input_specs(), view, name_);
   const bool first_call = !built_;
   if (first_call) {
     try {
-      build(view);
+      build_call(view, args);
       built_ = true;
       assert_input_compatibility(input_specs(), view, name_);  // build may have pinned axes
     } catch (...) {
@@ -175,7 +249,7 @@ std::vector<KerasTensor*> Layer::call(const std::vector<KerasTensor*>& inputs) {
   }
   std::vector<TypeSpec> specs;
   try {
-    specs = compute_output_specs(view);
+    specs = compute_call_output_specs(view, args);
   } catch (...) {
     if (first_call) {
       weights_.clear();
@@ -189,8 +263,25 @@ std::vector<KerasTensor*> Layer::call(const std::vector<KerasTensor*>& inputs) {
     if (spec.kind() == SpecKind::Tensor) spec = TypeSpec::tensor(spec.shape(), spec.dtype(), tensor_name);
     outputs.push_back(&graph.add_tensor(std::move(spec), tensor_name));
   }
-  add_node(inputs, outputs);
+  add_node(inputs, outputs, args);
   return outputs;
+}
+
+namespace {
+
+void collect(Layer& layer, bool trainable, std::vector<Weight*>& out) {
+  for (Weight& w : layer.weights()) {
+    if (w.trainable == trainable) out.push_back(&w);
+  }
+  for (const Layer::SubLayer& sub : layer.sublayers()) collect(*sub.layer, trainable, out);
+}
+
+}  // namespace
+
+std::vector<Weight*> all_weights(Layer& layer) {
+  std::vector<Weight*> out;
+  for (bool trainable : {true, false}) collect(layer, trainable, out);
+  return out;
 }
 
 std::string validate_layer_name(const Json& name) {

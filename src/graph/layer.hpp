@@ -20,10 +20,32 @@ namespace inlay::core {
 class Graph;
 
 // One call of a layer: the tensors it consumed and produced.
+// The keyword arguments of a call (Keras 3 records them in a node's "kwargs", tf.keras in its inbound
+// entries): tensors passed by keyword are inputs of the node after the positional ones.
+struct CallArguments {
+  std::vector<std::string> keywords;      // per input: "" (positional) or its keyword ("key", "initial_state")
+  Json options = Json::object();          // the other keyword arguments: {"use_causal_mask": true, ...}
+  std::vector<KerasTensor*> mask_inputs;  // the tensors passed as mask= (Keras 3 computes masks with op-layers)
+};
+
+// One call of a layer: the tensors it consumed and produced. `inputs` are the tensors it computes on: the
+// positional ones, then those passed by keyword in the order of Layer::call_tensor_keywords(). The mask
+// tensors a call received are part of the graph (their op-layers are in the model, Keras's summary connects
+// them) but not of the computation: the runtime derives masks itself (PlanBuilder::mask_of).
 struct Node {
   std::vector<KerasTensor*> inputs;
   std::vector<KerasTensor*> outputs;
-  int id = 0;  // its number among all nodes of the graph
+  int id = 0;                            // its number among all nodes of the graph
+  std::vector<std::string> keywords;     // per input: "" or its keyword (empty when the call had none)
+  Json options = Json::object();         // the call's non-tensor keyword arguments
+  std::vector<KerasTensor*> mask_inputs; // tensors passed as mask=
+
+  // The keyword of input i ("" when positional).
+  const std::string& keyword(std::size_t i) const;
+  // inputs then mask_inputs: every tensor the node depends on in the graph.
+  std::vector<KerasTensor*> graph_inputs() const;
+  std::size_t graph_input_count() const { return inputs.size() + mask_inputs.size(); }
+  KerasTensor* graph_input(std::size_t i) const { return i < inputs.size() ? inputs[i] : mask_inputs[i - inputs.size()]; }
 };
 
 // A layer variable. Values are float32, row-major over `shape`, and zero until set (inlay defines and runs
@@ -91,6 +113,14 @@ class Layer {
   // Layer.__call__ on symbolic tensors of the layer's graph: checks the inputs, builds the layer on its
   // first call, infers the outputs and records a node. Nothing changes if it throws.
   std::vector<KerasTensor*> call(const std::vector<KerasTensor*>& inputs);
+  // The same with keyword arguments (args.keywords names each input; the loaders pass what files record).
+  std::vector<KerasTensor*> call(const std::vector<KerasTensor*>& inputs, const CallArguments& args);
+  // The keywords the layer's call takes tensors by, in the order those tensors follow the positional inputs
+  // (MultiHeadAttention: key, attention_mask; RNNs: initial_state), and its non-tensor keywords
+  // (use_causal_mask, ...). "training" and "mask" are always taken (inference; masks are recomputed); any other
+  // keyword is refused (Unsupported) rather than ignored, since it could change the results.
+  virtual std::vector<std::string_view> call_tensor_keywords() const { return {}; }
+  virtual std::vector<std::string_view> call_option_keywords() const { return {}; }
   // How many tensors a call returns (known before the call, so callers can size their buffers).
   virtual std::size_t output_count() const { return 1; }
   // The graph that owns the layer (set when it is added to one).
@@ -104,7 +134,7 @@ class Layer {
   void set_input_shape_arg(std::vector<int64_t> shape) { input_shape_arg_ = std::move(shape); }
   // Keras's build_config: {"input_shape": ...} of the first call; null before it, and for layers whose
   // Keras class has no build() of its own (Keras records build shapes only in its build wrapper).
-  Json build_config() const;
+  virtual Json build_config() const;
   // True for the classes whose Keras counterpart overrides build() (they override build() here too).
   virtual bool records_build_config() const { return false; }
   // The keyword arguments Keras records with each call of the layer in a model's JSON ("inbound_nodes").
@@ -125,21 +155,42 @@ class Layer {
   virtual const class Model* nested_model() const { return nullptr; }
   const std::vector<Weight>& weights() const { return weights_; }
   std::vector<Weight>& weights() { return weights_; }
+  // Layers held inside this one (a wrapper's `layer`), each with the attribute Keras's saving_lib stores it
+  // under (<layer key>/<attribute>/vars in a .keras file). Their weights are this layer's too (Layer.weights
+  // of a wrapper): see all_weights.
+  struct SubLayer {
+    const char* attribute;
+    Layer* layer;
+  };
+  virtual std::vector<SubLayer> sublayers() const { return {}; }
 
   const std::vector<Node>& inbound_nodes() const { return nodes_; }
   // layer.output: the outputs of the first node (empty before the layer is called).
   const std::vector<KerasTensor*>& outputs() const;
 
   // Records a call and points each output's history at it.
-  void add_node(std::vector<KerasTensor*> inputs, std::vector<KerasTensor*> outputs);
+  void add_node(std::vector<KerasTensor*> inputs, std::vector<KerasTensor*> outputs, CallArguments args = {});
 
  protected:
   // Keras's input_spec: checked before build and on every call (a layer may tighten it in build).
   virtual std::vector<InputSpec> input_specs() const { return {}; }
   // Creates the weights for these inputs; called once, before the first compute_output_specs.
   virtual void build(const std::vector<const KerasTensor*>& inputs) { (void)inputs; }
+  // The same for a call with keyword arguments (default: build(inputs)); override when which input is which
+  // depends on the keywords (MultiHeadAttention's key and attention_mask).
+  virtual void build_call(const std::vector<const KerasTensor*>& inputs, const CallArguments& args) {
+    (void)args;
+    build(inputs);
+  }
   // Output specs for these inputs (shape and dtype inference); throws Keras's error for bad inputs.
   virtual std::vector<TypeSpec> compute_output_specs(const std::vector<const KerasTensor*>& inputs) const = 0;
+  // The output specs of a call with keyword arguments (default: compute_output_specs(inputs)); override when
+  // the options change the outputs (return_attention_scores, ...).
+  virtual std::vector<TypeSpec> compute_call_output_specs(const std::vector<const KerasTensor*>& inputs,
+                                                          const CallArguments& args) const {
+    (void)args;
+    return compute_output_specs(inputs);
+  }
 
   Weight& add_weight(const std::string& weight_name, Shape shape, bool trainable = true);
 
@@ -154,6 +205,9 @@ class Layer {
   std::vector<Weight> weights_;
   std::vector<Node> nodes_;
 };
+
+// Keras's Layer.weights: the trainable weights (the layer's own, then its sublayers'), then the others.
+std::vector<Weight*> all_weights(Layer& layer);
 
 // Operation.__init__'s check on explicit names; returns the name.
 std::string validate_layer_name(const Json& name);

@@ -115,8 +115,8 @@ std::vector<NodeRef> build_map(const Graph& graph, const std::vector<KerasTensor
     while (!stack.empty()) {
       Frame& frame = stack.back();
       const Node& node = frame.node.node();
-      if (frame.next_input < node.inputs.size()) {
-        visit(*node.inputs[frame.next_input++]);  // may grow the stack: `frame` is not used after this
+      if (frame.next_input < node.graph_input_count()) {
+        visit(*node.graph_input(frame.next_input++));  // may grow the stack: `frame` is not used after this
         continue;
       }
       visits[node_id(frame.node)] = Visit::Finished;
@@ -164,7 +164,7 @@ std::unique_ptr<Model> Model::functional(std::shared_ptr<Graph> graph, std::vect
 void Model::throw_disconnected(const KerasTensor& x, const NodeRef& at, std::size_t checked) const {
   Json accessed = Json::array();
   for (const NodeRef& done : execution_order_) {
-    for (std::size_t i = 0; i < done.node().inputs.size(); ++i) accessed.push_back(done.layer->name());
+    for (std::size_t i = 0; i < done.node().graph_input_count(); ++i) accessed.push_back(done.layer->name());
   }
   for (std::size_t i = 0; i < checked; ++i) accessed.push_back(at.layer->name());
   throw_invalid("Graph disconnected: cannot find parent for tensor " + keras_tensor_repr(x) + " at operation '" +
@@ -190,7 +190,7 @@ void Model::map_graph() {
     const int depth = std::max(node_depths.get(node, 0), layer_depths.get(layer, 0));
     layer_depths.set(layer, depth);
     node_depths.set(node, depth);
-    for (const KerasTensor* x : it->node().inputs) {
+    for (const KerasTensor* x : it->node().graph_inputs()) {
       const NodeRef parent = producer(*x);
       if (!in_graph[node_id(parent)]) continue;
       node_depths.set(parent.node().id, std::max(depth + 1, node_depths.get(parent.node().id, 0)));
@@ -231,7 +231,7 @@ void Model::map_graph() {
   for (const auto& [depth, node] : by_depth) {
     const NodeRef ref = refs[static_cast<std::size_t>(node)];
     std::size_t checked = 0;
-    for (const KerasTensor* x : ref.node().inputs) {
+    for (const KerasTensor* x : ref.node().graph_inputs()) {
       if (!computable.contains(*x)) throw_disconnected(*x, ref, checked);
       ++checked;
     }
@@ -273,7 +273,8 @@ void Model::check_outputs_reachable() const {
   for (const NodeRef& ref : execution_order_) {
     const Node& node = ref.node();
     if (node.inputs.empty()) continue;
-    const bool ready = std::all_of(node.inputs.begin(), node.inputs.end(),
+    const std::vector<KerasTensor*> needed = node.graph_inputs();
+    const bool ready = std::all_of(needed.begin(), needed.end(),
                                    [&](const KerasTensor* x) { return computed.contains(*x); });
     if (ready) {
       for (const KerasTensor* x : node.outputs) computed.insert(*x);
@@ -297,11 +298,9 @@ void Model::collect_weights() {
       weights_.insert(weights_.end(), inner->weights().begin(), inner->weights().end());
       continue;
     }
-    for (bool trainable : {true, false}) {
-      for (Weight& w : layer->weights()) {
-        if (w.trainable == trainable) weights_.push_back(&w);
-      }
-    }
+    // A wrapper's weights include its wrapped layer's (all_weights).
+    const std::vector<Weight*> own = all_weights(*layer);
+    weights_.insert(weights_.end(), own.begin(), own.end());
   }
 }
 
@@ -336,8 +335,8 @@ Json Model::functional_config() const {
       const Node& node = nodes[n];
       if (!in_model(node) || node.inputs.empty()) continue;  // not in the model, or an InputLayer's own node
       std::vector<Json> tensors;
-      tensors.reserve(node.inputs.size());
-      for (const KerasTensor* x : node.inputs) tensors.push_back(tensor_json(*x));
+      tensors.reserve(node.graph_input_count());
+      for (const KerasTensor* x : node.graph_inputs()) tensors.push_back(tensor_json(*x));
       inbound.push_back(layer->serialize_call(n, std::move(tensors)));
     }
     entry["inbound_nodes"] = inbound;
@@ -391,7 +390,7 @@ std::unique_ptr<Sequential> Sequential::create(std::shared_ptr<Graph> graph, std
                     "layers, use the functional API.");
     }
     if (!was_built) {
-      for (Weight& w : layers[i]->weights()) w.path = model_name + "/" + w.path;
+      for (Weight* w : all_weights(*layers[i])) w->path = model_name + "/" + w->path;  // a wrapper's included
     }
     x = outputs.front();
   }

@@ -775,13 +775,13 @@ bool functional_is_sequential_like(const Model& model) {
   for (const NodeRef& ref : order) depth[&ref.node()] = 0;
   std::unordered_map<const Layer*, int> calls;
   for (const NodeRef& ref : order) {
-    if (ref.node().inputs.size() > 1) return false;
+    if (ref.node().graph_input_count() > 1) return false;
     if (++calls[ref.layer] > 1) return false;
   }
   // With every layer called once, a node's depth is its longest path to an output (map_graph's depths).
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
     const int d = depth[&it->node()];
-    for (const KerasTensor* x : it->node().inputs) {
+    for (const KerasTensor* x : it->node().graph_inputs()) {
       const KerasHistory& h = x->history();
       const Node* parent = &h.layer->inbound_nodes()[static_cast<std::size_t>(h.node_index)];
       const auto p = depth.find(parent);
@@ -800,7 +800,7 @@ Text connections(const Layer& layer, const NodeSet& model_nodes) {
   Text out;
   for (const Node& node : layer.inbound_nodes()) {
     if (model_nodes.count(&node) == 0) continue;
-    for (const KerasTensor* x : node.inputs) {
+    for (const KerasTensor* x : node.graph_inputs()) {
       const KerasHistory& h = x->history();
       if (!out.empty()) out += U", ";
       out += decode_utf8(h.layer->name()) + U"[" + highlight_number(std::to_string(h.node_index)) + U"][" +
@@ -858,6 +858,7 @@ void for_each_weight(const Layer& layer, F&& f) {
     return;
   }
   for (const Weight& w : layer.weights()) f(layer, w);
+  for (const Layer::SubLayer& sub : layer.sublayers()) for_each_weight(*sub.layer, f);  // a wrapper's
 }
 
 // readable_memory_size

@@ -364,6 +364,10 @@ class Keras3WeightsLoader {
         continue;
       }
       const std::vector<Weight*> weights = own_weights(*layer);
+      if (!layer->sublayers().empty()) {
+        load_wrapper(saved, *layers_group, level, key, *layer);
+        continue;
+      }
       if (weights.empty()) continue;
       SavedLayer& entry = find_layer(saved, level, key, *layer, weights);
       read_layer(*layers_group, level + "layers/" + key, entry, *layer, weights);
@@ -447,7 +451,7 @@ class Keras3WeightsLoader {
   // Reads a layer's variables from <path>/vars/<i> (path relative to the root, `layers_group` its level's
   // layers group).
   void read_layer(const Object& layers_group, const std::string& path, const SavedLayer& entry, const Layer& layer,
-                  const std::vector<Weight*>& weights) const {
+                  const std::vector<Weight*>& weights, std::string relative = "") const {
     if (entry.n_vars != weights.size()) {
       std::string expected;
       for (const Weight* w : weights) expected += (expected.empty() ? "" : ", ") + quote(w->name);
@@ -456,10 +460,42 @@ class Keras3WeightsLoader {
                " variables, but received " + std::to_string(entry.n_vars) + " variables during loading. Expected: [" +
                expected + "] (" + kName + ": " + path + "/vars)");
     }
-    const std::string key = path.substr(path.rfind('/') + 1);
+    // Relative to layers_group: the layer's key, or a wrapped layer's <key>/<attribute>.
+    const std::string key = relative.empty() ? path.substr(path.rfind('/') + 1) : relative;
     for (std::size_t i = 0; i < weights.size(); ++i) {
       const std::string var = "/vars/" + std::to_string(i);
       read_weight(layers_group, key + var, *weights[i], file_, kName + ": " + path + var);
+    }
+  }
+
+  // A wrapper (TimeDistributed): its own variables at <key>/vars, each wrapped layer's at <key>/<attribute>/vars
+  // (saving_lib saves a layer held in an attribute under the attribute's name).
+  void load_wrapper(std::map<std::string, SavedLayer>& saved, const Object& layers_group, const std::string& level,
+                    const std::string& key, Layer& layer) {
+    const std::vector<Weight*> every = all_weights(layer);
+    if (every.empty()) return;
+    SavedLayer& entry = find_layer(saved, level, key, layer, every);
+    const std::vector<Weight*> own = own_weights(layer);
+    if (!own.empty() || entry.n_vars != 0) read_layer(layers_group, level + "layers/" + key, entry, layer, own);
+    load_sublayers(layers_group, level, key, layer);
+  }
+
+  // Each wrapped layer's variables at <relative>/<attribute>/vars, and theirs in turn (a Bidirectional's
+  // forward_layer/cell/vars: an RNN layer keeps its variables in its cell).
+  void load_sublayers(const Object& layers_group, const std::string& level, const std::string& parent, Layer& layer) {
+    for (const Layer::SubLayer& sub : layer.sublayers()) {
+      const std::string relative = parent + "/" + sub.attribute;
+      load_sublayers(layers_group, level, relative, *sub.layer);
+      const std::vector<Weight*> weights = own_weights(*sub.layer);
+      if (weights.empty()) continue;
+      const std::string path = level + "layers/" + relative;
+      std::string why;
+      const std::optional<Object> vars = open_path(layers_group, relative + "/vars", why);
+      if (!vars) fail(Status::ParseError, file_, kName + ": " + path + "/vars: " + why);
+      if (!vars->is_group()) fail(Status::ParseError, file_, kName + ": " + path + "/vars is not a group");
+      SavedLayer inner;
+      inner.n_vars = link_names(*vars, file_, kName + ": " + path + "/vars").size();
+      read_layer(layers_group, path, inner, *sub.layer, weights, relative);
     }
   }
 

@@ -178,16 +178,14 @@ std::vector<LayerWeights> weights_by_layer(const Model& model) {
     // A nested model's weights are those of all its layers (Keras 2's Layer.weights of a Functional), listed
     // as tf.keras saves them in a .h5: every trainable one first, then the others.
     const Model* inner = layer->nested_model();
-    for (bool trainable : {true, false}) {
-      if (inner != nullptr) {
+    if (inner != nullptr) {
+      for (bool trainable : {true, false}) {
         for (Weight* w : inner->weights()) {
           if (w->trainable == trainable) entry.weights.push_back(w);
         }
-        continue;
       }
-      for (Weight& w : layer->weights()) {
-        if (w.trainable == trainable) entry.weights.push_back(&w);
-      }
+    } else {
+      entry.weights = all_weights(*layer);  // a wrapper's (TimeDistributed) include its wrapped layer's
     }
     if (!entry.weights.empty()) out.push_back(std::move(entry));
   }

@@ -151,32 +151,109 @@ class CreatedLayers {
   std::map<std::string, std::size_t> by_name_;  // a map: no hash a file could make collide
 };
 
-// A node's keras_history entries, from Keras 3's {"args": [...], "kwargs": {...}} or tf.keras's
-// [[layer, node, tensor, kwargs], ...], in argument order.
-std::vector<const Json*> node_histories(const Json& node) {
-  std::vector<const Json*> histories;
+// A call of a layer as a node records it: the keras_history of every tensor it takes (its inputs, then the
+// masks it was passed), which inputs came by keyword, and its other keyword arguments.
+struct NodeCall {
+  std::vector<const Json*> histories;  // inputs (positional, then by keyword), then masks
+  std::size_t n_inputs = 0;
+  CallArguments args;                  // keywords and options (mask_inputs filled once the tensors exist)
+};
+
+bool is_keras3_tensor(const Json& t) {
+  return t.is_object() && t.contains("class_name") && t["class_name"] == "__keras_tensor__";
+}
+
+// tf.keras's reference to a tensor inside call kwargs: [layer name, node index, tensor index].
+bool is_tf_keras_tensor_ref(const Json& t) {
+  return t.is_array() && t.size() == 3 && t[0].is_string() && t[1].is_number_integer() && t[2].is_number_integer();
+}
+
+// Sorts a call's keyword arguments into tensors by keyword, masks and options. `history_of` gives a tensor's
+// keras_history, or null when the value is not a tensor.
+template <typename HistoryOf>
+void read_call_kwargs(const Json& kwargs, const Layer& layer, HistoryOf history_of, NodeCall& call,
+                      std::vector<const Json*>& masks) {
+  if (!kwargs.is_object()) malformed("an inbound node's kwargs are not a dict");
+  // Keyword tensors follow the positional ones in the layer's order; keywords it does not know keep the
+  // file's order after those (Layer::call refuses them by name).
+  std::vector<std::pair<std::string, const Json*>> tensors;
+  for (const auto& [key, value] : kwargs.items()) {
+    std::vector<const Json*> found;
+    if (const Json* h = history_of(value)) {
+      found.push_back(h);
+    } else if (value.is_array() && !value.empty()) {
+      for (const Json& item : value) {
+        if (const Json* item_history = history_of(item)) found.push_back(item_history);
+        else if (!(key == "mask" && item.is_null())) { found.clear(); break; }
+      }
+    }
+    if (key == "mask") {
+      masks.insert(masks.end(), found.begin(), found.end());
+      if (found.empty() && !value.is_null() && !(value.is_array() && value.empty())) call.args.options[key] = value;
+    } else if (found.empty()) {
+      call.args.options[key] = value;
+    } else {
+      for (const Json* h : found) tensors.emplace_back(key, h);
+    }
+  }
+  const std::vector<std::string_view> order = layer.call_tensor_keywords();
+  auto rank = [&](const std::string& key) {
+    return static_cast<std::size_t>(std::find(order.begin(), order.end(), key) - order.begin());
+  };
+  std::stable_sort(tensors.begin(), tensors.end(), [&](const auto& a, const auto& b) { return rank(a.first) < rank(b.first); });
+  for (auto& [key, h] : tensors) {
+    call.histories.push_back(h);
+    call.args.keywords.push_back(key);
+  }
+}
+
+// A node from Keras 3's {"args": [...], "kwargs": {...}} or tf.keras's [[layer, node, tensor, kwargs], ...].
+NodeCall read_node_call(const Json& node, const Layer& layer) {
+  NodeCall call;
+  std::vector<const Json*> masks;
   if (node.is_array()) {
-    for (const Json& input : node) histories.push_back(&input);
+    // tf.keras: every entry is a positional tensor; the call's kwargs are the last entry's (as its
+    // functional.py process_node keeps them), with tensors as [layer, node, tensor] references.
+    for (const Json& input : node) {
+      call.histories.push_back(&input);
+      call.args.keywords.emplace_back();
+    }
+    if (!node.empty() && node.back().is_array() && node.back().size() >= 4) {
+      read_call_kwargs(node.back()[3], layer,
+                       [](const Json& v) { return is_tf_keras_tensor_ref(v) ? &v : nullptr; }, call, masks);
+    }
   } else if (node.is_object()) {
     const Json& args = member(node, "args", "an inbound node");
     if (!args.is_array() || args.empty()) malformed("an inbound node has no args");
-    const Json& first = args[0];
     auto add = [&](const Json& t) {
-      if (!t.is_object() || t.value("class_name", "") != "__keras_tensor__") {
+      if (!is_keras3_tensor(t)) {
         throw Error(Status::Unsupported,
                     "Only tensors are supported as layer call arguments, got " + dump_prefix(t, kMaxQuotedBytes));
       }
-      histories.push_back(&member(member(t, "config", "a __keras_tensor__"), "keras_history", "a __keras_tensor__"));
+      call.histories.push_back(&member(member(t, "config", "a __keras_tensor__"), "keras_history", "a __keras_tensor__"));
+      call.args.keywords.emplace_back();
     };
-    if (first.is_array()) {
-      for (const Json& t : first) add(t);
-    } else {
-      add(first);
+    for (const Json& arg : args) {
+      if (arg.is_array() && &arg == &args[0]) {
+        for (const Json& t : arg) add(t);
+      } else {
+        add(arg);
+      }
+    }
+    if (node.contains("kwargs")) {
+      read_call_kwargs(node["kwargs"], layer,
+                       [](const Json& v) -> const Json* {
+                         if (!is_keras3_tensor(v)) return nullptr;
+                         return &member(member(v, "config", "a __keras_tensor__"), "keras_history", "a __keras_tensor__");
+                       },
+                       call, masks);
     }
   } else {
     malformed("an inbound node is neither a list nor an object");
   }
-  return histories;
+  call.n_inputs = call.histories.size();
+  call.histories.insert(call.histories.end(), masks.begin(), masks.end());
+  return call;
 }
 
 // Keras's functional_from_config replays the layer calls (nodes) in passes: each pass goes through the
@@ -238,8 +315,8 @@ class FunctionalReplay {
     std::vector<const Json*> nodes;
     std::size_t next = 0;                 // nodes[next] is the next call
     std::vector<std::size_t> slots;       // the entries that visit this layer (ascending)
-    bool prepared = false;                // histories holds nodes[next]'s
-    std::vector<const Json*> histories;
+    bool prepared = false;                // call holds nodes[next]'s
+    NodeCall call;
     std::vector<KerasTensor*> inputs;     // the tensors of histories[0 .. inputs.size()) found so far
     bool waiting = false;                 // registered in waiters_ for the node it needs
     OpLayer::Call op_call;                // an op-layer's arguments for nodes[next]
@@ -257,17 +334,18 @@ class FunctionalReplay {
     if (calls.waiting) return;  // nothing it needs appeared since it last waited: Keras's attempt fails again
     while (calls.next < calls.nodes.size()) {
       if (!calls.prepared) {
-        calls.histories.clear();
+        calls.call = NodeCall{};
         if (op_layer(visit.layer) != nullptr) {
-          calls.op_call = OpLayer::read_call(*calls.nodes[calls.next], calls.histories);
+          calls.op_call = OpLayer::read_call(*calls.nodes[calls.next], calls.call.histories);
+          calls.call.n_inputs = calls.call.histories.size();
         } else {
-          calls.histories = node_histories(*calls.nodes[calls.next]);
+          calls.call = read_node_call(*calls.nodes[calls.next], layers_[visit.layer]);
         }
         calls.inputs.clear();
         calls.prepared = true;
       }
-      while (calls.inputs.size() < calls.histories.size()) {
-        const HistoryRef ref = layers_.locate(*calls.histories[calls.inputs.size()]);
+      while (calls.inputs.size() < calls.call.histories.size()) {
+        const HistoryRef ref = layers_.locate(*calls.call.histories[calls.inputs.size()]);
         KerasTensor* x = layers_.tensor(ref);
         if (x == nullptr) {
           wait(visit.layer, ref);
@@ -278,10 +356,13 @@ class FunctionalReplay {
       if (OpLayer* op = op_layer(visit.layer)) {
         op->call_op(std::move(calls.op_call), calls.inputs);
       } else {
-        layers_[visit.layer].call(calls.inputs);
+        const auto split = calls.inputs.begin() + static_cast<std::ptrdiff_t>(calls.call.n_inputs);
+        calls.call.args.mask_inputs.assign(split, calls.inputs.end());
+        calls.inputs.erase(split, calls.inputs.end());
+        layers_[visit.layer].call(calls.inputs, calls.call.args);
       }
       calls.prepared = false;
-      calls.histories.clear();
+      calls.call = NodeCall{};
       calls.inputs.clear();
       ++calls.next;
       wake(visit, layers_[visit.layer].inbound_nodes().size() - 1);

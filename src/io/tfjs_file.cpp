@@ -121,8 +121,9 @@ class ManifestReader {
     for (const io::LayerWeights& lw : io::weights_by_layer(model)) {
       for (Weight* w : lw.weights) {
         const std::string key = lw.layer->name() + "/" + w->name;
-        key_depths_.insert(static_cast<std::size_t>(std::count(key.begin(), key.end(), '/')));
-        if (!by_key_.emplace(key, w).second) ambiguous_.insert(key);
+        add_key(key, w);
+        // Weights held in a sublayer are named by their path ("lstm/lstm_cell/kernel": an RNN's cell).
+        if (w->path != key) add_key(w->path, w);
         order_.push_back(w);
       }
     }
@@ -250,6 +251,11 @@ class ManifestReader {
   // that does not match, leading scopes ("sequential/dense/kernel" -> "dense/kernel"). Stripping scopes one
   // at a time would cost the name's length per '/' (quadratic in a hostile name); instead only the suffixes
   // with as many '/' as some model key can match, so those few are looked up, longest first as before.
+  void add_key(const std::string& key, Weight* w) {
+    key_depths_.insert(static_cast<std::size_t>(std::count(key.begin(), key.end(), '/')));
+    if (!by_key_.emplace(key, w).second) ambiguous_.insert(key);
+  }
+
   Weight* match(std::string_view name) const {
     if (Weight* w = match_name(name)) return w;
     // tf.keras names DepthwiseConv's kernel "depthwise_kernel", Keras 3 "kernel" (SeparableConv keeps

@@ -1,5 +1,7 @@
 #include "layers/op_layer.hpp"
 
+#include <algorithm>
+
 #include "graph/graph.hpp"
 #include "util/error.hpp"
 #include "util/python_text.hpp"
@@ -125,8 +127,23 @@ void OpLayer::throw_op_call_error(const std::vector<const KerasTensor*>& inputs,
   for (std::size_t i = 0; i < positional.size(); ++i) {
     if (i > 0) args += ", ";
     const Json& arg = positional[i];
-    if (is_placeholder(arg) && arg["__tensor__"].get<std::size_t>() < inputs.size()) {
-      args += python::quote(keras_tensor_repr(*inputs[arg["__tensor__"].get<std::size_t>()]));
+    auto tensor_of = [&](const Json& v) -> const KerasTensor* {
+      if (!is_placeholder(v) || v["__tensor__"].get<std::size_t>() >= inputs.size()) return nullptr;
+      return inputs[v["__tensor__"].get<std::size_t>()];
+    };
+    const bool tensor_list =
+        arg.is_array() && std::any_of(arg.begin(), arg.end(), [&](const Json& v) { return tensor_of(v) != nullptr; });
+    if (const KerasTensor* t = tensor_of(arg)) {
+      args += python::quote(keras_tensor_repr(*t));
+    } else if (tensor_list) {
+      // A list of tensors (ops.concatenate([a, b])): Keras shows each element by str(), quoted.
+      args += "[";
+      for (std::size_t k = 0; k < arg.size(); ++k) {
+        const KerasTensor* item = tensor_of(arg[k]);
+        args += (k > 0 ? ", " : "") +
+                python::quote(item != nullptr ? keras_tensor_repr(*item) : python::str_prefix(arg[k], kMaxQuotedBytes));
+      }
+      args += "]";
     } else {
       args += python::repr_prefix(arg, kMaxQuotedBytes);
     }

@@ -289,6 +289,7 @@ const LayerLowering activation_lowering = {
       return layer_as<core::ActivationLayer>(layer).activation();
     },
     .maps_flat_values = true,
+    .masking = Masking::PassesThrough,
 };
 
 }  // namespace inlay::runtime

@@ -53,6 +53,6 @@ void lower_batch_normalization(PlanBuilder& b, const core::BatchNormalization& l
 
 }  // namespace
 
-const LayerLowering batch_normalization_lowering = {.lower = lower_as<core::BatchNormalization, lower_batch_normalization>, .role = FusionRole::BatchNormalization};
+const LayerLowering batch_normalization_lowering = {.lower = lower_as<core::BatchNormalization, lower_batch_normalization>, .role = FusionRole::BatchNormalization, .masking = Masking::PassesThrough};
 
 }  // namespace inlay::runtime

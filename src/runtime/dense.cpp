@@ -184,6 +184,7 @@ const LayerLowering dense_lowering = {
     .maps_flat_values = true,
     .reads_sparse = true,
     .reads_flattened_spatial = true,
+    .masking = Masking::PassesThrough,
 };
 
 }  // namespace inlay::runtime

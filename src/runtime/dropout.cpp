@@ -13,6 +13,6 @@ void lower_dropout(PlanBuilder& b, const core::Dropout& layer, const Node& node)
 
 }  // namespace
 
-const LayerLowering dropout_lowering = {.lower = lower_as<core::Dropout, lower_dropout>, .role = FusionRole::Identity, .maps_flat_values = true};
+const LayerLowering dropout_lowering = {.lower = lower_as<core::Dropout, lower_dropout>, .role = FusionRole::Identity, .maps_flat_values = true, .masking = Masking::PassesThrough};
 
 }  // namespace inlay::runtime

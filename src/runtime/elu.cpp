@@ -37,6 +37,7 @@ const LayerLowering elu_lowering = {
     .role = FusionRole::Activation,
     .activation = [](const Layer& layer) { return as_activation(layer_as<core::ELU>(layer)); },
     .maps_flat_values = true,
+    .masking = Masking::PassesThrough,
 };
 
 }  // namespace inlay::runtime

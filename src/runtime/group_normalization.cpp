@@ -75,6 +75,6 @@ void lower_group_normalization(PlanBuilder& b, const core::GroupNormalization& l
 }  // namespace
 
 const LayerLowering group_normalization_lowering = {
-    .lower = lower_as<core::GroupNormalization, lower_group_normalization>};
+    .lower = lower_as<core::GroupNormalization, lower_group_normalization>, .masking = Masking::PassesThrough};
 
 }  // namespace inlay::runtime

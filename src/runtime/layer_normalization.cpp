@@ -99,6 +99,6 @@ void lower_layer_normalization(PlanBuilder& b, const core::LayerNormalization& l
 }  // namespace
 
 const LayerLowering layer_normalization_lowering = {
-    .lower = lower_as<core::LayerNormalization, lower_layer_normalization>};
+    .lower = lower_as<core::LayerNormalization, lower_layer_normalization>, .masking = Masking::PassesThrough};
 
 }  // namespace inlay::runtime

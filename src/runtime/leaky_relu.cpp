@@ -29,6 +29,7 @@ const LayerLowering leaky_relu_lowering = {
     .role = FusionRole::Activation,
     .activation = [](const Layer& layer) { return as_activation(layer_as<core::LeakyReLU>(layer)); },
     .maps_flat_values = true,
+    .masking = Masking::PassesThrough,
 };
 
 }  // namespace inlay::runtime

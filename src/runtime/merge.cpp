@@ -8,6 +8,9 @@
 // consecutive groups of at most kMaxSources, then of those partial results, until one value is left. The
 // binary chain of the other merges has two sources per step.
 #include <algorithm>
+#include <optional>
+#include <limits>
+#include <cmath>
 
 #include "runtime/merge.hpp"
 
@@ -296,11 +299,138 @@ void lower_elementwise_merge(PlanBuilder& b, const Node& node, MergeOp op, const
 
 namespace {
 
+// Keras masks through merges. Merge.compute_mask (Add, Subtract, Average): the OR of the inputs' masks when
+// every input has one, else none. Concatenate.compute_mask over the last axis: the OR of the masks, an input
+// without one counting as all kept. Both are an elementwise max of the 0/1 mask values, in one small step.
+void set_merged_mask(PlanBuilder& b, const Node& node, bool missing_is_kept, const std::string& layer) {
+  std::vector<ValueId> masks;
+  bool missing = false;
+  for (const KerasTensor* t : node.inputs) {
+    if (const std::optional<ValueId> m = b.mask_of(t)) {
+      masks.push_back(*m);
+    } else {
+      missing = true;
+    }
+  }
+  if (masks.empty() || (missing && !missing_is_kept)) return;
+  const std::vector<int64_t> dims = b.dims(masks[0]);
+  for (ValueId m : masks) {
+    if (b.dims(m) != dims) throw_unsupported(layer, "merging inputs whose Keras masks differ in shape");
+  }
+  const ValueId out = b.add_plain(dims);
+  const auto n = static_cast<std::size_t>(product(dims, 0, dims.size()));
+  b.add_custom(
+      layer,
+      [masks, out, n, missing](const RunContext& ctx) {
+        float* dst = ctx.f32(out);
+        std::fill_n(dst, n, missing ? 1.0f : 0.0f);
+        for (ValueId m : masks) {
+          const float* src = ctx.f32(m);
+          for (std::size_t i = 0; i < n; ++i) dst[i] = std::max(dst[i], src[i]);
+        }
+      },
+      masks, {out});
+  b.set_mask(node.outputs[0], out);
+}
+
+// Multiply, Maximum and Minimum read their inputs' masks (their Keras _merge_function): Multiply takes 1 for
+// a masked element and, when every input is masked, zeroes what the OR of the masks drops; Maximum / Minimum
+// (_apply_merge_op_and_or_mask) fold left, taking the other operand where one is masked. Hand-written over
+// inputs of the output's dims with (..., steps) masks of all but the last axis; the output mask is the OR.
+float merge_pair(MergeOp op, float a, float b) {
+  if (op == MergeOp::Multiply) return a * b;
+  if (std::isnan(a) || std::isnan(b)) return std::numeric_limits<float>::quiet_NaN();
+  return op == MergeOp::Maximum ? std::max(a, b) : std::min(a, b);
+}
+
+bool lower_masked_merge(PlanBuilder& b, const Node& node, MergeOp op, const std::string& layer) {
+  std::vector<ValueId> xs, masks;  // masks[i] = -1: input i has none
+  for (const KerasTensor* t : node.inputs) {
+    xs.push_back(b.to_plain(b.value_of(t), layer));
+    const std::optional<ValueId> m = b.mask_of(t);
+    masks.push_back(m ? *m : -1);
+  }
+  if (std::all_of(masks.begin(), masks.end(), [](ValueId m) { return m < 0; })) return false;
+  const std::vector<int64_t> dims = b.dims(xs[0]);
+  const std::vector<int64_t> step_dims(dims.begin(), dims.end() - (dims.empty() ? 0 : 1));
+  for (std::size_t i = 0; i < xs.size(); ++i) {
+    if (b.dims(xs[i]) != dims || (masks[i] >= 0 && b.dims(masks[i]) != step_dims)) {
+      throw_unsupported(layer, "masked inputs of different shapes, or masks not over all but the last axis");
+    }
+  }
+  b.check_dims(node.outputs[0], dims, layer);
+  const bool all_masked = std::all_of(masks.begin(), masks.end(), [](ValueId m) { return m >= 0; });
+  const ValueId out = b.add_plain(dims);
+  const ValueId out_mask = b.add_plain(step_dims);
+  const int64_t width = dims.empty() ? 1 : dims.back(), steps = product(step_dims, 0, step_dims.size());
+  std::vector<ValueId> reads = xs;
+  for (ValueId m : masks) {
+    if (m >= 0) reads.push_back(m);
+  }
+  b.add_custom(
+      layer,
+      [xs, masks, out, out_mask, op, all_masked, width, steps](const RunContext& ctx) {
+        float* y = ctx.f32(out);
+        float* ym = ctx.f32(out_mask);
+        for (int64_t s = 0; s < steps; ++s) {
+          bool have_mask = true, kept = false;  // the running output mask (Maximum / Minimum: None once dropped)
+          for (std::size_t i = 0; i < xs.size(); ++i) {
+            const float* x = ctx.f32(xs[i]) + s * width;
+            const bool masked_input = masks[i] >= 0;
+            const bool keep = !masked_input || ctx.f32(masks[i])[s] != 0.0f;
+            for (int64_t f = 0; f < width; ++f) {
+              float v = x[f];
+              float& acc = y[s * width + f];
+              if (op == MergeOp::Multiply) {
+                if (!keep) v = 1.0f;
+                acc = i == 0 ? v : acc * v;
+              } else if (i == 0) {
+                acc = v;
+              } else {
+                if (!keep) v = acc;                      // x = where(mask, x, output)
+                if (have_mask && !kept) acc = v;         // output = where(output_mask, output, x)
+                acc = merge_pair(op, acc, v);
+              }
+            }
+            if (op == MergeOp::Multiply) {
+              kept = kept || (masked_input && keep);
+            } else if (i == 0) {
+              have_mask = masked_input;
+              kept = keep;
+            } else {
+              have_mask = have_mask && masked_input;
+              kept = have_mask && (kept || keep);
+            }
+          }
+          const bool masked_output = op == MergeOp::Multiply ? all_masked : have_mask;
+          if (op == MergeOp::Multiply && masked_output && !kept) std::fill_n(y + s * width, width, 0.0f);
+          ym[s] = kept ? 1.0f : 0.0f;
+        }
+      },
+      reads, {out, out_mask});
+  b.set_output(node.outputs[0], out);
+  // Multiply sets a mask when every input has one; Maximum / Minimum when the fold kept one to the end, which
+  // for the left fold is again every input having one.
+  if (all_masked) b.set_mask(node.outputs[0], out_mask);
+  return true;
+}
+
 // The lowering of the elementwise merge class T, computing `op`.
 template <typename T, MergeOp op>
 void lower_merge(PlanBuilder& b, const T& layer, const Node& node) {
+  const bool keeps_values = op == MergeOp::Add || op == MergeOp::Subtract || op == MergeOp::Average;
+  if (!keeps_values && lower_masked_merge(b, node, op, layer.name())) return;
   lower_elementwise_merge(b, node, op, layer.name());
+  if (keeps_values) set_merged_mask(b, node, false, layer.name());
 }
+
+}  // namespace
+
+ValueId concat_values(PlanBuilder& b, const std::vector<ValueId>& xs, int axis, const std::string& layer) {
+  return merge_tree(xs, [&](const std::vector<ValueId>& group) { return concat_step(b, group, axis, layer); });
+}
+
+namespace {
 
 void lower_concatenate(PlanBuilder& b, const core::Concatenate& layer, const Node& node) {
   const std::string& name = layer.name();
@@ -315,16 +445,28 @@ void lower_concatenate(PlanBuilder& b, const core::Concatenate& layer, const Nod
   const ValueId out =
       merge_tree(xs, [&](const std::vector<ValueId>& group) { return concat_step(b, group, axis, name); });
   b.set_output(node.outputs[0], out);
+  const bool masked = std::any_of(node.inputs.begin(), node.inputs.end(), [&](const KerasTensor* t) {
+    return b.mask_of(t).has_value();
+  });
+  if (masked && axis != rank - 1) throw_unsupported(name, "Keras masks on a concatenation over an axis but the last");
+  set_merged_mask(b, node, true, name);
 }
 
 }  // namespace
 
-const LayerLowering add_lowering = {.lower = lower_as<core::Add, lower_merge<core::Add, MergeOp::Add>>};
-const LayerLowering subtract_lowering = {.lower = lower_as<core::Subtract, lower_merge<core::Subtract, MergeOp::Subtract>>};
-const LayerLowering multiply_lowering = {.lower = lower_as<core::Multiply, lower_merge<core::Multiply, MergeOp::Multiply>>};
-const LayerLowering average_lowering = {.lower = lower_as<core::Average, lower_merge<core::Average, MergeOp::Average>>};
-const LayerLowering maximum_lowering = {.lower = lower_as<core::Maximum, lower_merge<core::Maximum, MergeOp::Maximum>>};
-const LayerLowering minimum_lowering = {.lower = lower_as<core::Minimum, lower_merge<core::Minimum, MergeOp::Minimum>>};
-const LayerLowering concatenate_lowering = {.lower = lower_as<core::Concatenate, lower_concatenate>};
+const LayerLowering add_lowering = {.lower = lower_as<core::Add, lower_merge<core::Add, MergeOp::Add>>,
+                                       .masking = Masking::Computes};
+const LayerLowering subtract_lowering = {.lower = lower_as<core::Subtract, lower_merge<core::Subtract, MergeOp::Subtract>>,
+                                       .masking = Masking::Computes};
+const LayerLowering multiply_lowering = {.lower = lower_as<core::Multiply, lower_merge<core::Multiply, MergeOp::Multiply>>,
+                                       .masking = Masking::Computes};
+const LayerLowering average_lowering = {.lower = lower_as<core::Average, lower_merge<core::Average, MergeOp::Average>>,
+                                       .masking = Masking::Computes};
+const LayerLowering maximum_lowering = {.lower = lower_as<core::Maximum, lower_merge<core::Maximum, MergeOp::Maximum>>,
+                                       .masking = Masking::Computes};
+const LayerLowering minimum_lowering = {.lower = lower_as<core::Minimum, lower_merge<core::Minimum, MergeOp::Minimum>>,
+                                       .masking = Masking::Computes};
+const LayerLowering concatenate_lowering = {.lower = lower_as<core::Concatenate, lower_concatenate>,
+                                            .masking = Masking::Computes};
 
 }  // namespace inlay::runtime

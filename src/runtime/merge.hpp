@@ -15,4 +15,8 @@ enum class MergeOp { Add, Subtract, Multiply, Average, Maximum, Minimum };
 // Lowers node (the call of an elementwise merge layer named `layer`) as `op` over its inputs, in order.
 void lower_elementwise_merge(PlanBuilder& b, const Node& node, MergeOp op, const std::string& layer);
 
+// The concatenation of plain values (one rank, equal dims but on `axis`) along `axis`, on oneDNN's concat
+// primitive (a tree of them past its source limit); returns the value written.
+ValueId concat_values(PlanBuilder& b, const std::vector<ValueId>& xs, int axis, const std::string& layer);
+
 }  // namespace inlay::runtime

@@ -75,6 +75,6 @@ void lower_normalization(PlanBuilder& b, const core::Normalization& layer, const
 
 }  // namespace
 
-const LayerLowering normalization_lowering = {.lower = lower_as<core::Normalization, lower_normalization>};
+const LayerLowering normalization_lowering = {.lower = lower_as<core::Normalization, lower_normalization>, .masking = Masking::PassesThrough};
 
 }  // namespace inlay::runtime

@@ -14,6 +14,6 @@ void lower_pass_through(PlanBuilder& b, const Layer& layer, const Node& node) {
 
 }  // namespace
 
-const LayerLowering pass_through_lowering = {.lower = lower_pass_through, .role = FusionRole::Identity, .maps_flat_values = true};
+const LayerLowering pass_through_lowering = {.lower = lower_pass_through, .role = FusionRole::Identity, .maps_flat_values = true, .masking = Masking::PassesThrough};
 
 }  // namespace inlay::runtime

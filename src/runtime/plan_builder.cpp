@@ -103,10 +103,12 @@ dnnl::primitive_attr PlanBuilder::attributes() const {
 
 std::unique_ptr<Plan> PlanBuilder::build() {
   add_inputs();
-  for (const core::NodeRef& ref : model_.execution_order()) {
-    const Node& node = ref.node();
-    if (ref.layer->class_name() == core::InputLayer::kClassName || fusions_.is_folded(node)) continue;
-    lower(*ref.layer, node);
+  const std::vector<char> needed = needed_nodes();
+  const std::vector<core::NodeRef>& order = model_.execution_order();
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    const Node& node = order[i].node();
+    if (!needed[i] || order[i].layer->class_name() == core::InputLayer::kClassName || fusions_.is_folded(node)) continue;
+    lower(*order[i].layer, node);
   }
   bind_outputs();
   compute_lifetimes();
@@ -115,6 +117,24 @@ std::unique_ptr<Plan> PlanBuilder::build() {
   core::log().debug("plan for model '{}': {} steps, {} values, arena {} bytes, scratchpad {} bytes", model_.name(),
                     plan_->steps.size(), plan_->values.size(), plan_->arena_bytes, plan_->scratchpad_bytes);
   return std::move(plan_);
+}
+
+// The nodes whose outputs reach a model output through the computation (Node::inputs). Keras 3's models
+// compute their masks with op-layers (not_equal, any, logical_and...) whose outputs reach the layers only as
+// mask= arguments (Node::mask_inputs): the runtime derives masks itself (mask_of), so those nodes are not run.
+std::vector<char> PlanBuilder::needed_nodes() const {
+  const std::vector<core::NodeRef>& order = model_.execution_order();
+  std::unordered_set<const KerasTensor*> wanted(model_.outputs().begin(), model_.outputs().end());
+  std::vector<char> needed(order.size(), 0);
+  for (std::size_t i = order.size(); i-- > 0;) {
+    const Node& node = order[i].node();
+    const bool used = std::any_of(node.outputs.begin(), node.outputs.end(),
+                                  [&](const KerasTensor* t) { return wanted.count(t) != 0; });
+    if (!used) continue;
+    needed[i] = 1;
+    wanted.insert(node.inputs.begin(), node.inputs.end());
+  }
+  return needed;
 }
 
 void PlanBuilder::add_inputs() {
@@ -233,6 +253,10 @@ void PlanBuilder::propagate_mask(const LayerLowering& lowering, const Layer& lay
     for (const KerasTensor* t : node.outputs) {
       if (!masks_.count(t)) masks_[t] = *mask;
     }
+    // A producer's folded followers (Dropout, activations, BatchNormalization) all keep the mask in Keras:
+    // the fused output (the last follower's tensor) carries it too.
+    const KerasTensor* fused = fusions_.of(node).output;
+    if (fused != nullptr && !masks_.count(fused)) masks_[fused] = *mask;
   } else if (lowering.masking == Masking::Drops) {
     core::log().debug("layer '{}' (of type {}) was passed an input with a mask attached to it; it does not support "
                       "masking: downstream layers will not see the mask",

@@ -137,6 +137,7 @@ class PlanBuilder {
 
  private:
   void add_inputs();
+  std::vector<char> needed_nodes() const;
   void lower(const Layer& layer, const Node& node);
   void propagate_mask(const LayerLowering& lowering, const Layer& layer, const Node& node);
   void bind_outputs();

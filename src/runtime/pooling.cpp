@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include "layers/conv_utils.hpp"
 #include "layers/pooling_base.hpp"
@@ -103,7 +104,56 @@ void lower_pooling(PlanBuilder& b, const core::BasePooling& layer, const Node& n
   b.set_output(node.outputs[0], out);
 }
 
+// GlobalAveragePooling1D with a Keras mask (batch, steps): sum(where(mask, x, 0)) / sum(mask) per (sample,
+// channel), as Keras computes it (masked NaNs do not reach the sum; an all-masked row is 0 / 0 = NaN).
+// Hand-written: a weighted mean whose weights differ per sample is nothing oneDNN 2.6 pools.
+void lower_masked_average_1d(PlanBuilder& b, const core::BaseGlobalPooling& layer, const Node& node, ValueId mask) {
+  const std::string& name = layer.name();
+  const bool channels_first = layer.channels_first();
+  const ValueId x = b.to_plain(b.value_of(node.inputs[0]), name);
+  const std::vector<int64_t> in = b.dims(x);
+  const int64_t samples = in[0], steps = channels_first ? in[2] : in[1], channels = channels_first ? in[1] : in[2];
+  if (b.dims(mask) != std::vector<int64_t>{samples, steps}) {
+    throw_unsupported(name, "a mask that is not of the input's (batch, steps) dims");
+  }
+  const std::vector<int64_t> out_dims =
+      layer.keepdims() ? (channels_first ? std::vector<int64_t>{samples, channels, 1}
+                                         : std::vector<int64_t>{samples, 1, channels})
+                       : std::vector<int64_t>{samples, channels};
+  b.check_dims(node.outputs[0], out_dims, name);
+  const ValueId out = b.add_plain(out_dims);
+  // Element (s, t, c) of either layout, and the stride between channels.
+  const int64_t step_stride = channels_first ? 1 : channels, channel_stride = channels_first ? steps : 1;
+  b.add_custom(
+      name,
+      [x, mask, out, samples, steps, channels, step_stride, channel_stride](const RunContext& ctx) {
+        const float* src = ctx.f32(x);
+        const float* keep = ctx.f32(mask);
+        float* dst = ctx.f32(out);
+        for (int64_t s = 0; s < samples; ++s) {
+          float kept = 0;
+          for (int64_t t = 0; t < steps; ++t) kept += keep[s * steps + t];
+          const float* sample = src + s * steps * channels;
+          for (int64_t c = 0; c < channels; ++c) {
+            float sum = 0;
+            for (int64_t t = 0; t < steps; ++t) {
+              if (keep[s * steps + t] != 0.0f) sum += sample[t * step_stride + c * channel_stride];
+            }
+            dst[s * channels + c] = sum / kept;
+          }
+        }
+      },
+      {x, mask}, {out});
+  b.set_output(node.outputs[0], out);
+}
+
 void lower_global_pooling(PlanBuilder& b, const core::BaseGlobalPooling& layer, const Node& node) {
+  // Only GlobalAveragePooling1D reads a mask (the other global poolings do not support masking in Keras).
+  if (const std::optional<ValueId> mask = b.mask_of(node.inputs[0]);
+      mask && layer.pool_dimensions() == 1 && layer.pool_mode() == core::PoolMode::Average) {
+    lower_masked_average_1d(b, layer, node, *mask);
+    return;
+  }
   // A pooling window over the whole spatial extent: oneDNN's pooling kernels read blocked and nhwc
   // layouts at full speed (its 2.6 reduction primitive falls back to a reference kernel for them).
   const std::string& name = layer.name();
@@ -155,6 +205,9 @@ void lower_global_pooling(PlanBuilder& b, const core::BaseGlobalPooling& layer, 
 }  // namespace
 
 const LayerLowering pooling_lowering = {.lower = lower_as<core::BasePooling, lower_pooling>};
-const LayerLowering global_pooling_lowering = {.lower = lower_as<core::BaseGlobalPooling, lower_global_pooling>};
+// Masking: GlobalAveragePooling1D consumes its input's mask and its compute_mask returns None; the other
+// global poolings do not support masking: no output ever gets a mask.
+const LayerLowering global_pooling_lowering = {.lower = lower_as<core::BaseGlobalPooling, lower_global_pooling>,
+                                               .masking = Masking::Computes};
 
 }  // namespace inlay::runtime

@@ -69,6 +69,6 @@ void lower_prelu(PlanBuilder& b, const core::PReLU& layer, const Node& node) {
 
 }  // namespace
 
-const LayerLowering prelu_lowering = {.lower = lower_as<core::PReLU, lower_prelu>};
+const LayerLowering prelu_lowering = {.lower = lower_as<core::PReLU, lower_prelu>, .masking = Masking::PassesThrough};
 
 }  // namespace inlay::runtime

@@ -86,6 +86,7 @@ const LayerLowering relu_lowering = {
     .role = FusionRole::Activation,
     .activation = [](const Layer& layer) { return as_activation(layer_as<core::ReLU>(layer)); },
     .maps_flat_values = true,
+    .masking = Masking::PassesThrough,
 };
 
 }  // namespace inlay::runtime

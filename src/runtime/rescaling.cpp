@@ -47,6 +47,6 @@ void lower_rescaling(PlanBuilder& b, const core::Rescaling& layer, const Node& n
 
 }  // namespace
 
-const LayerLowering rescaling_lowering = {.lower = lower_as<core::Rescaling, lower_rescaling>, .maps_flat_values = true};
+const LayerLowering rescaling_lowering = {.lower = lower_as<core::Rescaling, lower_rescaling>, .maps_flat_values = true, .masking = Masking::PassesThrough};
 
 }  // namespace inlay::runtime

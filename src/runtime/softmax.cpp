@@ -3,11 +3,12 @@
 // another single axis it is oneDNN's softmax along that axis, the rows (along the axis) that hold NaN or
 // infinities recomputed with TensorFlow's arithmetic. Several axes that are the trailing ones are one
 // softmax over their merged extent (Keras computes exp(x - logsumexp(x)), equal within float32 rounding on
-// finite inputs; on rows holding +inf the two differ). Other axis lists, and the mask argument, are
-// unsupported.
+// finite inputs; on rows holding +inf the two differ). Other axis lists are unsupported. A Keras mask
+// on the input is applied as Keras does (masked positions -1e9 before, 0 after).
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <optional>
 
 #include "layers/softmax.hpp"
@@ -75,11 +76,72 @@ ValueId softmax_over_axis(PlanBuilder& b, ValueId x, int64_t axis, const std::st
   return out;
 }
 
+// Softmax.call's mask: right-aligned to the input's dims (each of its dims 1 or the input's), kept where
+// > 0.5. The flat index into the mask of every input element, for the two masking steps.
+std::vector<int64_t> mask_index(const std::vector<int64_t>& dims, const std::vector<int64_t>& mask_dims,
+                                const std::string& layer) {
+  if (mask_dims.size() > dims.size()) throw_unsupported(layer, "a Keras mask of higher rank than the input");
+  const std::size_t lead = dims.size() - mask_dims.size();
+  std::vector<int64_t> strides(dims.size(), 0);
+  int64_t stride = 1;
+  for (std::size_t d = mask_dims.size(); d-- > 0;) {
+    if (mask_dims[d] != 1 && mask_dims[d] != dims[lead + d]) {
+      throw_unsupported(layer, "a Keras mask that does not broadcast to the input");
+    }
+    strides[lead + d] = mask_dims[d] == 1 ? 0 : stride;
+    stride *= mask_dims[d];
+  }
+  const auto n = static_cast<std::size_t>(product(dims, 0, dims.size()));
+  std::vector<int64_t> index(n, 0), at(dims.size(), 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    int64_t m = 0;
+    for (std::size_t d = 0; d < dims.size(); ++d) m += at[d] * strides[d];
+    index[i] = m;
+    for (std::size_t d = dims.size(); d-- > 0;) {  // next multi-index
+      if (++at[d] < dims[d]) break;
+      at[d] = 0;
+    }
+  }
+  return index;
+}
+
+// where(mask > 0.5, x, fill) into a new plain value (x plain).
+ValueId masked_fill(PlanBuilder& b, ValueId x, ValueId mask, std::shared_ptr<const std::vector<int64_t>> index,
+                    float fill, const std::string& layer) {
+  const ValueId out = b.add_plain(b.dims(x));
+  b.add_custom(
+      layer,
+      [x, mask, out, index, fill](const RunContext& ctx) {
+        const float* src = ctx.f32(x);
+        const float* keep = ctx.f32(mask);
+        float* dst = ctx.f32(out);
+        for (std::size_t i = 0; i < index->size(); ++i) dst[i] = keep[(*index)[i]] > 0.5f ? src[i] : fill;
+      },
+      {x, mask}, {out});
+  return out;
+}
+
+ValueId softmax_of(PlanBuilder& b, const core::Softmax& layer, ValueId x, const std::vector<int64_t>& dims);
+
 void lower_softmax(PlanBuilder& b, const core::Softmax& layer, const Node& node) {
   const std::string& name = layer.name();
   ValueId x = b.value_of(node.inputs[0]);
   const std::vector<int64_t> dims = b.dims(x);
   b.check_dims(node.outputs[0], dims, name);
+  const std::optional<ValueId> mask = b.mask_of(node.inputs[0]);
+  if (!mask) {
+    b.set_output(node.outputs[0], softmax_of(b, layer, x, dims));
+    return;
+  }
+  // Masked positions get -1e9 (Keras's large negative number for float32) before the softmax and 0 after it.
+  const auto index = std::make_shared<const std::vector<int64_t>>(mask_index(dims, b.dims(*mask), name));
+  const ValueId filled = masked_fill(b, b.to_plain(x, name), *mask, index, -1e9f, name);
+  const ValueId y = b.to_plain(softmax_of(b, layer, filled, dims), name);
+  b.set_output(node.outputs[0], masked_fill(b, y, *mask, index, 0.0f, name));
+}
+
+ValueId softmax_of(PlanBuilder& b, const core::Softmax& layer, ValueId x, const std::vector<int64_t>& dims) {
+  const std::string& name = layer.name();
   const auto rank = static_cast<int64_t>(dims.size());
   const auto axes = resolved_axes(layer, rank);
   if (!axes) throw_unsupported(name, "softmax axes outside the input's rank or repeated");
@@ -100,7 +162,7 @@ void lower_softmax(PlanBuilder& b, const core::Softmax& layer, const Node& node)
   } else {
     throw_unsupported(name, "softmax over several axes that are not the trailing ones");
   }
-  b.set_output(node.outputs[0], out);
+  return out;
 }
 
 // Only a softmax over the last axis is the softmax activation.
@@ -115,6 +177,7 @@ const LayerLowering softmax_lowering = {
     .lower = lower_as<core::Softmax, lower_softmax>,
     .role = FusionRole::Activation,
     .activation = [](const Layer& layer) { return as_activation(layer_as<core::Softmax>(layer)); },
+    .masking = Masking::PassesThrough,
 };
 
 }  // namespace inlay::runtime

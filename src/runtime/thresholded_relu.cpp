@@ -18,6 +18,6 @@ void lower_thresholded_relu(PlanBuilder& b, const core::ThresholdedReLU& layer, 
 }  // namespace
 
 const LayerLowering thresholded_relu_lowering = {.lower = lower_as<core::ThresholdedReLU, lower_thresholded_relu>,
-                                                 .maps_flat_values = true};
+                                                 .maps_flat_values = true, .masking = Masking::PassesThrough};
 
 }  // namespace inlay::runtime

@@ -18,6 +18,6 @@ void lower_unit_normalization(PlanBuilder& b, const core::UnitNormalization& lay
 }  // namespace
 
 const LayerLowering unit_normalization_lowering = {
-    .lower = lower_as<core::UnitNormalization, lower_unit_normalization>};
+    .lower = lower_as<core::UnitNormalization, lower_unit_normalization>, .masking = Masking::PassesThrough};
 
 }  // namespace inlay::runtime

@@ -720,11 +720,11 @@ ArrayPtr load_npy(const fs::path& path) {
 }
 
 // The model's output on input.npy is Keras's (`expected`), within float32 rounding.
-void expect_predicts(const fs::path& file, const fs::path& expected) {
+void expect_predicts(const fs::path& file, const fs::path& expected, const fs::path& input_npy = kNested / "input.npy") {
   SCOPED_TRACE(file.string());
   Loaded loaded = load(file);
   ASSERT_EQ(loaded.status, INLAY_OK) << loaded.message;
-  const ArrayPtr input = load_npy(kNested / "input.npy");
+  const ArrayPtr input = load_npy(input_npy);
   const ArrayPtr want = load_npy(expected);
   ASSERT_NE(input, nullptr);
   ASSERT_NE(want, nullptr);
@@ -779,6 +779,15 @@ TEST(NestedModelFiles, MissingAndExtraInnerWeights) {
                        "'mixer_down/kernel'"});
   expect_load_failure(kNested / "extra_inner.keras", INLAY_PARSE_ERROR,
                       {"holds 1 weights in layers/sequential/layers/dense/vars", "no layer"});
+}
+
+// TimeDistributed layers saved by the real Keras (tests/fixtures/models/time_distributed/,
+// tools/fixtures/gen_sequence_wrappers_ops_fixtures.py): a wrapped layer's weights sit at
+// layers/<wrapper key>/layer/vars in a .keras file, and are the wrapper's in a Keras 3 legacy .h5.
+TEST(WrapperModelFiles, TimeDistributedPredictsAsKeras) {
+  const fs::path dir = kFixtures / "models" / "time_distributed";
+  expect_predicts(dir / "model.keras", dir / "expected.npy", dir / "input.npy");
+  expect_predicts(dir / "model_keras3.h5", dir / "expected.npy", dir / "input.npy");
 }
 
 TEST(NestedModelFiles, OneGroupForTwoModelsIsRefused) {

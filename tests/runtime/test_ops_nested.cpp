@@ -1,5 +1,6 @@
-// Op-layers, application layers and nested models against Keras (tests/fixtures/predict/ops_nested.json,
-// written by tools/fixtures/gen_ops_nested_fixtures.py; test_predict_fixtures.cpp runs its "cases"):
+// Op-layers, application layers, nested models and wrappers against Keras (tests/fixtures/predict/ops_nested.json
+// and sequence_wrappers_ops.json, written by tools/fixtures/gen_ops_nested_fixtures.py and
+// gen_sequence_wrappers_ops_fixtures.py; test_predict_fixtures.cpp runs their "cases"):
 //   - every case's model JSON reads back from inlay_model_to_json exactly as Keras wrote it (op-layers with
 //     their constant arguments, nested models with their own serialization), with Keras's weight paths;
 //   - inlay_model_summary prints what Keras's model.summary() printed for the same JSON;
@@ -21,10 +22,18 @@ namespace {
 using json = nlohmann::json;
 using inlay_test::ModelPtr;
 
+// The predict families whose files also hold "summaries" and "errors", read as one.
 const json& fixture() {
   static const json data = [] {
-    std::ifstream in(std::filesystem::path(INLAY_FIXTURES_DIR) / "predict" / "ops_nested.json");
-    return json::parse(in);
+    json all = {{"cases", json::array()}, {"summaries", json::array()}, {"errors", json::array()}};
+    for (const char* family : {"ops_nested.json", "sequence_wrappers_ops.json"}) {
+      std::ifstream in(std::filesystem::path(INLAY_FIXTURES_DIR) / "predict" / family);
+      const json one = json::parse(in);
+      for (const char* key : {"cases", "summaries", "errors"}) {
+        for (const json& item : one.at(key)) all[key].push_back(item);
+      }
+    }
+    return all;
   }();
   return data;
 }

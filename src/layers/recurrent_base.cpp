@@ -1,0 +1,200 @@
+#include "layers/recurrent_base.hpp"
+
+#include "util/error.hpp"
+#include "util/python_text.hpp"
+
+namespace inlay::core {
+
+namespace {
+
+// type(value).__name__: "str" out of Python's "<class 'str'>".
+std::string bare_type_name(const Json& value) {
+  const std::string full = python::type_name(value);
+  const auto first = full.find('\''), last = full.rfind('\'');
+  return first != std::string::npos && last > first ? full.substr(first + 1, last - first - 1) : full;
+}
+
+// Keras's min(1.0, max(0.0, rate)): always a float in the config.
+double clamp_rate(const Json& rate) {
+  if (!rate.is_number() && !rate.is_boolean()) {
+    throw Error(Status::InvalidArgument, "'>' not supported between instances of '" + bare_type_name(rate) +
+                                             "' and 'float'");
+  }
+  const double value = rate.is_boolean() ? (rate.get<bool>() ? 1.0 : 0.0) : rate.get<double>();
+  return value < 0.0 ? 0.0 : value > 1.0 ? 1.0 : value;
+}
+
+bool flag(LayerArgs& args, std::string_view key, bool default_value) {
+  return python::truthy(args.take(key, default_value));
+}
+
+}  // namespace
+
+int64_t RecurrentLayer::read_units(std::string_view class_name, const Json& units) {
+  // The cell's `if units <= 0`: an int (or bool) is compared; anything else is Python's TypeError.
+  if (units.is_number_integer() || units.is_boolean()) {
+    const int64_t value = units.is_boolean() ? (units.get<bool>() ? 1 : 0) : units.get<int64_t>();
+    if (value <= 0) {
+      throw Error(Status::InvalidArgument,
+                  "Received an invalid value for argument `units`, expected a positive integer, got " +
+                      python::repr(units) + ".");
+    }
+    return value;
+  }
+  if (units.is_number()) {
+    throw Error(Status::Unsupported, std::string(class_name) + ": units must be an integer, got " +
+                                         python::repr(units) + ".");
+  }
+  throw Error(Status::InvalidArgument,
+              "'<=' not supported between instances of '" + bare_type_name(units) + "' and 'int'");
+}
+
+std::unique_ptr<RecurrentLayer> RecurrentLayer::read(std::unique_ptr<RecurrentLayer> layer, LayerArgs& args) {
+  RecurrentLayer& l = *layer;
+  const bool gated = l.kind_ != RecurrentKind::SimpleRNN;
+  l.units_arg_ = args.take("units");
+  l.activation_ = parse_activation(args.take("activation", "tanh"));
+  if (gated) l.recurrent_activation_ = parse_activation(args.take("recurrent_activation", "sigmoid"));
+  l.use_bias_ = flag(args, "use_bias", true);
+  l.kernel_initializer_ = serialize_initializer(args.take("kernel_initializer", "glorot_uniform"));
+  l.recurrent_initializer_ = serialize_initializer(args.take("recurrent_initializer", "orthogonal"));
+  l.bias_initializer_ = serialize_initializer(args.take("bias_initializer", "zeros"));
+  if (l.kind_ == RecurrentKind::LSTM) l.unit_forget_bias_ = flag(args, "unit_forget_bias", true);
+  if (l.kind_ == RecurrentKind::GRU) l.reset_after_ = flag(args, "reset_after", true);
+  l.kernel_regularizer_ = serialize_regularizer(args.take("kernel_regularizer"));
+  l.recurrent_regularizer_ = serialize_regularizer(args.take("recurrent_regularizer"));
+  l.bias_regularizer_ = serialize_regularizer(args.take("bias_regularizer"));
+  l.kernel_constraint_ = serialize_constraint(args.take("kernel_constraint"));
+  l.recurrent_constraint_ = serialize_constraint(args.take("recurrent_constraint"));
+  l.bias_constraint_ = serialize_constraint(args.take("bias_constraint"));
+  // Dropouts only act in training: kept for the config, ignored at inference.
+  l.dropout_ = clamp_rate(args.take("dropout", 0.0));
+  l.recurrent_dropout_ = clamp_rate(args.take("recurrent_dropout", 0.0));
+  l.seed_ = args.take("seed");
+  l.return_sequences_ = flag(args, "return_sequences", false);
+  l.return_state_ = flag(args, "return_state", false);
+  l.go_backwards_ = flag(args, "go_backwards", false);
+  l.stateful_ = flag(args, "stateful", false);
+  l.unroll_ = flag(args, "unroll", false);  // the same results unrolled or not
+  l.zero_output_for_mask_ = flag(args, "zero_output_for_mask", false);
+  // Keras pops `implementation` (a speed choice of the training loop); tf.keras 2 configs also carry
+  // time_major, always False for layers read from a model (Keras 3 has no time-major layers).
+  args.take("implementation");
+  if (python::truthy(args.take("time_major", false))) {
+    throw Error(Status::Unsupported, std::string(args.class_name()) + ": time_major=True is not supported.");
+  }
+  if (gated) {
+    const Json use_cudnn = args.take("use_cudnn", "auto");
+    if (!(use_cudnn == "auto" || use_cudnn.is_boolean())) {
+      throw Error(Status::InvalidArgument,
+                  "Invalid valid received for argument `use_cudnn`. Expected one of {'auto', True, False}. "
+                  "Received: use_cudnn=" + python::str(use_cudnn));
+    }
+  }
+  if (l.stateful_) {
+    // A stateful RNN carries its states from one predict call to the next: inlay's models are stateless
+    // (predict may run concurrently), so such a model would silently compute something else.
+    throw Error(Status::Unsupported, std::string(args.class_name()) + " '" + l.name() +
+                                         "': stateful=True is not supported (inlay keeps no state between "
+                                         "predict calls); save the model with stateful=False.");
+  }
+  return layer;
+}
+
+int64_t RecurrentLayer::gates() const {
+  switch (kind_) {
+    case RecurrentKind::LSTM: return 4;
+    case RecurrentKind::GRU: return 3;
+    case RecurrentKind::SimpleRNN: return 1;
+  }
+  return 1;
+}
+
+void RecurrentLayer::check_sequence(const std::vector<const KerasTensor*>& inputs) const {
+  InputSpec spec;
+  spec.ndim = 3;
+  // No input at all: the count message of a one-input layer.
+  assert_input_compatibility({spec}, inputs.empty() ? inputs : std::vector<const KerasTensor*>{inputs.front()}, name());
+}
+
+void RecurrentLayer::build(const std::vector<const KerasTensor*>& inputs) {
+  check_sequence(inputs);
+  const int64_t input_dim = inputs.front()->shape().dims().back();
+  const int64_t width = gates() * units_;
+  const std::string prefix = name() + "/" + cell_name_ + "/";
+  if (input_dim == kNoneDim) {  // add_weight's message, with the cell's path as Keras names it
+    throw Error(Status::InvalidArgument,
+                "Shapes used to initialize variables must be fully-defined (no `None` dimensions). Received: shape=" +
+                    Shape({input_dim, width}).to_tuple_string() + " for variable path='" + prefix + "kernel'");
+  }
+  // Keras's paths run through the cell: "lstm/lstm_cell/kernel".
+  cell_ = std::make_unique<RecurrentCell>(cell_name_, std::string(class_name()) + "Cell");
+  cell_->add("kernel", Shape({input_dim, width}), base_.trainable).path = prefix + "kernel";
+  cell_->add("recurrent_kernel", Shape({units_, width}), base_.trainable).path = prefix + "recurrent_kernel";
+  if (use_bias_) {
+    const Shape bias = kind_ == RecurrentKind::GRU && reset_after_ ? Shape({2, width}) : Shape({width});
+    cell_->add("bias", bias, base_.trainable).path = prefix + "bias";
+  }
+}
+
+std::vector<TypeSpec> RecurrentLayer::compute_output_specs(const std::vector<const KerasTensor*>& inputs) const {
+  check_sequence(inputs);
+  const std::vector<int64_t>& dims = inputs.front()->shape().dims();
+  const int64_t batch = dims[0];
+  const DType dtype = base_.compute_dtype();
+  std::vector<TypeSpec> specs;
+  specs.push_back(TypeSpec::tensor(return_sequences_ ? Shape({batch, dims[1], units_}) : Shape({batch, units_}),
+                                   dtype));
+  if (return_state_) {
+    for (std::size_t i = 0; i < state_count(); ++i) specs.push_back(TypeSpec::tensor(Shape({batch, units_}), dtype));
+  }
+  return specs;
+}
+
+void check_call_options(const Layer& layer, const Json& options) {
+  for (const char* key : {"initial_state", "constants"}) {
+    if (options.contains(key) && !options[key].is_null()) {
+      throw Error(Status::Unsupported, "Layer '" + layer.name() + "' (" + std::string(layer.class_name()) +
+                                           "): the call argument '" + key + "' is supported as tensors only");
+    }
+  }
+}
+
+std::vector<TypeSpec> RecurrentLayer::compute_call_output_specs(const std::vector<const KerasTensor*>& inputs,
+                                                                const CallArguments& args) const {
+  check_call_options(*this, args.options);
+  return compute_output_specs(inputs);
+}
+
+Json RecurrentLayer::get_config() const {
+  const bool gated = kind_ != RecurrentKind::SimpleRNN;
+  Json config = base_.to_json();
+  config["return_sequences"] = return_sequences_;
+  config["return_state"] = return_state_;
+  config["go_backwards"] = go_backwards_;
+  config["stateful"] = stateful_;
+  config["unroll"] = unroll_;
+  config["zero_output_for_mask"] = zero_output_for_mask_;
+  config["units"] = units_arg_;
+  config["activation"] = activation_name(activation_);
+  if (gated) config["recurrent_activation"] = activation_name(recurrent_activation_);
+  config["use_bias"] = use_bias_;
+  config["kernel_initializer"] = *kernel_initializer_;
+  config["recurrent_initializer"] = *recurrent_initializer_;
+  config["bias_initializer"] = *bias_initializer_;
+  if (kind_ == RecurrentKind::LSTM) config["unit_forget_bias"] = unit_forget_bias_;
+  config["kernel_regularizer"] = *kernel_regularizer_;
+  config["recurrent_regularizer"] = *recurrent_regularizer_;
+  config["bias_regularizer"] = *bias_regularizer_;
+  config["activity_regularizer"] = base_.activity_regularizer;
+  config["kernel_constraint"] = *kernel_constraint_;
+  config["recurrent_constraint"] = *recurrent_constraint_;
+  config["bias_constraint"] = *bias_constraint_;
+  config["dropout"] = dropout_;
+  config["recurrent_dropout"] = recurrent_dropout_;
+  if (kind_ == RecurrentKind::GRU) config["reset_after"] = reset_after_;
+  if (gated) config["seed"] = seed_;
+  return config;
+}
+
+}  // namespace inlay::core

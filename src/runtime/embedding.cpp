@@ -1,0 +1,105 @@
+// Embedding: a gather of rows of the (input_dim, output_dim) table by integer ids, hand-written (oneDNN 2.6
+// has no gather): one memcpy per id, bounds-checked at run time. Ids are read as stored (int32 / int64 model
+// inputs, no rounding through float32); float ids are cast to int32 as Keras does (truncation). Negative ids
+// wrap once (Keras's ops.take on TensorFlow adds input_dim); an id still outside [0, input_dim) fails the run
+// with TensorFlow's GatherV2 message. With mask_zero the same step writes the Keras mask, ids != 0.
+#include <cstring>
+#include <limits>
+#include <optional>
+#include <string>
+
+#include "layers/embedding.hpp"
+#include "runtime/lowerings.hpp"
+
+namespace inlay::runtime {
+
+namespace {
+
+// tf.cast(float32 -> int32) on x86: truncation; NaN and values outside int32 become INT32_MIN (cvttss2si).
+int64_t float_id(float v) {
+  if (!(v > -2147483649.0f && v < 2147483648.0f)) return std::numeric_limits<int32_t>::min();
+  return static_cast<int64_t>(static_cast<int32_t>(v));
+}
+
+// "indices[0,1] = 7 is not in [0, 5)": TensorFlow's message, the position as a multi-index over the ids' dims.
+[[noreturn]] void out_of_range(const std::string& layer, const std::vector<int64_t>& dims, int64_t flat, int64_t id,
+                               int64_t input_dim) {
+  std::vector<int64_t> index(dims.size());
+  for (std::size_t d = dims.size(); d-- > 0;) {
+    index[d] = dims[d] == 0 ? 0 : flat % dims[d];
+    flat = dims[d] == 0 ? 0 : flat / dims[d];
+  }
+  std::string text = "indices[";
+  for (std::size_t d = 0; d < index.size(); ++d) text += (d ? "," : "") + std::to_string(index[d]);
+  throw core::Error(core::Status::InvalidArgument, "layer '" + layer + "': " + text + "] = " + std::to_string(id) +
+                                                       " is not in [0, " + std::to_string(input_dim) + ")");
+}
+
+struct Gather {
+  std::string layer;
+  std::vector<int64_t> id_dims;
+  core::DType dtype;
+  int64_t rows, width, count;
+  dnnl::memory table;
+  ValueId ids, out;
+  std::optional<ValueId> mask;
+
+  int64_t id_at(const void* data, int64_t i) const {
+    if (dtype == core::DType::Int64) return static_cast<const int64_t*>(data)[i];
+    if (dtype == core::DType::Int32) return static_cast<const int32_t*>(data)[i];
+    return float_id(static_cast<const float*>(data)[i]);
+  }
+  bool nonzero(const void* data, int64_t i) const {
+    // ops.not_equal(inputs, 0) on the ids as given (before the cast of float ids).
+    if (dtype == core::DType::Float32) return static_cast<const float*>(data)[i] != 0.0f;
+    return id_at(data, i) != 0;
+  }
+
+  void operator()(const RunContext& ctx) const {
+    const void* src = ctx.data(ids);
+    const auto* rows_data = static_cast<const float*>(table.get_data_handle());
+    float* dst = ctx.f32(out);
+    const std::size_t row_bytes = static_cast<std::size_t>(width) * sizeof(float);
+    for (int64_t i = 0; i < count; ++i) {
+      int64_t id = id_at(src, i);
+      if (id < 0) id += rows;
+      if (id < 0 || id >= rows) out_of_range(layer, id_dims, i, id, rows);
+      std::memcpy(dst + i * width, rows_data + id * width, row_bytes);
+    }
+    if (mask) {
+      float* m = ctx.f32(*mask);
+      for (int64_t i = 0; i < count; ++i) m[i] = nonzero(src, i) ? 1.0f : 0.0f;
+    }
+  }
+};
+
+void lower_embedding(PlanBuilder& b, const core::Embedding& layer, const Node& node) {
+  const std::string& name = layer.name();
+  ValueId ids = b.stored_value_of(node.inputs[0]);
+  if (b.value(ids).dtype == core::DType::Float32) ids = b.to_plain(ids, name);
+  std::vector<int64_t> out_dims = b.dims(ids);
+  out_dims.push_back(layer.output_dim());
+  b.check_dims(node.outputs[0], out_dims, name);
+
+  Gather gather{name, b.dims(ids), b.value(ids).dtype, layer.input_dim(), layer.output_dim(),
+                product(b.dims(ids), 0, b.dims(ids).size()), {}, ids, b.add_plain(out_dims), std::nullopt};
+  const std::span<const float> table = weight_values(layer, "embeddings");
+  const dnnl::memory::desc table_md = plain_md({layer.input_dim(), layer.output_dim()});
+  gather.table = b.constant(table_md, table.data(), table_md);
+  if (layer.mask_zero()) gather.mask = b.add_plain(b.dims(ids));
+
+  std::vector<ValueId> writes = {gather.out};
+  if (gather.mask) writes.push_back(*gather.mask);
+  const ValueId out = gather.out;
+  const std::optional<ValueId> mask = gather.mask;
+  b.add_custom(name, std::move(gather), {ids}, std::move(writes));
+  b.set_output(node.outputs[0], out);
+  if (mask) b.set_mask(node.outputs[0], *mask);
+}
+
+}  // namespace
+
+const LayerLowering embedding_lowering = {.lower = lower_as<core::Embedding, lower_embedding>,
+                                          .masking = Masking::Computes};
+
+}  // namespace inlay::runtime
