@@ -1,7 +1,8 @@
 // model.predict on fixture models with fuzzed inputs. LLVMFuzzerInitialize loads a set of small fixture
 // models (Dense, Conv1D/2D/3D, pooling, BatchNormalization, Add, Concatenate, Reshape, ZeroPadding2D, multi-
 // input and multi-output, a fixed batch size) and variants of some with None spatial dims (so that input
-// sizes reach the layers' output-size rules at predict time). The input bytes then choose:
+// sizes reach the layers' output-size rules at predict time), then sequence models (int token ids, RNNs,
+// attention). The input bytes then choose:
 //
 //   byte 0          the model
 //   byte 1          flags: the input count (usually right), the output count (usually right), whether the
@@ -153,7 +154,7 @@ std::string describe(const inlay_array* a) {
 // One input array (or nothing: a NULL entry).
 void make_input(Reader& r, const inlay_tensor* expected, Inputs& in) {
   const std::uint8_t mode = r.u8();
-  inlay_dtype dtype = INLAY_FLOAT32;
+  inlay_dtype dtype = inlay_tensor_dtype(expected);  // float32, or int32 / int64 token ids (any value: Embedding's bounds)
   if ((mode & 0x0f) == 0) dtype = static_cast<inlay_dtype>(r.u8() % 20);  // 0 and 19: not a dtype
   const int expected_rank = inlay_tensor_rank(expected);
   int rank = expected_rank < 0 ? 2 : expected_rank;
@@ -300,6 +301,12 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
     }
     models().push_back({std::string(name) + "/none_dims", std::move(variable)});
   }
+  // Sequence models (tests/fixtures/sequence_models): integer token ids (Embedding, mask_zero), oneDNN RNN
+  // primitives and the masked recurrent loop, initial states, MultiHeadAttention, op-layers (Cumsum, OnesLike).
+  static const char* const kSequence[] = {"../sequence_models/masked_lstm", "../sequence_models/bilstm_classifier",
+                                          "../sequence_models/seq2seq", "../sequence_models/transformer_classifier",
+                                          "../sequence_models/time_distributed_dense"};
+  for (const char* name : kSequence) models().push_back({name, load(name)});
   for (Loaded& l : models()) {
     if (!ok(inlay_model_set_num_threads(l.model.get(), 1), "inlay_model_set_num_threads")) std::abort();
   }

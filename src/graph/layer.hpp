@@ -107,6 +107,9 @@ class Layer {
 
   const std::string& name() const { return name_; }
   virtual std::string_view class_name() const = 0;
+  // The name of the layer's Python class where it is not class_name() (Keras 3 registers GroupedQueryAttention
+  // as "GroupQueryAttention"): what .keras files derive its key from (saving_lib uses the Python class).
+  virtual std::string_view python_class_name() const { return class_name(); }
   // layer.get_config(), Keras 3's form.
   virtual Json get_config() const = 0;
 

@@ -390,7 +390,7 @@ class Keras3WeightsLoader {
     std::map<std::string, int> used_keys;
     for (const Layer* layer : model.layers()) {
       if (layer->is_operation()) continue;
-      std::string key = to_snake_case(std::string(layer->class_name()));
+      std::string key = to_snake_case(std::string(layer->python_class_name()));
       auto [it, fresh] = used_keys.emplace(key, 0);
       if (!fresh) key += "_" + std::to_string(++it->second);
       keys[layer] = key;

@@ -15,6 +15,7 @@ class GroupQueryAttention final : public MultiHeadAttention {
   static std::unique_ptr<Layer> from_config(Graph& graph, const Json& config);
 
   std::string_view class_name() const override { return kClassName; }
+  std::string_view python_class_name() const override { return "GroupedQueryAttention"; }
   Json get_config() const override;
   std::vector<SubLayer> sublayers() const override;
   int64_t kv_heads() const override { return kv_heads_; }

@@ -197,6 +197,61 @@ TEST(PredictRuntime, WarmPredictAllocatesNothing) {
   }
 }
 
+// The sequence models (tests/fixtures/sequence_models): Embedding gathers, oneDNN RNN primitives, the masked
+// recurrent loop, attention's masked softmax: their steps allocate nothing when warm either. Inputs: token ids
+// 0..9 for integer inputs (0: padding, masked where mask_zero), seeded normals for float ones; None dims 12.
+TEST(PredictRuntime, WarmPredictOfSequenceModelsAllocatesNothing) {
+  if (!INLAY_COUNTS_ALLOCATIONS) GTEST_SKIP() << "a sanitizer owns malloc: allocations are not counted";
+  for (const char* name : {"lstm_classifier", "masked_lstm", "bilstm_classifier", "gru_classifier", "seq2seq",
+                           "transformer_classifier", "time_distributed_dense"}) {
+    SCOPED_TRACE(name);
+    inlay_model* raw = nullptr;
+    const std::string path = (kFixtures / "sequence_models" / name / "model.keras").string();
+    ASSERT_EQ(inlay_model_load(path.c_str(), &raw), INLAY_OK) << inlay_last_error();
+    ModelPtr model(raw);
+    std::vector<std::vector<int64_t>> dims;
+    std::vector<std::vector<int64_t>> buffers;  // 8-byte elements: room for any dtype used here
+    std::vector<ArrayPtr> arrays;
+    std::vector<const inlay_array*> inputs;
+    std::mt19937 rng(11);
+    for (size_t i = 0; i < inlay_model_input_count(model.get()); ++i) {
+      const inlay_tensor* x = inlay_model_input(model.get(), i);
+      const int64_t* d = inlay_tensor_dims(x);
+      std::vector<int64_t> shape(d, d + inlay_tensor_rank(x));
+      shape[0] = 4;
+      std::size_t n = 1;
+      for (int64_t& v : shape) n *= static_cast<std::size_t>(v = v < 0 ? 12 : v);
+      std::vector<int64_t> buffer(n);
+      const inlay_dtype dtype = inlay_tensor_dtype(x);
+      for (std::size_t k = 0; k < n; ++k) {
+        if (dtype == INLAY_INT32) reinterpret_cast<int32_t*>(buffer.data())[k] = static_cast<int32_t>(rng() % 10);
+        else if (dtype == INLAY_INT64) buffer[k] = static_cast<int64_t>(rng() % 10);
+        else reinterpret_cast<float*>(buffer.data())[k] = std::normal_distribution<float>()(rng);
+      }
+      buffers.push_back(std::move(buffer));
+      dims.push_back(shape);
+      inlay_array* a = nullptr;
+      ASSERT_EQ(inlay_array_wrap(dtype, dims.back().data(), static_cast<int>(shape.size()), buffers.back().data(), &a),
+                INLAY_OK);
+      arrays.emplace_back(a);
+      inputs.push_back(a);
+    }
+    const std::size_t n_out = inlay_model_output_count(model.get());
+    std::vector<inlay_array*> outputs(n_out, nullptr);
+    ASSERT_EQ(inlay_model_predict(model.get(), inputs.data(), inputs.size(), outputs.data(), n_out), INLAY_OK)
+        << inlay_last_error();  // compiles, allocates the outputs
+    std::vector<ArrayPtr> owned;
+    for (inlay_array* o : outputs) owned.emplace_back(o);
+    ASSERT_EQ(inlay_model_predict(model.get(), inputs.data(), inputs.size(), outputs.data(), n_out), INLAY_OK);
+    g_allocations = 0;
+    g_onednn_allocations = 0;
+    g_counting = true;
+    for (int i = 0; i < 10; ++i) inlay_model_predict(model.get(), inputs.data(), inputs.size(), outputs.data(), n_out);
+    g_counting = false;
+    EXPECT_EQ(g_allocations.load(), 0) << "heap allocations by inlay in 10 warm predict calls";
+  }
+}
+
 TEST(PredictRuntime, EachInputShapeGetsItsOwnPlan) {
   ModelPtr model = load("mnist_cnn_functional");
   std::vector<int64_t> dims1, dims5;

@@ -1,0 +1,56 @@
+#include "layers/numpy_cumsum_op.hpp"
+
+#include "util/error.hpp"
+#include "util/python_text.hpp"
+
+namespace inlay::core {
+
+std::unique_ptr<Layer> NumpyCumsumOp::from_op_config(Graph& graph, std::string_view module, std::string_view op_name,
+                                                     const Json& config) {
+  std::string name = read_op_name(graph, op_name, config, {"axis", "dtype"});
+  std::unique_ptr<NumpyCumsumOp> op(new NumpyCumsumOp(std::move(name), module, op_name));
+  if (config.is_object()) {
+    op->axis_ = config.value("axis", Json());
+    op->dtype_ = config.value("dtype", Json());
+  }
+  if (!op->axis_.is_number_integer()) {
+    throw Error(Status::Unsupported, "Op '" + op->name() + "' (Cumsum): axis " +
+                                         python::repr_prefix(op->axis_, kMaxQuotedBytes) +
+                                         " is not supported (only an integer axis: no flattened cumulative sum)");
+  }
+  if (!op->dtype_.is_null()) {
+    throw Error(Status::Unsupported, "Op '" + op->name() + "' (Cumsum) with a dtype is not supported");
+  }
+  return op;
+}
+
+int64_t NumpyCumsumOp::axis(int64_t rank) const {
+  const int64_t a = axis_.get<int64_t>();
+  if (a < -rank || a >= rank) {
+    throw_invalid("axis " + std::to_string(a) + " is out of bounds for an array with dimension " + std::to_string(rank) + ".");
+  }
+  return a < 0 ? a + rank : a;
+}
+
+Json NumpyCumsumOp::get_config() const {
+  Json config = OpLayer::get_config();
+  config["axis"] = axis_;
+  config["dtype"] = dtype_;
+  return config;
+}
+
+std::vector<TypeSpec> NumpyCumsumOp::compute_output_specs(const std::vector<const KerasTensor*>& inputs) const {
+  return wrap_op_errors(inputs, [&] { return infer(inputs); });
+}
+
+std::vector<TypeSpec> NumpyCumsumOp::infer(const std::vector<const KerasTensor*>& inputs) const {
+  const Operand x = operand(current_call(), 0, "x");
+  if (!x.is_tensor()) throw Error(Status::Unsupported, "Op '" + name() + "' on a constant is not supported (no tensor argument)");
+  const KerasTensor* t = inputs.at(static_cast<std::size_t>(x.tensor));
+  if (!t->shape().has_rank()) throw Error(Status::Unsupported, "Op '" + name() + "' on a tensor of unknown rank");
+  if (t->sparse() || t->ragged()) throw Error(Status::Unsupported, "Op '" + name() + "' on a sparse or ragged tensor");
+  (void)axis(static_cast<int64_t>(t->shape().dims().size()));
+  return {TypeSpec::tensor(t->shape(), t->dtype())};
+}
+
+}  // namespace inlay::core
