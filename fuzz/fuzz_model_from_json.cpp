@@ -71,7 +71,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     Text config;
     if (!ok(inlay_layer_get_config(layer, config.out()), "inlay_layer_get_config")) continue;
     inlay_layer* made = nullptr;
-    if (!ok(inlay_layer_create(graph.get(), inlay_layer_class_name(layer), config.get(), &made), "inlay_layer_create")) {
+    const inlay_status made_status = inlay_layer_create(graph.get(), inlay_layer_class_name(layer), config.get(), &made);
+    // An op-layer (keras.src.ops.*: OnesLike, NotEqual, ...) is made by a model config, which names its module;
+    // inlay_layer_create makes layer classes only, so an op named like no layer class is refused there.
+    if (made_status == INLAY_UNSUPPORTED &&
+        std::string(inlay_last_error()).rfind(std::string("Unsupported layer class '") + inlay_layer_class_name(layer) + "'", 0) == 0) {
+      continue;
+    }
+    if (!ok(made_status, "inlay_layer_create")) {
       violated(std::string("a layer's get_config() does not make the layer again: ") + inlay_layer_class_name(layer),
                str(config) + "\n" + inlay_last_error());
     }

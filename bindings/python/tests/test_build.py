@@ -257,8 +257,8 @@ def test_generic_layers_by_class_name():
     assert isinstance(layer, layers.Dense) and layer(x).shape == (None, 2)
     again = layers.Dense.from_config(layer.get_config() | {"name": "d2"})
     assert again.get_config()["units"] == 2
-    with pytest.raises(inlay.UnsupportedError, match="Unsupported layer class 'LSTM'") as info:
-        layers.deserialize({"class_name": "LSTM", "config": {"units": 3}})
+    with pytest.raises(inlay.UnsupportedError, match="Unsupported layer class 'ConvLSTM2D'") as info:
+        layers.deserialize({"class_name": "ConvLSTM2D", "config": {"filters": 3, "kernel_size": 3}})
     assert isinstance(info.value, NotImplementedError)
 
 

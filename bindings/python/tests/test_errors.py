@@ -96,8 +96,8 @@ def test_layer_config_errors_are_keras_messages():
         layers.Dense(-1)
     with pytest.raises(ValueError, match=r"^Unrecognized keyword arguments passed to Dense: \{'foo': 1\}$"):
         layers.Dense(3, foo=1)
-    with pytest.raises(NotImplementedError, match=r"^Unsupported layer class 'LSTM'. Supported: Activation, .*\bDense\b"):
-        layers.deserialize({"class_name": "LSTM", "config": {"units": 4}})
+    with pytest.raises(NotImplementedError, match=r"^Unsupported layer class 'ConvLSTM2D'. Supported: Activation, .*\bDense\b"):
+        layers.deserialize({"class_name": "ConvLSTM2D", "config": {"filters": 4, "kernel_size": 3}})
 
 
 def test_symbolic_misuse_is_refused_in_python():
