@@ -152,7 +152,6 @@ void lower_attention(PlanBuilder& b, const core::Attention& layer, const Node& n
 
 const LayerLowering attention_lowering = {
     .lower = lower_as<core::Attention, lower_attention>,
-    .masking = Masking::Computes,
-};
+    .masking = Masking::Computes, .needs_nonempty_inputs = true};
 
 }  // namespace inlay::runtime

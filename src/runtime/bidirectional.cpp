@@ -102,7 +102,6 @@ void lower_bidirectional(PlanBuilder& b, const core::Bidirectional& layer, const
 
 const LayerLowering bidirectional_lowering = {
     .lower = lower_as<core::Bidirectional, lower_bidirectional>,
-    .masking = Masking::Computes,
-};
+    .masking = Masking::Computes, .needs_nonempty_inputs = true};
 
 }  // namespace inlay::runtime

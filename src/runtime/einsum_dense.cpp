@@ -33,6 +33,6 @@ void lower_einsum_dense(PlanBuilder& b, const core::EinsumDense& layer, const No
 
 }  // namespace
 
-const LayerLowering einsum_dense_lowering = {.lower = lower_as<core::EinsumDense, lower_einsum_dense>};
+const LayerLowering einsum_dense_lowering = {.lower = lower_as<core::EinsumDense, lower_einsum_dense>, .needs_nonempty_inputs = true};
 
 }  // namespace inlay::runtime

@@ -100,6 +100,6 @@ void lower_embedding(PlanBuilder& b, const core::Embedding& layer, const Node& n
 }  // namespace
 
 const LayerLowering embedding_lowering = {.lower = lower_as<core::Embedding, lower_embedding>,
-                                          .masking = Masking::Computes};
+                                          .masking = Masking::Computes, .needs_nonempty_inputs = true};
 
 }  // namespace inlay::runtime

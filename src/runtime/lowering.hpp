@@ -56,6 +56,9 @@ struct LayerLowering {
   bool reads_sparse = false;            // consumes a sparse input itself
   bool reads_flattened_spatial = false; // a Flatten before it may hand over its spatial input unflattened
   Masking masking = Masking::Drops;
+  // oneDNN 2.6's matmul and RNN primitives divide by zero (SIGFPE) when a dim is 0: the builder refuses a node
+  // of such a class whose input has no elements (INLAY_UNSUPPORTED) before its lowering runs.
+  bool needs_nonempty_inputs = false;
 };
 
 // The class's lowering (a row of layers/layer_classes.def); nullptr for a class the runtime has none for.

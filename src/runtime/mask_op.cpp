@@ -124,6 +124,6 @@ void lower_mask_op(PlanBuilder& b, const core::MaskOp& op, const Node& node) {
 
 }  // namespace
 
-const LayerLowering mask_op_lowering = {.lower = lower_as<core::MaskOp, lower_mask_op>};
+const LayerLowering mask_op_lowering = {.lower = lower_as<core::MaskOp, lower_mask_op>, .needs_nonempty_inputs = true};
 
 }  // namespace inlay::runtime

@@ -46,6 +46,6 @@ void lower_masking(PlanBuilder& b, const core::Masking& layer, const Node& node)
 
 }  // namespace
 
-const LayerLowering masking_lowering = {.lower = lower_as<core::Masking, lower_masking>, .masking = Masking::Computes};
+const LayerLowering masking_lowering = {.lower = lower_as<core::Masking, lower_masking>, .masking = Masking::Computes, .needs_nonempty_inputs = true};
 
 }  // namespace inlay::runtime

@@ -229,7 +229,6 @@ void lower_multi_head_attention(PlanBuilder& b, const MultiHeadAttention& layer,
 
 const LayerLowering multi_head_attention_lowering = {
     .lower = lower_as<MultiHeadAttention, lower_multi_head_attention>,
-    .masking = Masking::Computes,
-};
+    .masking = Masking::Computes, .needs_nonempty_inputs = true};
 
 }  // namespace inlay::runtime

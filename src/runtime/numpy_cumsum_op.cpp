@@ -37,6 +37,6 @@ void lower_cumsum(PlanBuilder& b, const core::NumpyCumsumOp& op, const Node& nod
 
 }  // namespace
 
-const LayerLowering numpy_cumsum_lowering = {.lower = lower_as<core::NumpyCumsumOp, lower_cumsum>};
+const LayerLowering numpy_cumsum_lowering = {.lower = lower_as<core::NumpyCumsumOp, lower_cumsum>, .needs_nonempty_inputs = true};
 
 }  // namespace inlay::runtime

@@ -68,6 +68,6 @@ void lower_get_item(PlanBuilder& b, const core::NumpyGetItemOp& op, const Node& 
 
 }  // namespace
 
-const LayerLowering numpy_get_item_lowering = {.lower = lower_as<core::NumpyGetItemOp, lower_get_item>};
+const LayerLowering numpy_get_item_lowering = {.lower = lower_as<core::NumpyGetItemOp, lower_get_item>, .needs_nonempty_inputs = true};
 
 }  // namespace inlay::runtime

@@ -43,6 +43,6 @@ void lower_join(PlanBuilder& b, const core::NumpyJoinOp& op, const Node& node) {
 
 }  // namespace
 
-const LayerLowering numpy_join_lowering = {.lower = lower_as<core::NumpyJoinOp, lower_join>};
+const LayerLowering numpy_join_lowering = {.lower = lower_as<core::NumpyJoinOp, lower_join>, .needs_nonempty_inputs = true};
 
 }  // namespace inlay::runtime

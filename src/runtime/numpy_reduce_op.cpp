@@ -49,6 +49,6 @@ void lower_reduce(PlanBuilder& b, const core::NumpyReduceOp& op, const Node& nod
 
 }  // namespace
 
-const LayerLowering numpy_reduce_lowering = {.lower = lower_as<core::NumpyReduceOp, lower_reduce>};
+const LayerLowering numpy_reduce_lowering = {.lower = lower_as<core::NumpyReduceOp, lower_reduce>, .needs_nonempty_inputs = true};
 
 }  // namespace inlay::runtime

@@ -38,6 +38,6 @@ void lower_shape_op(PlanBuilder& b, const core::NumpyShapeOp& op, const Node& no
 
 }  // namespace
 
-const LayerLowering numpy_shape_lowering = {.lower = lower_as<core::NumpyShapeOp, lower_shape_op>};
+const LayerLowering numpy_shape_lowering = {.lower = lower_as<core::NumpyShapeOp, lower_shape_op>, .needs_nonempty_inputs = true};
 
 }  // namespace inlay::runtime

@@ -185,6 +185,15 @@ void PlanBuilder::lower(const Layer& layer, const Node& node) {
     throw_unsupported(layer.name(), "a ragged input to " + std::string(layer.class_name()) +
                                         " (only Dense, Activation and Dropout run on ragged inputs)");
   }
+  if (lowering->needs_nonempty_inputs) {
+    for (const KerasTensor* t : node.inputs) {
+      const std::vector<int64_t>& d = dims(stored_value_of(t));
+      if (std::find(d.begin(), d.end(), 0) != d.end()) {
+        throw_unsupported(layer.name(), "an input of shape " + core::Shape(d).to_tuple_string() + " (no elements) to " +
+                                            std::string(layer.class_name()));
+      }
+    }
+  }
   lowering_ragged_ = ragged >= 0;
   lowering->lower(*this, layer, node);
   lowering_ragged_ = false;

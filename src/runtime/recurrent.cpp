@@ -228,7 +228,6 @@ void lower_recurrent(PlanBuilder& b, const core::RecurrentLayer& layer, const No
 
 const LayerLowering recurrent_lowering = {
     .lower = lower_as<core::RecurrentLayer, lower_recurrent>,
-    .masking = Masking::Computes,
-};
+    .masking = Masking::Computes, .needs_nonempty_inputs = true};
 
 }  // namespace inlay::runtime

@@ -30,6 +30,6 @@ void lower_time_distributed(PlanBuilder& b, const core::TimeDistributed& layer, 
 
 // Keras's TimeDistributed supports masking with the default compute_mask: the output keeps the input's mask.
 const LayerLowering time_distributed_lowering = {.lower = lower_as<core::TimeDistributed, lower_time_distributed>,
-                                                 .masking = Masking::PassesThrough};
+                                                 .masking = Masking::PassesThrough, .needs_nonempty_inputs = true};
 
 }  // namespace inlay::runtime

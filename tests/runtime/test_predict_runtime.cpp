@@ -252,6 +252,34 @@ TEST(PredictRuntime, WarmPredictOfSequenceModelsAllocatesNothing) {
   }
 }
 
+// oneDNN 2.6's matmul and RNN primitives divide by zero on a 0 dim (SIGFPE, found on an LSTM given 0 steps): a
+// batch or a sequence of no elements reaching Embedding, LSTM or MultiHeadAttention is refused, never run.
+TEST(PredictRuntime, EmptyBatchesAndSequencesOfSequenceModelsAreRefused) {
+  struct Case {
+    const char* model;
+    inlay_dtype dtype;
+    std::vector<int64_t> dims;
+  };
+  const Case cases[] = {{"lstm_classifier", INLAY_INT32, {2, 0}},      {"lstm_classifier", INLAY_INT32, {0, 7}},
+                        {"lstm_timeseries", INLAY_FLOAT32, {1, 0, 3}}, {"lstm_timeseries", INLAY_FLOAT32, {0, 5, 3}},
+                        {"transformer_block", INLAY_FLOAT32, {0, 16, 32}}};
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.model);
+    inlay_model* raw = nullptr;
+    const std::string path = (kFixtures / "sequence_models" / c.model / "model.keras").string();
+    ASSERT_EQ(inlay_model_load(path.c_str(), &raw), INLAY_OK) << inlay_last_error();
+    ModelPtr model(raw);
+    inlay_array* x = nullptr;
+    ASSERT_EQ(inlay_array_create(c.dtype, c.dims.data(), static_cast<int>(c.dims.size()), &x), INLAY_OK);
+    ArrayPtr in(x);
+    const inlay_array* inputs[] = {x};
+    inlay_array* y = nullptr;
+    EXPECT_EQ(inlay_model_predict(model.get(), inputs, 1, &y, 1), INLAY_UNSUPPORTED);
+    EXPECT_NE(std::string(inlay_last_error()).find("(no elements)"), std::string::npos) << inlay_last_error();
+    EXPECT_EQ(y, nullptr);
+  }
+}
+
 TEST(PredictRuntime, EachInputShapeGetsItsOwnPlan) {
   ModelPtr model = load("mnist_cnn_functional");
   std::vector<int64_t> dims1, dims5;
