@@ -1,5 +1,7 @@
 #include "layers/recurrent_base.hpp"
 
+#include <limits>
+
 #include "util/error.hpp"
 #include "util/python_text.hpp"
 
@@ -120,6 +122,10 @@ void RecurrentLayer::check_sequence(const std::vector<const KerasTensor*>& input
 void RecurrentLayer::build(const std::vector<const KerasTensor*>& inputs) {
   check_sequence(inputs);
   const int64_t input_dim = inputs.front()->shape().dims().back();
+  if (units_ > std::numeric_limits<int64_t>::max() / gates()) {  // a file's units: no overflow computing the width
+    throw Error(Status::OutOfMemory, "Layer '" + name() + "': units=" + std::to_string(units_) +
+                                         " make weights of more than 2^63 values");
+  }
   const int64_t width = gates() * units_;
   const std::string prefix = name() + "/" + cell_name_ + "/";
   if (input_dim == kNoneDim) {  // add_weight's message, with the cell's path as Keras names it
