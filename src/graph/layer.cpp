@@ -69,15 +69,20 @@ Json Layer::serialize_call(std::size_t node_index, std::vector<Json> tensors) co
   const Node& node = nodes_.at(node_index);
   std::vector<Json> positional;
   Json kwargs = node_kwargs();
+  const std::vector<std::string_view> lists = call_list_keywords();
   for (std::size_t i = 0; i < node.inputs.size() && i < tensors.size(); ++i) {
     const std::string& keyword = node.keyword(i);
     if (keyword.empty()) {
       positional.push_back(std::move(tensors[i]));
-    } else if (keyword == "initial_state") {  // a list keyword
+    } else if (std::find(lists.begin(), lists.end(), keyword) != lists.end()) {
       kwargs[keyword].push_back(std::move(tensors[i]));
     } else {
       kwargs[keyword] = std::move(tensors[i]);
     }
+  }
+  for (const std::string_view keyword : lists) {
+    const std::string key(keyword);
+    if (kwargs.contains(key)) kwargs[key] = nest_call_list(keyword, std::move(kwargs[key]));
   }
   for (const auto& [key, value] : node.options.items()) kwargs[key] = value;
   if (tensors.size() > node.inputs.size()) {

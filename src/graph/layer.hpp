@@ -124,6 +124,11 @@ class Layer {
   // keyword is refused (Unsupported) rather than ignored, since it could change the results.
   virtual std::vector<std::string_view> call_tensor_keywords() const { return {}; }
   virtual std::vector<std::string_view> call_option_keywords() const { return {}; }
+  // Of the tensor keywords, those whose tensors the call takes as a list (initial_state=[h, c]), and the
+  // nesting of that list the call expects (RNN over a stack of cells: one list per cell): what serialize_call
+  // writes. The loaders read any nesting flat.
+  virtual std::vector<std::string_view> call_list_keywords() const { return {}; }
+  virtual Json nest_call_list(std::string_view /*keyword*/, Json flat) const { return flat; }
   // How many tensors a call returns (known before the call, so callers can size their buffers).
   virtual std::size_t output_count() const { return 1; }
   // The graph that owns the layer (set when it is added to one).

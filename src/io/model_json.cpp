@@ -168,6 +168,24 @@ bool is_tf_keras_tensor_ref(const Json& t) {
   return t.is_array() && t.size() == 3 && t[0].is_string() && t[1].is_number_integer() && t[2].is_number_integer();
 }
 
+// The tensors of a (nested) list keyword value in order, flat ([[h1, c1], h2]: a stack of RNN cells' states);
+// false when the list holds anything else (nulls allowed in masks). Nesting is bounded: files are untrusted.
+template <typename HistoryOf>
+bool collect_tensors(const Json& list, bool nulls_allowed, HistoryOf history_of, std::vector<const Json*>& found,
+                     int depth) {
+  constexpr int kMaxNesting = 4;
+  for (const Json& item : list) {
+    if (const Json* history = history_of(item)) {
+      found.push_back(history);
+    } else if (item.is_array() && depth < kMaxNesting) {
+      if (!collect_tensors(item, nulls_allowed, history_of, found, depth + 1)) return false;
+    } else if (!(nulls_allowed && item.is_null())) {
+      return false;
+    }
+  }
+  return true;
+}
+
 // Sorts a call's keyword arguments into tensors by keyword, masks and options. `history_of` gives a tensor's
 // keras_history, or null when the value is not a tensor.
 template <typename HistoryOf>
@@ -181,11 +199,8 @@ void read_call_kwargs(const Json& kwargs, const Layer& layer, HistoryOf history_
     std::vector<const Json*> found;
     if (const Json* h = history_of(value)) {
       found.push_back(h);
-    } else if (value.is_array() && !value.empty()) {
-      for (const Json& item : value) {
-        if (const Json* item_history = history_of(item)) found.push_back(item_history);
-        else if (!(key == "mask" && item.is_null())) { found.clear(); break; }
-      }
+    } else if (value.is_array() && !value.empty() && !collect_tensors(value, key == "mask", history_of, found, 0)) {
+      found.clear();
     }
     if (key == "mask") {
       masks.insert(masks.end(), found.begin(), found.end());
@@ -214,10 +229,18 @@ NodeCall read_node_call(const Json& node, const Layer& layer) {
   if (node.is_array()) {
     // tf.keras: every entry is a positional tensor; the call's kwargs are the last entry's (as its
     // functional.py process_node keeps them), with tensors as [layer, node, tensor] references.
-    for (const Json& input : node) {
+    // An entry is [layer, node, tensor, kwargs]; a list of entries is a nested argument (initial_state=[[h, c],
+    // h2] of an RNN over a stack of cells), read flat, to a bounded depth.
+    auto add = [&](auto&& self, const Json& input, int depth) -> void {
+      constexpr int kMaxNesting = 4;
+      if (input.is_array() && !input.empty() && input[0].is_array() && depth < kMaxNesting) {
+        for (const Json& item : input) self(self, item, depth + 1);
+        return;
+      }
       call.histories.push_back(&input);
       call.args.keywords.emplace_back();
-    }
+    };
+    for (const Json& input : node) add(add, input, 0);
     if (!node.empty() && node.back().is_array() && node.back().size() >= 4) {
       read_call_kwargs(node.back()[3], layer,
                        [](const Json& v) { return is_tf_keras_tensor_ref(v) ? &v : nullptr; }, call, masks);

@@ -34,6 +34,7 @@ class Bidirectional final : public Layer {
   // backward one (Keras's len // 2 split); tf.keras files give them as extra positional inputs.
   std::vector<std::string_view> call_tensor_keywords() const override { return {"initial_state"}; }
   std::vector<std::string_view> call_option_keywords() const override { return {"initial_state", "constants"}; }
+  std::vector<std::string_view> call_list_keywords() const override { return {"initial_state"}; }
 
   Merge merge_mode() const { return merge_; }
   const RecurrentLayer& forward() const { return *forward_; }

@@ -121,13 +121,15 @@ void RecurrentLayer::check_sequence(const std::vector<const KerasTensor*>& input
 
 void RecurrentLayer::build(const std::vector<const KerasTensor*>& inputs) {
   check_sequence(inputs);
-  const int64_t input_dim = inputs.front()->shape().dims().back();
+  add_cell_weights(inputs.front()->shape().dims().back(), name() + "/" + cell_name_ + "/");
+}
+
+void RecurrentLayer::add_cell_weights(int64_t input_dim, const std::string& prefix) {
   if (units_ > std::numeric_limits<int64_t>::max() / gates()) {  // a file's units: no overflow computing the width
     throw Error(Status::OutOfMemory, "Layer '" + name() + "': units=" + std::to_string(units_) +
                                          " make weights of more than 2^63 values");
   }
   const int64_t width = gates() * units_;
-  const std::string prefix = name() + "/" + cell_name_ + "/";
   if (input_dim == kNoneDim) {  // add_weight's message, with the cell's path as Keras names it
     throw Error(Status::InvalidArgument,
                 "Shapes used to initialize variables must be fully-defined (no `None` dimensions). Received: shape=" +
@@ -141,6 +143,38 @@ void RecurrentLayer::build(const std::vector<const KerasTensor*>& inputs) {
     const Shape bias = kind_ == RecurrentKind::GRU && reset_after_ ? Shape({2, width}) : Shape({width});
     cell_->add("bias", bias, base_.trainable).path = prefix + "bias";
   }
+  cell_input_dim_ = input_dim;
+}
+
+Json RecurrentLayer::cell_build_config() const {
+  if (cell_input_dim_ < 0) return nullptr;
+  return {{"input_shape", Json::array({nullptr, cell_input_dim_})}};
+}
+
+Json RecurrentLayer::cell_config() const {
+  // LSTMCell / GRUCell / SimpleRNNCell.get_config(): the cell's keywords in its order (the layers' own
+  // configs put the RNN's keywords first and unit_forget_bias later).
+  const bool gated = kind_ != RecurrentKind::SimpleRNN;
+  Json config = base_.to_json();
+  config["units"] = units_arg_;
+  config["activation"] = activation_name(activation_);
+  if (gated) config["recurrent_activation"] = activation_name(recurrent_activation_);
+  config["use_bias"] = use_bias_;
+  if (kind_ == RecurrentKind::LSTM) config["unit_forget_bias"] = unit_forget_bias_;
+  config["kernel_initializer"] = *kernel_initializer_;
+  config["recurrent_initializer"] = *recurrent_initializer_;
+  config["bias_initializer"] = *bias_initializer_;
+  config["kernel_regularizer"] = *kernel_regularizer_;
+  config["recurrent_regularizer"] = *recurrent_regularizer_;
+  config["bias_regularizer"] = *bias_regularizer_;
+  config["kernel_constraint"] = *kernel_constraint_;
+  config["recurrent_constraint"] = *recurrent_constraint_;
+  config["bias_constraint"] = *bias_constraint_;
+  config["dropout"] = dropout_;
+  config["recurrent_dropout"] = recurrent_dropout_;
+  if (kind_ == RecurrentKind::GRU) config["reset_after"] = reset_after_;
+  config["seed"] = seed_;
+  return config;
 }
 
 std::vector<TypeSpec> RecurrentLayer::compute_output_specs(const std::vector<const KerasTensor*>& inputs) const {

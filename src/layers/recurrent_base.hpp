@@ -56,6 +56,7 @@ class RecurrentLayer : public Layer {
   // tf.keras records its call's defaults, {"initial_state": None, "constants": None}: taken when None only
   // (check_call_options), since the built-in cells take no constants.
   std::vector<std::string_view> call_option_keywords() const override { return {"initial_state", "constants"}; }
+  std::vector<std::string_view> call_list_keywords() const override { return {"initial_state"}; }
 
   RecurrentKind kind() const { return kind_; }
   int64_t units() const { return units_; }
@@ -74,6 +75,22 @@ class RecurrentLayer : public Layer {
   bool stateful() const { return stateful_; }
   // What Bidirectional does to the layers it wraps: masked steps output zeros when the sequence is returned.
   void force_zero_output_for_mask() { zero_output_for_mask_ = return_sequences_; }
+
+  // keras.layers.RNN(cell) runs a cell (LSTMCell, GRUCell, SimpleRNNCell) or a stack of them; inlay keeps each
+  // cell as a recurrent layer of its kind that no graph calls: the parameters and weights of one recurrence.
+  // make_cell reads the cell's config (Cell(**config): its own keywords `keys`, messages naming `cell_class`).
+  template <typename T>
+  static std::unique_ptr<RecurrentLayer> make_cell(Graph& graph, const Json& config, std::string_view cell_class,
+                                                   std::initializer_list<const char*> keys);
+  // The cell's get_config(), in Keras's order for `cell_class`: what RNN's config holds under "cell".
+  Json cell_config() const;
+  // Adds the cell's weights (kernel, recurrent_kernel, bias) for inputs of `input_dim` features, their paths
+  // `prefix` + name ("rnn/stacked_rnn_cells/lstm_cell/" for a cell of a stack): what build() does for its
+  // own cell ("lstm/lstm_cell/").
+  void add_cell_weights(int64_t input_dim, const std::string& prefix);
+  // The cell's build_config, {"input_shape": [null, input_dim]}: null before add_cell_weights.
+  Json cell_build_config() const;
+  const std::string& cell_name() const { return cell_name_; }
 
  protected:
   RecurrentLayer(RecurrentKind kind, BaseLayerConfig base, std::string cell_name)
@@ -102,6 +119,7 @@ class RecurrentLayer : public Layer {
   BaseLayerConfig base_;
   std::string cell_name_;  // "lstm_cell": the middle of the weights' paths
   std::unique_ptr<RecurrentCell> cell_;
+  int64_t cell_input_dim_ = -1;
   int64_t units_ = 0;
   Json units_arg_;
   Activation activation_ = Activation::Tanh;
@@ -113,6 +131,18 @@ class RecurrentLayer : public Layer {
       recurrent_regularizer_, bias_regularizer_, kernel_constraint_, recurrent_constraint_, bias_constraint_;
   Json dropout_, recurrent_dropout_, seed_;
 };
+
+template <typename T>
+std::unique_ptr<RecurrentLayer> RecurrentLayer::make_cell(Graph& graph, const Json& config, std::string_view cell_class,
+                                                         std::initializer_list<const char*> keys) {
+  LayerArgs args(cell_class, config);
+  const int64_t units = read_units(cell_class, args.require("units"));
+  BaseLayerConfig base = BaseLayerConfig::read(args, graph, keys);
+  std::unique_ptr<RecurrentLayer> layer(new T(std::move(base)));
+  layer->cell_name_ = layer->name();
+  layer->units_ = units;
+  return read(std::move(layer), args);
+}
 
 template <typename T>
 std::unique_ptr<Layer> RecurrentLayer::make(Graph& graph, const Json& config, const char* cell_name,

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "layers/recurrent_base.hpp"
+#include "layers/rnn.hpp"
 #include "runtime/lowering.hpp"
 #include "runtime/lowerings.hpp"
 #include "runtime/recurrent.hpp"
@@ -87,27 +88,14 @@ void add_rnn(PlanBuilder& b, const core::RecurrentLayer& layer, const RecurrentP
 // Keras's go_backwards sequence is in processing order (its first step is the input's last); oneDNN's
 // right-to-left output is in input order.
 void reverse_steps(PlanBuilder& b, const RecurrentProblem& p, ValueId from) {
-  const int64_t n_rows = p.batch, steps = p.steps, u = p.units;
-  const ValueId to = p.output;
-  b.add_custom(
-      p.layer->name(),
-      [=](const RunContext& ctx) {
-        const float* src = ctx.f32(from);
-        float* dst = ctx.f32(to);
-        for (int64_t n = 0; n < n_rows; ++n) {
-          for (int64_t s = 0; s < steps; ++s) {
-            std::copy_n(src + (n * steps + steps - 1 - s) * u, u, dst + (n * steps + s) * u);
-          }
-        }
-      },
-      {from}, {to});
+  add_reversed_steps(b, p.layer->name(), from, p.output, p.batch, p.steps, p.units);
 }
 
 void lower_recurrent_onednn(PlanBuilder& b, const RecurrentProblem& p) {
   const core::RecurrentLayer& layer = *p.layer;
   const int64_t n = p.batch, t = p.steps, c = p.channels, u = p.units, g = layer.gates();
   const auto prop = dnnl::prop_kind::forward_inference;
-  const auto direction = layer.go_backwards() ? dnnl::rnn_direction::unidirectional_right2left
+  const auto direction = p.go_backwards ? dnnl::rnn_direction::unidirectional_right2left
                                               : dnnl::rnn_direction::unidirectional_left2right;
   // Keras's (N, T, C) bytes are oneDNN's ntc layout of (T, N, C).
   const memory::desc src({t, n, c}, f32, tag::ntc);
@@ -120,7 +108,7 @@ void lower_recurrent_onednn(PlanBuilder& b, const RecurrentProblem& p) {
   const memory::desc src_iter = p.initial_h ? dst_iter : none;
   const memory::desc src_iter_c = p.initial_c ? dst_iter : none;
   // The full sequence goes where Keras wants it, else to a scratch value (only the final state is kept).
-  const bool direct = layer.return_sequences() && !layer.go_backwards();
+  const bool direct = p.return_sequences && !p.go_backwards;
   const ValueId dst_layer = direct ? p.output : b.add_plain({n, t, u});
   const dnnl::primitive_attr attr = b.attributes();
   switch (layer.kind()) {
@@ -154,67 +142,37 @@ void lower_recurrent_onednn(PlanBuilder& b, const RecurrentProblem& p) {
       break;
     }
   }
-  if (layer.return_sequences() && layer.go_backwards()) reverse_steps(b, p, dst_layer);
+  if (p.return_sequences && p.go_backwards) reverse_steps(b, p, dst_layer);
 }
 
 // inputs[1:] of the call: the initial states (by the keyword initial_state, or positional in tf.keras files).
 // Keras builds a graph whatever they are and fails when it runs; inlay refuses it when it compiles the plan.
-void read_initial_states(PlanBuilder& b, const core::RecurrentLayer& layer, const Node& node, RecurrentProblem& p) {
+std::vector<ValueId> initial_states(PlanBuilder& b, const core::Layer& layer, const Node& node, std::size_t expected) {
   const std::size_t given = node.inputs.size() - 1;
-  if (given == 0) return;
-  const std::string& name = layer.name();
-  if (given != layer.state_count()) {
-    throw core::Error(core::Status::InvalidArgument, "Layer '" + name + "' (" + std::string(layer.class_name()) + ") has " +
-                                             std::to_string(layer.state_count()) + " state(s) but was passed " +
-                                             std::to_string(given) + " initial state(s).");
+  if (given != 0 && given != expected) {
+    throw core::Error(core::Status::InvalidArgument, "Layer '" + layer.name() + "' (" +
+                                                         std::string(layer.class_name()) + ") has " +
+                                                         std::to_string(expected) + " state(s) but was passed " +
+                                                         std::to_string(given) + " initial state(s).");
   }
   std::vector<ValueId> states;
-  for (std::size_t i = 1; i < node.inputs.size(); ++i) {
-    const ValueId v = b.to_plain(b.value_of(node.inputs[i]), name);
-    if (b.dims(v) != std::vector<int64_t>{p.batch, p.units}) {
-      throw core::Error(core::Status::InvalidArgument, "Layer '" + name + "' (" + std::string(layer.class_name()) +
-                                               "): initial state " + std::to_string(i - 1) + " has shape " +
-                                               core::Shape(b.dims(v)).to_tuple_string() + ", expected " +
-                                               core::Shape({p.batch, p.units}).to_tuple_string() + ".");
-    }
-    states.push_back(v);
-  }
-  p.initial_h = states[0];
-  if (states.size() > 1) p.initial_c = states[1];
+  for (std::size_t i = 1; i < node.inputs.size(); ++i) states.push_back(b.to_plain(b.value_of(node.inputs[i]), layer.name()));
+  return states;
 }
 
 void lower_recurrent(PlanBuilder& b, const core::RecurrentLayer& layer, const Node& node) {
   const std::string& name = layer.name();
   RecurrentProblem p;
   p.layer = &layer;
+  p.return_sequences = layer.return_sequences();
+  p.go_backwards = layer.go_backwards();
+  p.zero_output_for_mask = layer.zero_output_for_mask();
   p.x = b.to_plain(b.value_of(node.inputs[0]), name);
-  const std::vector<int64_t>& dims = b.dims(p.x);
-  p.batch = dims[0];
-  p.steps = dims[1];
-  p.channels = dims[2];
-  p.units = layer.units();
-  // Keras 3's Layer.__call__ fills in `mask` only for a call with one tensor argument: with initial_state=
-  // tensors (and no mask= given) the recurrence runs unmasked, while the output keeps the sequence's mask.
-  // tf.keras passes the states positionally along with their masks: the recurrence is masked.
   const std::optional<ValueId> sequence_mask = b.mask_of(node.inputs[0]);
-  const bool keyword_states = std::any_of(node.keywords.begin(), node.keywords.end(),
-                                          [](const std::string& k) { return k == "initial_state"; });
-  p.mask = keyword_states && node.mask_inputs.empty() ? std::nullopt : sequence_mask;
-  read_initial_states(b, layer, node, p);
-  const std::vector<int64_t> out_dims =
-      layer.return_sequences() ? std::vector<int64_t>{p.batch, p.steps, p.units} : std::vector<int64_t>{p.batch, p.units};
-  b.check_dims(node.outputs[0], out_dims, name);
-  p.output = b.add_plain(out_dims);
-  p.state_h = layer.return_sequences() ? b.add_plain({p.batch, p.units}) : p.output;
-  p.state_c = b.add_plain({p.batch, p.units});
-  if (onednn_can_run(layer, p)) {
-    // Unless the sequence is wanted, the output is the final state h itself.
-    if (!layer.return_sequences()) p.output = p.state_h;
-    lower_recurrent_onednn(b, p);
-  } else {
-    if (!layer.return_sequences()) p.state_h = b.add_plain({p.batch, p.units});  // the loop writes both
-    lower_recurrent_loop(b, p);
-  }
+  p.mask = recurrence_mask(node, sequence_mask);
+  set_initial_states(b, p, initial_states(b, layer, node, layer.state_count()), name);
+  lower_recurrence(b, p);
+  b.check_dims(node.outputs[0], b.dims(p.output), name);
   b.set_output(node.outputs[0], p.output);
   if (layer.return_state()) {
     b.set_output(node.outputs[1], p.state_h == p.output ? b.add_alias(p.state_h, {p.batch, p.units}) : p.state_h);
@@ -224,10 +182,120 @@ void lower_recurrent(PlanBuilder& b, const core::RecurrentLayer& layer, const No
   if (sequence_mask && layer.return_sequences()) b.set_mask(node.outputs[0], *sequence_mask);
 }
 
+// keras.layers.RNN: one recurrence per cell, each over the previous one's sequence (what StackedRNNCells
+// computes step by step: a masked step keeps every cell's states). Going backwards, every cell runs right to left
+// over sequences in input order; only the last one's sequence is returned in processing order.
+void lower_rnn(PlanBuilder& b, const core::RNN& rnn, const Node& node) {
+  const std::string& name = rnn.name();
+  ValueId sequence = b.to_plain(b.value_of(node.inputs[0]), name);
+  const std::optional<ValueId> sequence_mask = b.mask_of(node.inputs[0]);
+  const std::optional<ValueId> mask = recurrence_mask(node, sequence_mask);
+  const std::vector<ValueId> states = initial_states(b, rnn, node, rnn.state_count());
+  std::vector<ValueId> final_states;
+  std::size_t next_state = 0;
+  RecurrentProblem p;
+  for (std::size_t i = 0; i < rnn.cells().size(); ++i) {
+    const core::RecurrentLayer& cell = *rnn.cells()[i];
+    const bool last = i + 1 == rnn.cells().size();
+    p = RecurrentProblem{};
+    p.layer = &cell;
+    p.return_sequences = last ? rnn.return_sequences() : true;
+    p.go_backwards = rnn.go_backwards();
+    p.zero_output_for_mask = last && rnn.zero_output_for_mask();
+    p.x = sequence;
+    p.mask = mask;
+    if (!states.empty()) {
+      const auto first = states.begin() + static_cast<std::ptrdiff_t>(next_state);
+      set_initial_states(b, p, std::vector<ValueId>(first, first + static_cast<std::ptrdiff_t>(cell.state_count())), name);
+      next_state += cell.state_count();
+    }
+    lower_recurrence(b, p);
+    final_states.push_back(p.state_h == p.output ? b.add_alias(p.state_h, {p.batch, p.units}) : p.state_h);
+    if (cell.kind() == RecurrentKind::LSTM) final_states.push_back(p.state_c);
+    if (last) break;
+    sequence = p.output;
+    if (p.go_backwards) {  // back into input order for the next cell
+      sequence = b.add_plain({p.batch, p.steps, p.units});
+      add_reversed_steps(b, name, p.output, sequence, p.batch, p.steps, p.units);
+    }
+  }
+  b.check_dims(node.outputs[0], b.dims(p.output), name);
+  b.set_output(node.outputs[0], p.output);
+  if (rnn.return_state()) {
+    for (std::size_t i = 0; i < final_states.size(); ++i) b.set_output(node.outputs[1 + i], final_states[i]);
+  }
+  if (sequence_mask && rnn.return_sequences()) b.set_mask(node.outputs[0], *sequence_mask);
+}
+
 }  // namespace
+
+void add_reversed_steps(PlanBuilder& b, const std::string& layer_name, ValueId from, ValueId to, int64_t batch,
+                        int64_t steps, int64_t units) {
+  b.add_custom(
+      layer_name,
+      [=](const RunContext& ctx) {
+        const float* src = ctx.f32(from);
+        float* dst = ctx.f32(to);
+        for (int64_t n = 0; n < batch; ++n) {
+          for (int64_t s = 0; s < steps; ++s) {
+            std::copy_n(src + (n * steps + steps - 1 - s) * units, units, dst + (n * steps + s) * units);
+          }
+        }
+      },
+      {from}, {to});
+}
+
+std::optional<ValueId> recurrence_mask(const Node& node, std::optional<ValueId> sequence_mask) {
+  const bool keyword_states = std::any_of(node.keywords.begin(), node.keywords.end(),
+                                          [](const std::string& k) { return k == "initial_state"; });
+  return keyword_states && node.mask_inputs.empty() ? std::nullopt : sequence_mask;
+}
+
+void set_initial_states(PlanBuilder& b, RecurrentProblem& p, const std::vector<ValueId>& states,
+                        const std::string& layer_name) {
+  if (states.empty()) return;
+  const core::RecurrentLayer& cell = *p.layer;
+  const int64_t batch = b.dims(p.x)[0];
+  for (std::size_t i = 0; i < states.size(); ++i) {
+    if (b.dims(states[i]) != std::vector<int64_t>{batch, cell.units()}) {
+      throw core::Error(core::Status::InvalidArgument,
+                        "Layer '" + layer_name + "': initial state " + std::to_string(i) + " of " +
+                            std::string(cell.class_name()) + " has shape " +
+                            core::Shape(b.dims(states[i])).to_tuple_string() + ", expected " +
+                            core::Shape({batch, cell.units()}).to_tuple_string() + ".");
+    }
+  }
+  p.initial_h = states[0];
+  if (states.size() > 1) p.initial_c = states[1];
+}
+
+void lower_recurrence(PlanBuilder& b, RecurrentProblem& p) {
+  const core::RecurrentLayer& cell = *p.layer;
+  const std::vector<int64_t>& dims = b.dims(p.x);
+  p.batch = dims[0];
+  p.steps = dims[1];
+  p.channels = dims[2];
+  p.units = cell.units();
+  const std::vector<int64_t> out_dims = p.return_sequences ? std::vector<int64_t>{p.batch, p.steps, p.units}
+                                                           : std::vector<int64_t>{p.batch, p.units};
+  p.output = b.add_plain(out_dims);
+  p.state_h = p.return_sequences ? b.add_plain({p.batch, p.units}) : p.output;
+  p.state_c = b.add_plain({p.batch, p.units});
+  if (onednn_can_run(cell, p)) {
+    // Unless the sequence is wanted, the output is the final state h itself.
+    if (!p.return_sequences) p.output = p.state_h;
+    lower_recurrent_onednn(b, p);
+  } else {
+    if (!p.return_sequences) p.state_h = b.add_plain({p.batch, p.units});  // the loop writes both
+    lower_recurrent_loop(b, p);
+  }
+}
 
 const LayerLowering recurrent_lowering = {
     .lower = lower_as<core::RecurrentLayer, lower_recurrent>,
     .masking = Masking::Computes, .needs_nonempty_inputs = true};
+
+const LayerLowering rnn_lowering = {
+    .lower = lower_as<core::RNN, lower_rnn>, .masking = Masking::Computes, .needs_nonempty_inputs = true};
 
 }  // namespace inlay::runtime

@@ -142,6 +142,18 @@ def masked_lstm(k):
     return k.Model(ids, L.Dense(2, activation="softmax", name="classes")(x), name="masked_lstm")
 
 
+def rnn_cells(k):
+    """keras.layers.RNN over cells: a StackedRNNCells of an LSTMCell and a GRUCell on masked tokens, then a
+    SimpleRNNCell running backwards (the Keras docs' RNN-with-cells pattern)."""
+    L = k.layers
+    ids = k.Input((None,), dtype="int32", name="tokens")
+    x = L.Embedding(VOCAB, 16, mask_zero=True, name="embedding")(ids)
+    x = L.RNN([L.LSTMCell(24, name="lstm_cell"), L.GRUCell(16, name="gru_cell")], return_sequences=True,
+              name="stacked")(x)
+    x = L.RNN(L.SimpleRNNCell(12, name="simple_rnn_cell"), go_backwards=True, name="backwards")(x)
+    return k.Model(ids, L.Dense(3, activation="softmax", name="classes")(x), name="rnn_cells")
+
+
 def seq2seq(k):
     """Encoder LSTM states -> decoder LSTM initial_state (the Keras docs' character-level seq2seq, on tokens)."""
     L = k.layers
@@ -187,6 +199,7 @@ MODELS = {
     "lstm_timeseries": (lstm_timeseries, [("float", 30, 3)]),
     "masked_lstm": (masked_lstm, [("tokens", 18)]),
     "seq2seq": (seq2seq, [("tokens", 15), ("tokens_small", 10)]),
+    "rnn_cells": (rnn_cells, [("tokens", 16)]),
     "transformer_classifier": (transformer_classifier, [("tokens", 20)]),
 }
 # tf_keras writes tf.* calls on symbolic tensors as TFOpLambda layers: a different model, not written.

@@ -64,6 +64,7 @@ LAYER_CLASSES = (
     ('PReLU', ('alpha_initializer', 'alpha_regularizer', 'alpha_constraint', 'shared_axes',)),
     ('Permute', ('dims',)),
     ('RMSNormalization', ('axis', 'epsilon',)),
+    ('RNN', ('cell', 'return_sequences', 'return_state', 'go_backwards', 'stateful', 'unroll', 'zero_output_for_mask',)),
     ('ReLU', ('max_value', 'negative_slope', 'threshold',)),
     ('RepeatVector', ('n',)),
     ('Rescaling', ('scale', 'offset',)),
