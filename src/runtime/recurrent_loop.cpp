@@ -1,7 +1,16 @@
 // The hand-written recurrent loop (recurrent.hpp): the math of Keras's cells (keras/src/layers/rnn/*.py,
 // implementation 2) step by step, for what oneDNN's RNN primitives cannot express: masks, other activations.
+//
+// The input projection of every step is one oneDNN matmul. Each step's recurrent product then runs as oneDNN
+// matmuls too (OnednnStep), with the gates' activations fused into them as eltwise post-ops, whenever oneDNN
+// has eltwise kernels for the cell's activations (tanh / sigmoid and most others): this is what makes a masked
+// LSTM about as fast as the unmasked one on oneDNN's RNN primitive. Cell below is the scalar fallback for the
+// rest (activations oneDNN lacks).
 #include <algorithm>
+#include <array>
 #include <memory>
+#include <mutex>
+#include <tuple>
 #include <vector>
 
 #include "runtime/keras_activation.hpp"
@@ -130,6 +139,256 @@ std::shared_ptr<const Cell> make_cell(const core::RecurrentLayer& layer, int64_t
   return cell;
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// The step on oneDNN primitives
+
+using dnnl::memory;
+constexpr memory::data_type kF32 = memory::data_type::f32;
+
+// Where a buffer of the loop lives: in one of the loop's plan values (kBig: (2N, G*U), kSmall: (8N, U),
+// kScratch: the primitives' scratchpad), at a float offset.
+enum Area { kBig, kSmall, kScratch };
+struct Slot {
+  Area area;
+  int64_t offset;
+};
+
+// One oneDNN primitive of a step with its arguments: loop buffers, and constants (weights, biases).
+struct Call {
+  dnnl::primitive primitive;
+  std::vector<std::pair<int, memory>> constants;
+  std::vector<std::tuple<int, memory::desc, Slot>> buffers;
+  memory::desc scratchpad;
+};
+
+// What one run executes the calls with: a stream and memory objects, made once per concurrent run (as the
+// plan pools its workspaces) and pointed at that run's buffers, so that a warm run allocates nothing. The
+// arguments are kept as the C API takes them: dnnl.hpp's execute copies its argument map on every call.
+class Executor {
+ public:
+  Executor(const std::vector<Call>& calls, const dnnl::engine& engine) : stream_(engine) {
+    for (const Call& call : calls) {
+      std::vector<dnnl_exec_arg_t> args;
+      for (const auto& [arg, constant] : call.constants) args.push_back({arg, constant.get()});
+      for (const auto& [arg, md, slot] : call.buffers) args.push_back({arg, bind_new(md, slot, engine)});
+      if (call.scratchpad.get_size() > 0) {
+        args.push_back({DNNL_ARG_SCRATCHPAD, bind_new(call.scratchpad, Slot{kScratch, 0}, engine)});
+      }
+      args_.push_back(std::move(args));
+    }
+  }
+
+  void bind(const std::array<float*, 3>& areas) const {
+    for (const auto& [m, slot] : bound_) m.set_data_handle(areas[slot.area] + slot.offset);
+  }
+
+  void run(const std::vector<Call>& calls, std::size_t i) const {
+    const std::vector<dnnl_exec_arg_t>& args = args_[i];
+    dnnl::error::wrap_c_api(dnnl_primitive_execute(calls[i].primitive.get(), stream_.get(),
+                                                   static_cast<int>(args.size()), args.data()),
+                            "could not execute a recurrent step");
+  }
+
+ private:
+  dnnl_memory_t bind_new(const memory::desc& md, Slot slot, const dnnl::engine& engine) {
+    bound_.emplace_back(memory(md, engine, DNNL_MEMORY_NONE), slot);
+    return bound_.back().first.get();
+  }
+
+  dnnl::stream stream_;
+  std::vector<std::pair<memory, Slot>> bound_;
+  std::vector<std::vector<dnnl_exec_arg_t>> args_;
+};
+
+bool onednn_has(core::Activation a) {
+  dnnl::post_ops ops;
+  return append_activation_post_ops(ops, a);
+}
+
+// One step of every row on oneDNN: the recurrent products as matmuls that add the step's input projection
+// (a sum post-op over the destination, prefilled with it) and apply the gates' activation (eltwise
+// post-ops); the activations of a product of gates as eltwise primitives. The elementwise combinations left
+// are single passes over (rows, U).
+//
+// Buffers (Slot offsets): LSTM: big = [i f o] gates (N, 3U), then the candidate (N, U); small a = act(c).
+// GRU: big = [z r] gates (N, 2U), then the candidate's product (N, U); small a = the candidate, b = r * h.
+// SimpleRNN: h_new itself. States in small as lower_recurrent_loop lays them out: h 3, c 4, h_new 5, c_new 6.
+class OnednnStep {
+ public:
+  OnednnStep(PlanBuilder& b, std::shared_ptr<const Cell> cell, const core::RecurrentLayer& layer, int64_t n_rows)
+      : cell_(std::move(cell)), n_(n_rows), engine_(b.engine()) {
+    const int64_t u = cell_->u, nu = n_rows * u;
+    const Slot h{kSmall, 3 * nu}, h_new{kSmall, 5 * nu}, c_new{kSmall, 6 * nu}, a{kSmall, 0}, rh{kSmall, nu};
+    const float* rec_bias = cell_->reset_after ? cell_->bias.data() + 3 * u : nullptr;
+    switch (cell_->kind) {
+      case RecurrentKind::LSTM:  // Keras's gates i, f, c, o: the sigmoid ones are grouped, the candidate apart
+        add_matmul(b, h, {kBig, 0}, {{0, 2 * u}, {3 * u, 4 * u}}, nullptr, layer.recurrent_activation());
+        add_matmul(b, h, {kBig, 3 * nu}, {{2 * u, 3 * u}}, nullptr, layer.activation());
+        add_activation(b, layer.activation(), c_new, a);
+        break;
+      case RecurrentKind::GRU:
+        add_matmul(b, h, {kBig, 0}, {{0, 2 * u}}, rec_bias, layer.recurrent_activation());
+        if (cell_->reset_after) {
+          add_matmul(b, h, {kBig, 2 * nu}, {{2 * u, 3 * u}}, rec_bias + 2 * u, std::nullopt);
+          add_activation(b, layer.activation(), a, a);
+        } else {
+          add_matmul(b, rh, {kBig, 2 * nu}, {{2 * u, 3 * u}}, nullptr, layer.activation());
+        }
+        break;
+      case RecurrentKind::SimpleRNN: add_matmul(b, h, h_new, {{0, u}}, nullptr, layer.activation()); break;
+    }
+  }
+
+  // The scratchpad the calls share (one at a time), in floats.
+  int64_t scratchpad_floats() const {
+    std::size_t bytes = 0;
+    for (const Call& call : calls_) bytes = std::max(bytes, call.scratchpad.get_size());
+    return static_cast<int64_t>((bytes + sizeof(float) - 1) / sizeof(float));
+  }
+
+  // Borrows an executor for one run (the only allocation is the first run's, or a new concurrent one's).
+  std::unique_ptr<Executor> acquire() const {
+    {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      if (!idle_.empty()) {
+        std::unique_ptr<Executor> ex = std::move(idle_.back());
+        idle_.pop_back();
+        return ex;
+      }
+    }
+    return std::make_unique<Executor>(calls_, engine_);
+  }
+  void release(std::unique_ptr<Executor> ex) const {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    idle_.push_back(std::move(ex));
+  }
+
+  // h_new (and c_new) of every row from the step's input projections xz (rows of G*U, stride xz_stride).
+  void step(const Executor& ex, const float* xz, int64_t xz_stride, float* big, float* small) const {
+    const int64_t u = cell_->u, nu = n_ * u;
+    const float *h = small + 3 * nu, *c = small + 4 * nu;
+    float *h_new = small + 5 * nu, *c_new = small + 6 * nu;
+    switch (cell_->kind) {
+      case RecurrentKind::LSTM: {
+        float *ifo = big, *cand = big + 3 * nu, *act_c = small;
+        for (int64_t r = 0; r < n_; ++r) {
+          const float* x = xz + r * xz_stride;
+          std::copy_n(x, 2 * u, ifo + r * 3 * u);
+          std::copy_n(x + 3 * u, u, ifo + r * 3 * u + 2 * u);
+          std::copy_n(x + 2 * u, u, cand + r * u);
+        }
+        ex.run(calls_, 0);
+        ex.run(calls_, 1);
+        for (int64_t r = 0; r < n_; ++r) {
+          const float* g = ifo + r * 3 * u;
+          for (int64_t j = 0; j < u; ++j) c_new[r * u + j] = g[u + j] * c[r * u + j] + g[j] * cand[r * u + j];
+        }
+        activate(ex, 2, c_new, act_c, nu);
+        for (int64_t r = 0; r < n_; ++r) {
+          const float* o = ifo + r * 3 * u + 2 * u;
+          for (int64_t j = 0; j < u; ++j) h_new[r * u + j] = o[j] * act_c[r * u + j];
+        }
+        return;
+      }
+      case RecurrentKind::GRU: {
+        float *zr = big, *inner = big + 2 * nu, *cand = small, *rh = small + nu;
+        for (int64_t r = 0; r < n_; ++r) std::copy_n(xz + r * xz_stride, 2 * u, zr + r * 2 * u);
+        ex.run(calls_, 0);
+        if (cell_->reset_after) {  // candidate = act(x_h + r * (h @ R_h + b'_h))
+          ex.run(calls_, 1);
+          for (int64_t r = 0; r < n_; ++r) {
+            const float *x = xz + r * xz_stride + 2 * u, *g = zr + r * 2 * u + u;
+            for (int64_t j = 0; j < u; ++j) cand[r * u + j] = x[j] + g[j] * inner[r * u + j];
+          }
+          activate(ex, 2, cand, cand, nu);
+        } else {  // candidate = act(x_h + (r * h) @ R_h): the matmul adds to x_h, copied into its destination
+          for (int64_t r = 0; r < n_; ++r) {
+            for (int64_t j = 0; j < u; ++j) rh[r * u + j] = zr[r * 2 * u + u + j] * h[r * u + j];
+            std::copy_n(xz + r * xz_stride + 2 * u, u, inner + r * u);
+          }
+          ex.run(calls_, 1);
+          cand = inner;
+        }
+        for (int64_t r = 0; r < n_; ++r) {
+          const float* z = zr + r * 2 * u;
+          for (int64_t j = 0; j < u; ++j) {
+            const int64_t i = r * u + j;
+            h_new[i] = z[j] * h[i] + (1.f - z[j]) * cand[i];
+          }
+        }
+        return;
+      }
+      case RecurrentKind::SimpleRNN:
+        for (int64_t r = 0; r < n_; ++r) std::copy_n(xz + r * xz_stride, u, h_new + r * u);
+        ex.run(calls_, 0);
+        return;
+    }
+  }
+
+ private:
+  // dst (N, width) = post-ops(src (N, U) @ the recurrent kernel's columns `cols` + bias), the post-ops being
+  // a sum (dst holds the input projection when it runs) and then `act` (none for a bare product + bias).
+  void add_matmul(PlanBuilder& b, Slot src, Slot dst, const std::vector<std::pair<int64_t, int64_t>>& cols,
+                  const float* bias, std::optional<core::Activation> act) {
+    const int64_t u = cell_->u, row = cell_->gates * u;
+    std::vector<float> w;  // (U, width)
+    const float* recurrent = cell_->recurrent.data();
+    for (int64_t k = 0; k < u; ++k) {
+      for (const auto& [begin, end] : cols) w.insert(w.end(), recurrent + k * row + begin, recurrent + k * row + end);
+    }
+    const int64_t width = static_cast<int64_t>(w.size()) / u;
+    const memory::desc src_md({n_, u}, kF32, memory::format_tag::ab), dst_md({n_, width}, kF32, memory::format_tag::ab);
+    const memory::desc w_md({u, width}, kF32, memory::format_tag::ab), bias_md({1, width}, kF32, memory::format_tag::ab);
+    dnnl::post_ops ops;
+    if (act) {
+      ops.append_sum(1.f);
+      append_activation_post_ops(ops, *act);
+    }
+    dnnl::primitive_attr attr = b.attributes();
+    attr.set_post_ops(ops);
+    const memory::desc any_w({u, width}, kF32, memory::format_tag::any);
+    const dnnl::matmul::desc d = bias ? dnnl::matmul::desc(src_md, any_w, bias_md, dst_md)
+                                      : dnnl::matmul::desc(src_md, any_w, dst_md);
+    const dnnl::matmul::primitive_desc pd(d, attr, b.engine());
+    Call call{dnnl::matmul(pd), {{DNNL_ARG_WEIGHTS, b.constant(w_md, w.data(), pd.weights_desc())}},
+              {{DNNL_ARG_SRC, src_md, src}, {DNNL_ARG_DST, dst_md, dst}}, pd.scratchpad_desc()};
+    if (bias) call.constants.emplace_back(DNNL_ARG_BIAS, b.constant(bias_md, bias, bias_md));
+    calls_.push_back(std::move(call));
+  }
+
+  // The eltwise primitives of `a` over (N, U) from `from` into `to` (none for linear: step() copies).
+  void add_activation(PlanBuilder& b, core::Activation a, Slot from, Slot to) {
+    dnnl::post_ops ops;
+    append_activation_post_ops(ops, a);
+    const memory::desc md({n_, cell_->u}, kF32, memory::format_tag::ab);
+    for (int i = 0; i < ops.len(); ++i) {
+      float scale = 1.f, alpha = 0.f, beta = 0.f;
+      dnnl::algorithm alg = dnnl::algorithm::undef;
+      ops.get_params_eltwise(i, scale, alg, alpha, beta);
+      const dnnl::eltwise_forward::desc d(dnnl::prop_kind::forward_inference, alg, md, alpha, beta);
+      const dnnl::eltwise_forward::primitive_desc pd(d, b.attributes(), b.engine());
+      calls_.push_back(Call{dnnl::eltwise_forward(pd), {}, {{DNNL_ARG_SRC, md, i == 0 ? from : to}, {DNNL_ARG_DST, md, to}},
+                            pd.scratchpad_desc()});
+    }
+  }
+
+  // Runs the activation's calls (from calls_[first] on) over n floats from `from` into `to`.
+  void activate(const Executor& ex, std::size_t first, const float* from, float* to, int64_t n) const {
+    if (first == calls_.size()) {
+      if (to != from) std::copy_n(from, n, to);
+      return;
+    }
+    for (std::size_t i = first; i < calls_.size(); ++i) ex.run(calls_, i);
+  }
+
+  std::shared_ptr<const Cell> cell_;
+  int64_t n_;
+  dnnl::engine engine_;
+  std::vector<Call> calls_;
+  mutable std::mutex mutex_;
+  mutable std::vector<std::unique_ptr<Executor>> idle_;
+};
+
 // xz = x @ kernel + input bias for every step of every row: one oneDNN matmul of (N*T, C) by (C, G*U), the
 // half of the loop's work that does not depend on the states.
 ValueId add_input_projection(PlanBuilder& b, const RecurrentProblem& p, const Cell& cell) {
@@ -163,15 +422,55 @@ ValueId add_input_projection(PlanBuilder& b, const RecurrentProblem& p, const Ce
   return xz;
 }
 
+// The loop over the steps, whichever computes a step (`compute(xz_t, xz_stride)` writes h_new / c_new from h / c in
+// `small`, laid out as below): Keras's backend rnn around it.
+struct LoopShape {
+  int64_t n_rows, steps, u, gu;
+  bool lstm, sequences, backwards, zero_masked;
+};
+
+template <typename Compute>
+void run_loop(const LoopShape& l, const float* xz, const float* mask, const float* h0, const float* c0, float* small,
+              float* out, float* h_final, float* c_final, Compute&& compute) {
+  const int64_t n_rows = l.n_rows, steps = l.steps, u = l.u, nu = n_rows * u;
+  float *h = small + 3 * nu, *cs = small + 4 * nu, *h_new = small + 5 * nu, *c_new = small + 6 * nu,
+        *prev = small + 7 * nu;
+  if (h0 != nullptr) std::copy_n(h0, nu, h);
+  else std::fill_n(h, nu, 0.f);
+  if (c0 != nullptr) std::copy_n(c0, nu, cs);
+  else std::fill_n(cs, nu, 0.f);
+  std::fill_n(prev, nu, 0.f);
+  for (int64_t s = 0; s < steps; ++s) {
+    const int64_t t = l.backwards ? steps - 1 - s : s;
+    // A step that every row masks (the tail of a padded batch) changes no state: it is not computed.
+    bool any_kept = mask == nullptr;
+    for (int64_t n = 0; n < n_rows && !any_kept; ++n) any_kept = mask[n * steps + t] != 0.f;
+    if (any_kept) compute(xz + t * l.gu, steps * l.gu);
+    for (int64_t n = 0; n < n_rows; ++n) {
+      float* prev_n = prev + n * u;
+      if (any_kept && (mask == nullptr || mask[n * steps + t] != 0.f)) {
+        std::copy_n(h_new + n * u, u, h + n * u);
+        if (l.lstm) std::copy_n(c_new + n * u, u, cs + n * u);
+        std::copy_n(h_new + n * u, u, prev_n);
+      } else if (l.zero_masked) {
+        std::fill_n(prev_n, u, 0.f);
+      }  // else: a masked step keeps the states and repeats the previous output
+      if (l.sequences) std::copy_n(prev_n, u, out + (n * steps + s) * u);
+    }
+  }
+  if (!l.sequences) std::copy_n(prev, nu, out);
+  std::copy_n(h, nu, h_final);
+  if (l.lstm) std::copy_n(cs, nu, c_final);
+}
+
 }  // namespace
 
 void lower_recurrent_loop(PlanBuilder& b, const RecurrentProblem& p) {
   const core::RecurrentLayer& layer = *p.layer;
   std::shared_ptr<const Cell> cell = make_cell(layer, p.channels);
-  const bool sequences = layer.return_sequences(), backwards = layer.go_backwards();
-  const bool zero_masked = layer.zero_output_for_mask();
-  const int64_t n_rows = p.batch, steps = p.steps, u = p.units, gu = cell->gates * u;
-  const bool lstm = layer.kind() == RecurrentKind::LSTM;
+  const int64_t n_rows = p.batch, u = p.units, gu = cell->gates * u;
+  const LoopShape shape{n_rows,          p.steps,        u, gu, layer.kind() == RecurrentKind::LSTM, p.return_sequences,
+                        p.go_backwards, p.zero_output_for_mask};
   const ValueId xz_id = add_input_projection(b, p, *cell);
   // The loop's working memory (plan values: allocated with the plan, not per predict).
   const ValueId rows_gu = b.add_plain({2 * n_rows, gu}), rows_u = b.add_plain({8 * n_rows, u});
@@ -180,47 +479,45 @@ void lower_recurrent_loop(PlanBuilder& b, const RecurrentProblem& p) {
   for (const std::optional<ValueId>& state : {p.initial_h, p.initial_c}) {
     if (state) reads.push_back(*state);
   }
-  const std::optional<ValueId> h0_id = p.initial_h, c0_id = p.initial_c;
-  if (lstm) writes.push_back(p.state_c);
+  if (shape.lstm) writes.push_back(p.state_c);
+  const bool on_onednn = n_rows > 0 && u > 0 && onednn_has(layer.activation()) &&
+                         (layer.kind() == RecurrentKind::SimpleRNN || onednn_has(layer.recurrent_activation()));
+  std::shared_ptr<const OnednnStep> fast = on_onednn ? std::make_shared<OnednnStep>(b, cell, layer, n_rows) : nullptr;
+  std::optional<ValueId> scratch_id;
+  if (fast && fast->scratchpad_floats() > 0) {
+    scratch_id = b.add_plain({fast->scratchpad_floats()});
+    writes.push_back(*scratch_id);
+  }
+  const std::optional<ValueId> h0_id = p.initial_h, c0_id = p.initial_c, mask_id = p.mask;
   const ValueId out_id = p.output, h_id = p.state_h, c_id = p.state_c;
-  const std::optional<ValueId> mask_id = p.mask;
   b.add_custom(
       layer.name(),
       [=](const RunContext& ctx) {
         const float* xz = ctx.f32(xz_id);
         const float* mask = mask_id ? ctx.f32(*mask_id) : nullptr;
+        const float* h0 = h0_id ? ctx.f32(*h0_id) : nullptr;
+        const float* c0 = c0_id ? ctx.f32(*c0_id) : nullptr;
         float* out = ctx.f32(out_id);
         float* h_final = ctx.f32(h_id);
-        float* c_final = lstm ? ctx.f32(c_id) : nullptr;
-        const int64_t nu = n_rows * u;
+        float* c_final = shape.lstm ? ctx.f32(c_id) : nullptr;
         float* big = ctx.f32(rows_gu);
         float* small = ctx.f32(rows_u);
-        Scratch scratch{big, big + n_rows * gu, small, small + nu, small + 2 * nu};
-        float *h = small + 3 * nu, *cs = small + 4 * nu, *h_new = small + 5 * nu, *c_new = small + 6 * nu,
-              *prev = small + 7 * nu;
-        std::fill_n(h, nu, 0.f);
-        std::fill_n(cs, nu, 0.f);
-        std::fill_n(prev, nu, 0.f);
-        if (h0_id) std::copy_n(ctx.f32(*h0_id), nu, h);
-        if (c0_id) std::copy_n(ctx.f32(*c0_id), nu, cs);
-        for (int64_t s = 0; s < steps; ++s) {
-          const int64_t t = backwards ? steps - 1 - s : s;
-          cell->step(xz + t * gu, steps * gu, n_rows, h, cs, h_new, c_new, scratch);
-          for (int64_t n = 0; n < n_rows; ++n) {
-            float* prev_n = prev + n * u;
-            if (mask == nullptr || mask[n * steps + t] != 0.f) {
-              std::copy_n(h_new + n * u, u, h + n * u);
-              if (lstm) std::copy_n(c_new + n * u, u, cs + n * u);
-              std::copy_n(h_new + n * u, u, prev_n);
-            } else if (zero_masked) {
-              std::fill_n(prev_n, u, 0.f);
-            }  // else: a masked step keeps the states and repeats the previous output
-            if (sequences) std::copy_n(prev_n, u, out + (n * steps + s) * u);
-          }
+        if (fast) {
+          struct Lease {  // gives the executor back however the run ends
+            const OnednnStep& step;
+            std::unique_ptr<Executor> ex;
+            ~Lease() { step.release(std::move(ex)); }
+          } lease{*fast, fast->acquire()};
+          lease.ex->bind({big, small, scratch_id ? ctx.f32(*scratch_id) : nullptr});
+          run_loop(shape, xz, mask, h0, c0, small, out, h_final, c_final,
+                   [&](const float* xz_t, int64_t stride) { fast->step(*lease.ex, xz_t, stride, big, small); });
+          return;
         }
-        if (!sequences) std::copy_n(prev, nu, out);
-        std::copy_n(h, nu, h_final);
-        if (lstm) std::copy_n(cs, nu, c_final);
+        const int64_t nu = n_rows * u;
+        Scratch scratch{big, big + n_rows * gu, small, small + nu, small + 2 * nu};
+        run_loop(shape, xz, mask, h0, c0, small, out, h_final, c_final, [&](const float* xz_t, int64_t stride) {
+          cell->step(xz_t, stride, n_rows, small + 3 * nu, small + 4 * nu, small + 5 * nu, small + 6 * nu, scratch);
+        });
       },
       reads, writes);
 }
