@@ -1,11 +1,13 @@
 #include "layers/dense.hpp"
 
+#include "layers/quantized_config.hpp"
 #include "util/error.hpp"
 #include "util/python_text.hpp"
 
 namespace inlay::core {
 
 std::unique_ptr<Layer> Dense::from_config(Graph& graph, const Json& config) {
+  refuse_quantized(kClassName, config);  // before the dtype reader refuses the policy generically
   LayerArgs args(kClassName, config);
   BaseLayerConfig base = BaseLayerConfig::read(
       args, graph,

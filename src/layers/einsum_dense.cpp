@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "layers/quantized_config.hpp"
 #include "layers/call_error.hpp"
 #include "util/error.hpp"
 #include "util/python_text.hpp"
@@ -183,6 +184,7 @@ EinsumAnalysis analyze_einsum(const std::string& equation, const std::optional<s
 }
 
 std::unique_ptr<Layer> EinsumDense::from_config(Graph& graph, const Json& config) {
+  refuse_quantized(kClassName, config);  // before the dtype reader refuses the policy generically
   LayerArgs args(kClassName, config);
   const Json equation = args.require("equation");
   const Json output_shape = args.require("output_shape");

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "layers/quantized_config.hpp"
 #include "util/error.hpp"
 #include "util/python_text.hpp"
 
@@ -29,6 +30,7 @@ int64_t positive_dim(const Json& value, const char* argument) {
 std::unique_ptr<Layer> Embedding::from_config(Graph& graph, const Json& config) {
   // input_dim is Embedding's vocabulary size, not Layer.__init__'s input_dim (an input shape): the base
   // config is read without it.
+  refuse_quantized(kClassName, config);  // before the dtype policy is read
   Json rest = config;
   LayerArgs positional(kClassName, config);
   const Json input_dim = positional.require("input_dim");
@@ -60,9 +62,6 @@ std::unique_ptr<Layer> Embedding::from_config(Graph& graph, const Json& config) 
   }
   args.take("lora_alpha");
   layer->quantization_config_ = args.take("quantization_config");
-  if (!layer->quantization_config_.is_null()) {
-    throw Error(Status::Unsupported, "Embedding: quantized layers (quantization_config) are not supported.");
-  }
   const Json weights = args.take("weights");
   if (!weights.is_null()) {
     // Keras builds the layer at construction and sets these values (they are not part of the config).

@@ -1,5 +1,6 @@
 #include "layers/numpy_cumsum_op.hpp"
 
+#include "layers/op_operands.hpp"
 #include "util/error.hpp"
 #include "util/python_text.hpp"
 
@@ -25,11 +26,7 @@ std::unique_ptr<Layer> NumpyCumsumOp::from_op_config(Graph& graph, std::string_v
 }
 
 int64_t NumpyCumsumOp::axis(int64_t rank) const {
-  const int64_t a = axis_.get<int64_t>();
-  if (a < -rank || a >= rank) {
-    throw_invalid("axis " + std::to_string(a) + " is out of bounds for an array with dimension " + std::to_string(rank) + ".");
-  }
-  return a < 0 ? a + rank : a;
+  return canonical_op_axis(axis_.get<int64_t>(), rank);
 }
 
 Json NumpyCumsumOp::get_config() const {
@@ -44,13 +41,9 @@ std::vector<TypeSpec> NumpyCumsumOp::compute_output_specs(const std::vector<cons
 }
 
 std::vector<TypeSpec> NumpyCumsumOp::infer(const std::vector<const KerasTensor*>& inputs) const {
-  const Operand x = operand(current_call(), 0, "x");
-  if (!x.is_tensor()) throw Error(Status::Unsupported, "Op '" + name() + "' on a constant is not supported (no tensor argument)");
-  const KerasTensor* t = inputs.at(static_cast<std::size_t>(x.tensor));
-  if (!t->shape().has_rank()) throw Error(Status::Unsupported, "Op '" + name() + "' on a tensor of unknown rank");
-  if (t->sparse() || t->ragged()) throw Error(Status::Unsupported, "Op '" + name() + "' on a sparse or ragged tensor");
-  (void)axis(static_cast<int64_t>(t->shape().dims().size()));
-  return {TypeSpec::tensor(t->shape(), t->dtype())};
+  const KerasTensor& t = dense_tensor_operand(*this, operand(current_call(), 0, "x"), inputs);
+  (void)axis(static_cast<int64_t>(t.shape().dims().size()));
+  return {TypeSpec::tensor(t.shape(), t.dtype())};
 }
 
 }  // namespace inlay::core

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "layers/op_operands.hpp"
 #include "util/error.hpp"
 #include "util/python_text.hpp"
 
@@ -21,12 +22,7 @@ int64_t canonical_axis(const Json& axis, int64_t rank) {
   if (!axis.is_number_integer()) {
     throw Error(Status::Unsupported, "a reduction axis that is not an integer: " + python::repr_prefix(axis, kMaxQuotedBytes));
   }
-  const int64_t a = axis.get<int64_t>();
-  if (a < -rank || a >= rank) {
-    throw_invalid("axis " + std::to_string(a) + " is out of bounds for an array with dimension " +
-                  std::to_string(rank) + ".");
-  }
-  return a < 0 ? a + rank : a;
+  return canonical_op_axis(axis.get<int64_t>(), rank);
 }
 
 }  // namespace
@@ -84,15 +80,7 @@ std::vector<TypeSpec> NumpyReduceOp::compute_output_specs(const std::vector<cons
 }
 
 std::vector<TypeSpec> NumpyReduceOp::infer(const std::vector<const KerasTensor*>& inputs) const {
-  const Operand x = operand(current_call(), 0, "x");
-  if (!x.is_tensor()) {
-    throw Error(Status::Unsupported, "Op '" + name() + "' on a constant is not supported (no tensor argument)");
-  }
-  const KerasTensor* t = inputs.at(static_cast<std::size_t>(x.tensor));
-  if (!t->shape().has_rank()) throw Error(Status::Unsupported, "Op '" + name() + "' on a tensor of unknown rank");
-  if (t->sparse() || t->ragged()) {
-    throw Error(Status::Unsupported, "Op '" + name() + "' on a sparse or ragged tensor is not supported yet");
-  }
+  const KerasTensor* t = &dense_tensor_operand(*this, operand(current_call(), 0, "x"), inputs);
   const std::vector<int64_t>& dims = t->shape().dims();
   const std::vector<int64_t> reduced = axes(static_cast<int64_t>(dims.size()));
   std::vector<int64_t> out;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "layers/op_operands.hpp"
 #include "util/error.hpp"
 #include "util/python_text.hpp"
 
@@ -40,14 +41,6 @@ std::vector<int64_t> int_list(const Json& value, const std::string& op) {
   }
   throw Error(Status::Unsupported, "Op '" + op + "': " + python::repr_prefix(value, kMaxQuotedBytes) +
                                        " is neither an int nor a list of ints");
-}
-
-int64_t canonical_axis(int64_t a, int64_t rank) {
-  if (a < -rank || a >= rank) {
-    throw_invalid("axis " + std::to_string(a) + " is out of bounds for an array with dimension " +
-                  std::to_string(rank) + ".");
-  }
-  return a < 0 ? a + rank : a;
 }
 
 // Python's repr of a tuple of ints (-1 printed as itself, not as None).
@@ -158,7 +151,7 @@ std::vector<int64_t> NumpyShapeOp::expand_dims(const std::vector<int64_t>& in) c
   const std::vector<int64_t> axes = int_list(value_, name());
   const auto out_ndim = static_cast<int64_t>(in.size() + axes.size());
   std::vector<int64_t> canonical;
-  for (int64_t a : axes) canonical.push_back(canonical_axis(a, out_ndim));
+  for (int64_t a : axes) canonical.push_back(canonical_op_axis(a, out_ndim));
   std::vector<int64_t> out;
   std::size_t next = 0;
   for (int64_t ax = 0; ax < out_ndim; ++ax) {
@@ -186,7 +179,7 @@ std::vector<int64_t> NumpyShapeOp::squeeze(const std::vector<int64_t>& in) const
   for (int64_t a : int_list(value_, name())) {
     // Keras checks the size before it canonicalizes the axis (Python's negative indexing).
     const int64_t i = a < 0 ? a + rank : a;
-    if (i < 0 || i >= rank) canonical_axis(a, rank);
+    if (i < 0 || i >= rank) canonical_op_axis(a, rank);
     if (in[static_cast<std::size_t>(i)] != 1) {
       throw_invalid("Cannot squeeze axis " + std::to_string(a) + ", because the dimension is not 1.");
     }
@@ -216,16 +209,8 @@ std::vector<TypeSpec> NumpyShapeOp::compute_output_specs(const std::vector<const
 }
 
 std::vector<TypeSpec> NumpyShapeOp::infer(const std::vector<const KerasTensor*>& inputs) const {
-  const Operand x = operand(current_call(), 0, "x");
-  if (!x.is_tensor()) {
-    throw Error(Status::Unsupported, "Op '" + name() + "' on a constant is not supported (no tensor argument)");
-  }
-  const KerasTensor* t = inputs.at(static_cast<std::size_t>(x.tensor));
-  if (!t->shape().has_rank()) throw Error(Status::Unsupported, "Op '" + name() + "' on a tensor of unknown rank");
-  if (t->sparse() || t->ragged()) {
-    throw Error(Status::Unsupported, "Op '" + name() + "' on a sparse or ragged tensor is not supported yet");
-  }
-  return {TypeSpec::tensor(Shape(output_dims(t->shape().dims())), t->dtype())};
+  const KerasTensor& t = dense_tensor_operand(*this, operand(current_call(), 0, "x"), inputs);
+  return {TypeSpec::tensor(Shape(output_dims(t.shape().dims())), t.dtype())};
 }
 
 }  // namespace inlay::core

@@ -26,7 +26,7 @@ using inlay_test::ModelPtr;
 const json& fixture() {
   static const json data = [] {
     json all = {{"cases", json::array()}, {"summaries", json::array()}, {"errors", json::array()}};
-    for (const char* family : {"ops_nested.json", "sequence_wrappers_ops.json"}) {
+    for (const char* family : {"ops_nested.json", "sequence_wrappers_ops.json", "ops_linalg.json"}) {
       std::ifstream in(std::filesystem::path(INLAY_FIXTURES_DIR) / "predict" / family);
       const json one = json::parse(in);
       for (const char* key : {"cases", "summaries", "errors"}) {
