@@ -64,8 +64,8 @@ std::vector<TypeSpec> TimeDistributed::compute_output_specs(const std::vector<co
                                          " outputs is not supported");
   }
   if (!weights_renamed_) {
-    // Keras creates the inner variables under the wrapper's name scope.
-    for (Weight& w : inner_->weights()) w.path = name() + "/" + w.path;
+    // Keras creates the inner variables under the wrapper's name scope (a wrapped RNN's cell weights too).
+    for (Weight* w : all_weights(*inner_)) w->path = name() + "/" + w->path;
     weights_renamed_ = true;
   }
   const TypeSpec& spec = child_outputs.front()->spec();

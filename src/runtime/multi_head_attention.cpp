@@ -1,15 +1,17 @@
 // MultiHeadAttention: the query, key and value projections (einsum steps against the EinsumDense sublayers'
 // kernels), the scores as one batched matmul in Keras's (batch dims, heads, query axes, key axes) layout with
 // 1/sqrt(key_dim) as the matmul's scale, a softmax over the key axes (oneDNN's when nothing is masked and one
-// axis is attended; else a loop that applies the combined mask as Keras's where(mask, x, -1e9) does), the
-// weights' matmul with the value, and the attention_output projection. Keras runs two different softmaxes:
-// ops.dot_product_attention (rank-3 inputs, no dropout, no scores returned) gives a query step whose every
-// key is masked uniform weights; the Softmax layer path zeroes masked weights. Both are kept.
+// axis is attended; else attention_mask.hpp's, which broadcasts the masks as Keras does), the weights' matmul
+// with the value, times the sigmoid gate projection of the query (use_gate), and the attention_output
+// projection. Keras runs two different softmaxes: ops.dot_product_attention (rank-3 inputs, no dropout, no
+// scores returned) gives a query step whose every key is masked uniform weights; the Softmax layer path
+// zeroes masked weights. Both are kept.
 #include <algorithm>
 #include <cmath>
 #include <functional>
 
 #include "layers/multi_head_attention.hpp"
+#include "runtime/attention_mask.hpp"
 #include "runtime/einsum.hpp"
 #include "runtime/lowerings.hpp"
 #include "util/python_text.hpp"
@@ -20,9 +22,6 @@ namespace {
 
 using core::EinsumDense;
 using core::MultiHeadAttention;
-
-// Keras's _large_negative_number for float32 (Softmax layer and the TF backend's dot_product_attention).
-constexpr float kMaskedLogit = -1.0e9f;
 
 // The EinsumDense sublayer applied to x (plain, one label per axis in x's order): its output in its own
 // axis order (bias in the matmul, then its activation).
@@ -38,79 +37,33 @@ ValueId project(PlanBuilder& b, ValueId x, const EinsumDense& dense, const std::
   return apply_activation(b, out, dense.activation(), layer);
 }
 
-// What the masked softmax combines (rank-3 inputs: scores are (batch, heads, T, S)).
-struct MaskInputs {
-  std::optional<ValueId> query, value, key, attention;  // (B, T), (B, S), (B, S), (B, T, S)
-  bool causal = false;
-  std::optional<int64_t> window;
-  bool any() const { return query || value || key || attention || causal || window; }
-};
+// A Keras mask of an input, as _compute_attention_mask expands it (expand_dims(mask, axis)): a term of the
+// masked softmax.
+std::optional<MaskTerm> input_mask(PlanBuilder& b, const KerasTensor* t, int axis, const std::string& layer) {
+  const std::optional<ValueId> mask = b.mask_of(t);
+  if (!mask) return std::nullopt;
+  const ValueId plain = b.to_plain(*mask, layer);
+  std::vector<int64_t> dims = b.dims(plain);
+  dims.insert(axis == -1 ? dims.end() : dims.end() - 1, 1);
+  return MaskTerm{plain, std::move(dims)};
+}
 
-// softmax over the last `cols` values of each row of scores, masked entries set to -1e9 first; with
-// `zero_masked` the masked weights are then zeroed (Keras's Softmax layer). Masks index rows as
-// (batch, heads, T) and columns as S.
-ValueId masked_softmax(PlanBuilder& b, ValueId scores, int64_t cols, const MaskInputs& m, int64_t heads, int64_t tq,
-                       bool zero_masked, const std::string& layer) {
-  const std::vector<int64_t>& dims = b.dims(scores);
-  const int64_t rows = product(dims, 0, dims.size()) / cols;
+// x * y elementwise (plain values of the same dims), as a new plain value: the gate (ops.multiply).
+ValueId multiply(PlanBuilder& b, ValueId x, ValueId y, const std::string& layer) {
+  const std::vector<int64_t>& dims = b.dims(x);
+  if (b.dims(y) != dims) throw_unsupported(layer, "a gate of other dims than the attention output");
   const ValueId out = b.add_plain(dims);
-  std::vector<ValueId> reads = {scores};
-  for (const std::optional<ValueId>& v : {m.query, m.value, m.key, m.attention}) {
-    if (v) reads.push_back(*v);
-  }
-  const ValueId none = scores;  // a placeholder id, never read when its flag is off
-  const ValueId q = m.query.value_or(none), v = m.value.value_or(none), k = m.key.value_or(none),
-                a = m.attention.value_or(none);
-  const bool has_q = m.query.has_value(), has_v = m.value.has_value(), has_k = m.key.has_value(),
-             has_a = m.attention.has_value(), causal = m.causal;
-  const int64_t window = m.window.value_or(0);
-  const bool masked = m.any();
+  const int64_t n = product(dims, 0, dims.size());
   b.add_custom(
       layer,
       [=](const RunContext& c) {
-        const float* s = c.f32(scores);
-        float* y = c.f32(out);
-        const float* qm = has_q ? c.f32(q) : nullptr;
-        const float* vm = has_v ? c.f32(v) : nullptr;
-        const float* km = has_k ? c.f32(k) : nullptr;
-        const float* am = has_a ? c.f32(a) : nullptr;
-        for (int64_t r = 0; r < rows; ++r) {
-          const float* x = s + r * cols;
-          float* w = y + r * cols;
-          const int64_t n = masked ? r / (heads * tq) : 0, i = masked ? r % tq : 0;
-          auto keep = [&](int64_t j) {
-            if (!masked) return true;
-            if (qm && qm[n * tq + i] == 0.f) return false;
-            if (vm && vm[n * cols + j] == 0.f) return false;
-            if (km && km[n * cols + j] == 0.f) return false;
-            if (am && am[(n * tq + i) * cols + j] == 0.f) return false;
-            if (causal && j > i) return false;
-            if (window > 0 && std::abs(i - j) >= window) return false;
-            return true;
-          };
-          float top = -INFINITY;
-          for (int64_t j = 0; j < cols; ++j) {
-            w[j] = keep(j) ? x[j] : kMaskedLogit;
-            top = std::max(top, w[j]);
-          }
-          float sum = 0.f;
-          for (int64_t j = 0; j < cols; ++j) sum += (w[j] = std::exp(w[j] - top));
-          for (int64_t j = 0; j < cols; ++j) w[j] = zero_masked && !keep(j) ? 0.f : w[j] / sum;
-        }
+        const float* a = c.f32(x);
+        const float* g = c.f32(y);
+        float* o = c.f32(out);
+        for (int64_t i = 0; i < n; ++i) o[i] = a[i] * g[i];
       },
-      reads, {out});
+      {x, y}, {out});
   return out;
-}
-
-// A Keras mask of an input (one value per step of a rank-3 input): (batch, steps), plain.
-std::optional<ValueId> step_mask(PlanBuilder& b, const KerasTensor* t, ValueId input, const std::string& layer) {
-  const std::optional<ValueId> mask = b.mask_of(t);
-  if (!mask) return std::nullopt;
-  const std::vector<int64_t>& dims = b.dims(input);
-  if (product(b.dims(*mask), 0, b.dims(*mask).size()) != dims[0] * dims[1]) {
-    throw_unsupported(layer, "a mask that is not one value per step of its input");
-  }
-  return b.to_plain(*mask, layer);
 }
 
 // The scores of one call, and how the attention weights (same layout) combine with the projected value.
@@ -169,9 +122,37 @@ Attended groups_attended(PlanBuilder& b, const MultiHeadAttention& layer, ValueI
   return {scores, "aNbB", "B", combine};
 }
 
+// The mask terms of a call in the order Keras ANDs them: attention_mask & (query & value & key & causal &
+// sliding window masks).
+std::vector<MaskTerm> mask_terms(PlanBuilder& b, const MultiHeadAttention& layer, const Node& node,
+                                 const MultiHeadAttention::Roles& roles, bool softmax_layer) {
+  const std::string& name = layer.name();
+  std::vector<MaskTerm> auto_terms;
+  auto push = [&](std::optional<MaskTerm> t) {
+    if (t) auto_terms.push_back(std::move(*t));
+  };
+  push(input_mask(b, node.inputs[roles.query], -1, name));
+  push(input_mask(b, node.inputs[roles.value], -2, name));
+  // Keras passes key_mask only for a key of its own (the key is value otherwise).
+  if (roles.key) push(input_mask(b, node.inputs[*roles.key], -2, name));
+  const bool causal = core::python::truthy(node.options.value("use_causal_mask", core::Json(false)));
+  const std::vector<int64_t>& qd = b.dims(b.value_of(node.inputs[roles.query]));
+  const std::vector<int64_t>& vd = b.dims(b.value_of(node.inputs[roles.value]));
+  push(causal_window_mask(b, qd[1], vd[1], causal, layer.sliding_window(), name));
+  std::vector<MaskTerm> terms;
+  if (roles.attention_mask) {
+    const ValueId m = b.to_plain(b.value_of(node.inputs[*roles.attention_mask]), name);
+    // GroupQueryAttention hands an attention_mask with nothing to AND it with to the Softmax layer uncast: a
+    // non-bool mask keeps what is above 0.5 there. Everywhere else Keras casts it to bool first.
+    const bool uncast = auto_terms.empty() && softmax_layer && layer.kv_heads() != layer.num_heads();
+    terms.push_back(MaskTerm{m, b.dims(m), uncast});
+  }
+  terms.insert(terms.end(), auto_terms.begin(), auto_terms.end());
+  return terms;
+}
+
 void lower_multi_head_attention(PlanBuilder& b, const MultiHeadAttention& layer, const Node& node) {
   const std::string& name = layer.name();
-  if (layer.gate_dense() != nullptr) throw_unsupported(name, "use_gate=True");
   const MultiHeadAttention::Roles roles = MultiHeadAttention::roles(node.keywords, node.inputs.size());
   const ValueId query = b.to_plain(b.value_of(node.inputs[roles.query]), name);
   const ValueId value = b.to_plain(b.value_of(node.inputs[roles.value]), name);
@@ -189,40 +170,25 @@ void lower_multi_head_attention(PlanBuilder& b, const MultiHeadAttention& layer,
   scale.scale = 1.f / std::sqrt(static_cast<float>(layer.key_dim()));
   const Attended a = layer.kv_heads() == layer.num_heads() ? heads_attended(b, layer, qp, kp, rank, scale, name)
                                                             : groups_attended(b, layer, qp, kp, scale, name);
-  const ValueId scores = a.scores;
-  const std::string& k_attn = a.k_attn;
   const bool return_scores = node.outputs.size() > 1;
-  MaskInputs masks;
-  masks.causal = core::python::truthy(node.options.value("use_causal_mask", core::Json(false)));
-  masks.window = layer.sliding_window();
-  masks.query = step_mask(b, node.inputs[roles.query], query, name);
-  masks.value = step_mask(b, node.inputs[roles.value], value, name);
-  // Keras passes key_mask only for a key of its own (the key is value otherwise).
-  if (roles.key) masks.key = step_mask(b, node.inputs[*roles.key], key, name);
-  if (roles.attention_mask) masks.attention = b.to_plain(b.value_of(node.inputs[*roles.attention_mask]), name);
-  const std::vector<int64_t>& sd = b.dims(scores);
-  int64_t cols = 1;
-  for (std::size_t i = sd.size() - k_attn.size(); i < sd.size(); ++i) cols *= sd[i];
-  ValueId weights;
-  if (masks.any()) {
-    if (rank != 4) throw_unsupported(name, "masks with inputs of rank other than 3");
-    const int64_t tq = sd[2];
-    if (masks.attention && b.dims(*masks.attention) != std::vector<int64_t>{sd[0], tq, cols}) {
-      throw_unsupported(name, "an attention_mask not of shape (batch, query steps, key steps)");
-    }
-    const bool zero_masked = layer.has_dropout() || return_scores;
-    weights = masked_softmax(b, scores, cols, masks, sd[1], tq, zero_masked, name);
-  } else if (k_attn.size() == 1) {
-    weights = apply_activation(b, scores, core::Activation::Softmax, name);
-  } else {
-    weights = masked_softmax(b, scores, cols, masks, 1, 1, false, name);
-  }
-  const ValueId combined = a.combine(b, weights, vp);
+  // Keras runs ops.dot_product_attention only on rank-4 projections without dropout or returned scores.
+  SoftmaxPath path;
+  path.softmax_layer = layer.has_dropout() || return_scores || rank != 4;
+  path.attention_axes = a.k_attn.size();
+  const std::vector<MaskTerm> terms = mask_terms(b, layer, node, roles, path.softmax_layer);
+  const ValueId weights = terms.empty() && a.k_attn.size() == 1
+                              ? apply_activation(b, a.scores, core::Activation::Softmax, name)
+                              : masked_softmax(b, a.scores, a.k_attn.size(), terms, path, name);
+  ValueId combined = a.combine(b, weights, vp);  // (batch, ..., heads, value_dim)
+  // use_gate: the attention output times sigmoid(gate projection of the query), before attention_output.
+  if (const EinsumDense* gate = layer.gate_dense()) combined = multiply(b, combined, project(b, query, *gate, name), name);
   const ValueId out = project(b, combined, layer.output_dense(), name);
   b.check_dims(node.outputs[0], b.dims(out), name);
   b.set_output(node.outputs[0], out);
   if (return_scores) b.set_output(node.outputs[1], weights);
-  if (masks.query) b.set_mask(node.outputs[0], *masks.query);
+  if (const std::optional<ValueId> query_mask = b.mask_of(node.inputs[roles.query])) {
+    b.set_mask(node.outputs[0], b.to_plain(*query_mask, name));
+  }
 }
 
 }  // namespace
