@@ -9,34 +9,15 @@
 #include <string>
 
 #include "layers/embedding.hpp"
+#include "runtime/gather_indices.hpp"
 #include "runtime/lowerings.hpp"
 
 namespace inlay::runtime {
 
 namespace {
 
-// tf.cast(float32 -> int32) on x86: truncation; NaN and values outside int32 become INT32_MIN (cvttss2si).
-int64_t float_id(float v) {
-  if (!(v > -2147483649.0f && v < 2147483648.0f)) return std::numeric_limits<int32_t>::min();
-  return static_cast<int64_t>(static_cast<int32_t>(v));
-}
-
-// "indices[0,1] = 7 is not in [0, 5)": TensorFlow's message, the position as a multi-index over the ids' dims.
-[[noreturn]] void out_of_range(const std::string& layer, const std::vector<int64_t>& dims, int64_t flat, int64_t id,
-                               int64_t input_dim) {
-  std::vector<int64_t> index(dims.size());
-  for (std::size_t d = dims.size(); d-- > 0;) {
-    index[d] = dims[d] == 0 ? 0 : flat % dims[d];
-    flat = dims[d] == 0 ? 0 : flat / dims[d];
-  }
-  std::string text = "indices[";
-  for (std::size_t d = 0; d < index.size(); ++d) text += (d ? "," : "") + std::to_string(index[d]);
-  throw core::Error(core::Status::InvalidArgument, "layer '" + layer + "': " + text + "] = " + std::to_string(id) +
-                                                       " is not in [0, " + std::to_string(input_dim) + ")");
-}
-
 struct Gather {
-  std::string layer;
+  std::string who;  // "layer '<name>'", for the out-of-range message
   std::vector<int64_t> id_dims;
   core::DType dtype;
   int64_t rows, width, count;
@@ -44,11 +25,7 @@ struct Gather {
   ValueId ids, out;
   std::optional<ValueId> mask;
 
-  int64_t id_at(const void* data, int64_t i) const {
-    if (dtype == core::DType::Int64) return static_cast<const int64_t*>(data)[i];
-    if (dtype == core::DType::Int32) return static_cast<const int32_t*>(data)[i];
-    return float_id(static_cast<const float*>(data)[i]);
-  }
+  int64_t id_at(const void* data, int64_t i) const { return gather_index(dtype, data, i); }
   bool nonzero(const void* data, int64_t i) const {
     // ops.not_equal(inputs, 0) on the ids as given (before the cast of float ids).
     if (dtype == core::DType::Float32) return static_cast<const float*>(data)[i] != 0.0f;
@@ -61,9 +38,7 @@ struct Gather {
     float* dst = ctx.f32(out);
     const std::size_t row_bytes = static_cast<std::size_t>(width) * sizeof(float);
     for (int64_t i = 0; i < count; ++i) {
-      int64_t id = id_at(src, i);
-      if (id < 0) id += rows;
-      if (id < 0 || id >= rows) out_of_range(layer, id_dims, i, id, rows);
+      const int64_t id = checked_gather_index(id_at(src, i), rows, i, id_dims, who);
       std::memcpy(dst + i * width, rows_data + id * width, row_bytes);
     }
     if (mask) {
@@ -81,7 +56,7 @@ void lower_embedding(PlanBuilder& b, const core::Embedding& layer, const Node& n
   out_dims.push_back(layer.output_dim());
   b.check_dims(node.outputs[0], out_dims, name);
 
-  Gather gather{name, b.dims(ids), b.value(ids).dtype, layer.input_dim(), layer.output_dim(),
+  Gather gather{"layer '" + name + "'", b.dims(ids), b.value(ids).dtype, layer.input_dim(), layer.output_dim(),
                 product(b.dims(ids), 0, b.dims(ids).size()), {}, ids, b.add_plain(out_dims), std::nullopt};
   const std::span<const float> table = weight_values(layer, "embeddings");
   const dnnl::memory::desc table_md = plain_md({layer.input_dim(), layer.output_dim()});

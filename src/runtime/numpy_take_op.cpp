@@ -6,28 +6,15 @@
 #include <cstring>
 
 #include "layers/numpy_take_op.hpp"
+#include "runtime/gather_indices.hpp"
 #include "runtime/lowerings.hpp"
 
 namespace inlay::runtime {
 
 namespace {
 
-// "indices[0,1] = 7 is not in [0, 5)": TensorFlow's message, the position as a multi-index over the indices' dims.
-[[noreturn]] void out_of_range(const std::string& op, const std::vector<int64_t>& dims, int64_t flat, int64_t index,
-                               int64_t n) {
-  std::vector<int64_t> at(dims.size());
-  for (std::size_t d = dims.size(); d-- > 0;) {
-    at[d] = dims[d] == 0 ? 0 : flat % dims[d];
-    flat = dims[d] == 0 ? 0 : flat / dims[d];
-  }
-  std::string text = "indices[";
-  for (std::size_t d = 0; d < at.size(); ++d) text += (d ? "," : "") + std::to_string(at[d]);
-  throw core::Error(core::Status::InvalidArgument, "op '" + op + "': " + text + "] = " + std::to_string(index) +
-                                                       " is not in [0, " + std::to_string(n) + ")");
-}
-
 struct Gather {
-  std::string op;
+  std::string who;  // "op '<name>'", for the out-of-range message
   int64_t outer, n, inner;
   std::vector<int64_t> index_dims;
   int64_t count;
@@ -36,19 +23,11 @@ struct Gather {
   std::optional<ValueId> indices;
   ValueId x, out;
 
-  // A float32 index value holds an integer (an integer Keras tensor computed in float32): out-of-range and
-  // NaN values become INT32_MIN as TensorFlow's float -> int32 cast makes them (and fail the bounds check).
-  int64_t index_at(const void* data, int64_t i) const {
-    if (dtype == core::DType::Int64) return static_cast<const int64_t*>(data)[i];
-    if (dtype == core::DType::Int32) return static_cast<const int32_t*>(data)[i];
-    const float v = static_cast<const float*>(data)[i];
-    if (!(v > -2147483649.0f && v < 2147483648.0f)) return std::numeric_limits<int32_t>::min();
-    return static_cast<int64_t>(v);
-  }
-  int64_t checked(int64_t index, int64_t i) const {
-    if (index < 0) index += n;
-    if (index < 0 || index >= n) out_of_range(op, index_dims, i, index, n);
-    return index;
+  // A float32 index value holds an integer (an integer Keras tensor computed in float32): gather_index casts it
+  // as TensorFlow does.
+  int64_t row(const void* data, int64_t i) const {
+    return data != nullptr ? checked_gather_index(gather_index(dtype, data, i), n, i, index_dims, who)
+                           : constant[static_cast<std::size_t>(i)];
   }
 
   void operator()(const RunContext& ctx) const {
@@ -56,11 +35,11 @@ struct Gather {
     float* dst = ctx.f32(out);
     const void* data = indices ? ctx.data(*indices) : nullptr;
     const std::size_t bytes = static_cast<std::size_t>(inner) * sizeof(float);
-    std::vector<int64_t> rows(static_cast<std::size_t>(count));
-    for (int64_t i = 0; i < count; ++i) rows[i] = indices ? checked(index_at(data, i), i) : constant[i];
+    // Every index is checked before anything is written; the rows are then read again (no per-call buffer).
+    for (int64_t i = 0; i < count; ++i) row(data, i);
     for (int64_t o = 0; o < outer; ++o) {
       for (int64_t i = 0; i < count; ++i) {
-        std::memcpy(dst + (o * count + i) * inner, src + (o * n + rows[i]) * inner, bytes);
+        std::memcpy(dst + (o * count + i) * inner, src + (o * n + row(data, i)) * inner, bytes);
       }
     }
   }
@@ -73,7 +52,7 @@ void lower_take(PlanBuilder& b, const core::NumpyTakeOp& op, const Node& node) {
   const ValueId x = b.to_plain(b.value_of(node.inputs.at(static_cast<std::size_t>(x_arg.tensor))), name);
   const std::vector<int64_t> dims = b.dims(x);
   core::NumpyTakeOp::Indices given = op.indices_of(call);
-  Gather gather{name, 1, product(dims, 0, dims.size()), 1, given.dims, 0, core::DType::Int64, {}, std::nullopt, x, x};
+  Gather gather{"op '" + name + "'", 1, product(dims, 0, dims.size()), 1, given.dims, 0, core::DType::Int64, {}, std::nullopt, x, x};
   if (given.tensor >= 0) {
     ValueId ids = b.stored_value_of(node.inputs.at(static_cast<std::size_t>(given.tensor)));
     ids = b.value(ids).dtype == core::DType::Float32 ? b.to_plain(ids, name) : ids;
@@ -91,7 +70,8 @@ void lower_take(PlanBuilder& b, const core::NumpyTakeOp& op, const Node& node) {
   const std::vector<int64_t> out_dims = op.output_dims(dims, gather.index_dims);
   b.check_dims(node.outputs[0], out_dims, name);
   for (std::size_t i = 0; i < given.values.size(); ++i) {
-    gather.constant.push_back(gather.checked(given.values[i], static_cast<int64_t>(i)));
+    gather.constant.push_back(
+        checked_gather_index(given.values[i], gather.n, static_cast<int64_t>(i), gather.index_dims, gather.who));
   }
   gather.out = b.add_plain(out_dims);
   const ValueId out = gather.out;
