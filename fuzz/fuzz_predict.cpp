@@ -302,10 +302,11 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
     models().push_back({std::string(name) + "/none_dims", std::move(variable)});
   }
   // Sequence models (tests/fixtures/sequence_models): integer token ids (Embedding, mask_zero), oneDNN RNN
-  // primitives and the masked recurrent loop, initial states, MultiHeadAttention, op-layers (Cumsum, OnesLike).
+  // primitives and the masked recurrent loop, initial states, MultiHeadAttention, op-layers (Cumsum, OnesLike),
+  // RNN over stacked cells.
   static const char* const kSequence[] = {"../sequence_models/masked_lstm", "../sequence_models/bilstm_classifier",
                                           "../sequence_models/seq2seq", "../sequence_models/transformer_classifier",
-                                          "../sequence_models/time_distributed_dense"};
+                                          "../sequence_models/time_distributed_dense", "../sequence_models/rnn_cells"};
   for (const char* name : kSequence) models().push_back({name, load(name)});
   for (Loaded& l : models()) {
     if (!ok(inlay_model_set_num_threads(l.model.get(), 1), "inlay_model_set_num_threads")) std::abort();
