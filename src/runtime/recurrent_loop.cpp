@@ -222,6 +222,16 @@ class OnednnStep {
     const float* rec_bias = cell_->reset_after ? cell_->bias.data() + 3 * u : nullptr;
     switch (cell_->kind) {
       case RecurrentKind::LSTM:  // Keras's gates i, f, c, o: the sigmoid ones are grouped, the candidate apart
+        if (layer.activation() == core::Activation::Tanh && layer.recurrent_activation() == core::Activation::Sigmoid) {
+          // Keras's default cell in one product: sigmoid(z) = (tanh(z / 2) + 1) / 2, so the i, f, o columns are
+          // halved (weights here, input projections in step()) and one tanh post-op serves all four gates.
+          tanh_lstm_ = true;
+          std::vector<float> scale(static_cast<std::size_t>(4 * u), 0.5f);
+          std::fill_n(scale.begin() + 2 * u, u, 1.f);
+          add_matmul(b, h, {kBig, 0}, {{0, 4 * u}}, nullptr, core::Activation::Tanh, scale);
+          add_activation(b, core::Activation::Tanh, c_new, a);
+          break;
+        }
         add_matmul(b, h, {kBig, 0}, {{0, 2 * u}, {3 * u, 4 * u}}, nullptr, layer.recurrent_activation());
         add_matmul(b, h, {kBig, 3 * nu}, {{2 * u, 3 * u}}, nullptr, layer.activation());
         add_activation(b, layer.activation(), c_new, a);
@@ -270,6 +280,7 @@ class OnednnStep {
     float *h_new = small + 5 * nu, *c_new = small + 6 * nu;
     switch (cell_->kind) {
       case RecurrentKind::LSTM: {
+        if (tanh_lstm_) return tanh_lstm_step(ex, xz, xz_stride, big, small);
         float *ifo = big, *cand = big + 3 * nu, *act_c = small;
         for (int64_t r = 0; r < n_; ++r) {
           const float* x = xz + r * xz_stride;
@@ -326,10 +337,37 @@ class OnednnStep {
   }
 
  private:
-  // dst (N, width) = post-ops(src (N, U) @ the recurrent kernel's columns `cols` + bias), the post-ops being
-  // a sum (dst holds the input projection when it runs) and then `act` (none for a bare product + bias).
+  // The default LSTM cell (tanh, sigmoid): big = tanh of the gates (N, 4U), Keras's order, i, f, o halved.
+  void tanh_lstm_step(const Executor& ex, const float* xz, int64_t xz_stride, float* big, float* small) const {
+    const int64_t u = cell_->u, nu = n_ * u, gu = 4 * u;
+    const float* c = small + 4 * nu;
+    float *h_new = small + 5 * nu, *c_new = small + 6 * nu, *act_c = small;
+    for (int64_t r = 0; r < n_; ++r) {
+      const float* x = xz + r * xz_stride;
+      float* z = big + r * gu;
+      for (int64_t j = 0; j < gu; ++j) z[j] = x[j] * 0.5f;
+      std::copy_n(x + 2 * u, u, z + 2 * u);
+    }
+    ex.run(calls_, 0);
+    for (int64_t r = 0; r < n_; ++r) {
+      const float* t = big + r * gu;
+      for (int64_t j = 0; j < u; ++j) {
+        const float i = 0.5f * t[j] + 0.5f, f = 0.5f * t[u + j] + 0.5f;
+        c_new[r * u + j] = f * c[r * u + j] + i * t[2 * u + j];
+      }
+    }
+    activate(ex, 1, c_new, act_c, nu);
+    for (int64_t r = 0; r < n_; ++r) {
+      const float* t = big + r * gu + 3 * u;
+      for (int64_t j = 0; j < u; ++j) h_new[r * u + j] = (0.5f * t[j] + 0.5f) * act_c[r * u + j];
+    }
+  }
+
+  // dst (N, width) = post-ops(src (N, U) @ the recurrent kernel's columns `cols` (each scaled by `scale`, when
+  // given) + bias), the post-ops being a sum (dst holds the input projection when it runs) and then `act` (none
+  // for a bare product + bias).
   void add_matmul(PlanBuilder& b, Slot src, Slot dst, const std::vector<std::pair<int64_t, int64_t>>& cols,
-                  const float* bias, std::optional<core::Activation> act) {
+                  const float* bias, std::optional<core::Activation> act, const std::vector<float>& scale = {}) {
     const int64_t u = cell_->u, row = cell_->gates * u;
     std::vector<float> w;  // (U, width)
     const float* recurrent = cell_->recurrent.data();
@@ -337,6 +375,9 @@ class OnednnStep {
       for (const auto& [begin, end] : cols) w.insert(w.end(), recurrent + k * row + begin, recurrent + k * row + end);
     }
     const int64_t width = static_cast<int64_t>(w.size()) / u;
+    if (!scale.empty()) {
+      for (std::size_t i = 0; i < w.size(); ++i) w[i] *= scale[i % static_cast<std::size_t>(width)];
+    }
     const memory::desc src_md({n_, u}, kF32, memory::format_tag::ab), dst_md({n_, width}, kF32, memory::format_tag::ab);
     const memory::desc w_md({u, width}, kF32, memory::format_tag::ab), bias_md({1, width}, kF32, memory::format_tag::ab);
     dnnl::post_ops ops;
@@ -383,6 +424,7 @@ class OnednnStep {
 
   std::shared_ptr<const Cell> cell_;
   int64_t n_;
+  bool tanh_lstm_ = false;  // the default LSTM cell, as one product (tanh_lstm_step)
   dnnl::engine engine_;
   std::vector<Call> calls_;
   mutable std::mutex mutex_;
