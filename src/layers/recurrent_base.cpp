@@ -200,6 +200,17 @@ void check_call_options(const Layer& layer, const Json& options) {
   }
 }
 
+Json recurrent_build_config(const Layer& layer) {
+  Json config = layer.Layer::build_config();
+  if (config.is_null() || layer.inbound_nodes().front().inputs.size() < 2) return config;
+  const std::vector<KerasTensor*>& inputs = layer.inbound_nodes().front().inputs;
+  Json states = Json::array();
+  for (std::size_t i = 1; i < inputs.size(); ++i) states.push_back(inputs[i]->shape().to_json());
+  return {{"shapes_dict",
+           {{"sequences_shape", inputs.front()->shape().to_json()},
+            {"initial_state_shape", layer.nest_call_list("initial_state", std::move(states))}}}};
+}
+
 std::vector<TypeSpec> RecurrentLayer::compute_call_output_specs(const std::vector<const KerasTensor*>& inputs,
                                                                 const CallArguments& args) const {
   check_call_options(*this, args.options);

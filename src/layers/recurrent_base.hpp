@@ -39,6 +39,11 @@ class RecurrentCell final : public Layer {
 // Refuses a recurrent call's non-tensor initial_state / constants other than None (Unsupported).
 void check_call_options(const Layer& layer, const Json& options);
 
+// The build_config of an RNN layer's first call: {"input_shape": the sequence's} or, when initial states were
+// passed, {"shapes_dict": {"sequences_shape": ..., "initial_state_shape": [...]}} with the states nested as
+// the call takes them (Keras's build(sequences_shape, initial_state_shape)).
+Json recurrent_build_config(const Layer& layer);
+
 class RecurrentLayer : public Layer {
  public:
   Json get_config() const override;
@@ -57,6 +62,7 @@ class RecurrentLayer : public Layer {
   // (check_call_options), since the built-in cells take no constants.
   std::vector<std::string_view> call_option_keywords() const override { return {"initial_state", "constants"}; }
   std::vector<std::string_view> call_list_keywords() const override { return {"initial_state"}; }
+  Json build_config() const override { return recurrent_build_config(*this); }
 
   RecurrentKind kind() const { return kind_; }
   int64_t units() const { return units_; }

@@ -36,6 +36,7 @@ class RNN final : public Layer {
   std::vector<std::string_view> call_tensor_keywords() const override { return {"initial_state"}; }
   std::vector<std::string_view> call_option_keywords() const override { return {"initial_state", "constants"}; }
   std::vector<std::string_view> call_list_keywords() const override { return {"initial_state"}; }
+  Json build_config() const override { return recurrent_build_config(*this); }
   // A stack's states, one list per cell ([[h1, c1], h2]): what Keras 3's StackedRNNCells takes.
   Json nest_call_list(std::string_view keyword, Json flat) const override;
 
