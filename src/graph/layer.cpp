@@ -91,8 +91,8 @@ Json Layer::serialize_call(std::size_t node_index, std::vector<Json> tensors) co
     kwargs["mask"] = masks.size() == 1 ? std::move(masks.front()) : std::move(masks);
   }
   Json args = Json::array();
-  if (positional.size() == 1) {
-    args.push_back(std::move(positional.front()));
+  if (positional.size() == 1 || call_takes_separate_arguments()) {
+    for (Json& tensor : positional) args.push_back(std::move(tensor));
   } else {
     args.push_back(Json(std::move(positional)));
   }

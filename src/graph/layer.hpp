@@ -128,6 +128,9 @@ class Layer {
   // nesting of that list the call expects (RNN over a stack of cells: one list per cell): what serialize_call
   // writes. The loaders read any nesting flat.
   virtual std::vector<std::string_view> call_list_keywords() const { return {}; }
+  // Whether a call's positional tensors are separate arguments (MultiHeadAttention(query, value)) rather than
+  // one list (Add([a, b]), Attention([query, value])): how serialize_call writes "args".
+  virtual bool call_takes_separate_arguments() const { return false; }
   virtual Json nest_call_list(std::string_view /*keyword*/, Json flat) const { return flat; }
   // How many tensors a call returns (known before the call, so callers can size their buffers).
   virtual std::size_t output_count() const { return 1; }

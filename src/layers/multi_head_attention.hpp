@@ -37,6 +37,8 @@ class MultiHeadAttention : public Layer {
   std::vector<std::string_view> call_option_keywords() const override {
     return {"return_attention_scores", "use_causal_mask", "query_mask", "value_mask", "key_mask"};
   }
+  // call(query, value, key=None, ...): query and value are positional arguments of their own.
+  bool call_takes_separate_arguments() const override { return true; }
 
   int64_t num_heads() const { return num_heads_; }
   // Heads of the key and value projections (GroupQueryAttention: fewer, each shared by num_heads / kv_heads).
