@@ -73,18 +73,8 @@ std::unique_ptr<RecurrentLayer> RecurrentLayer::read(std::unique_ptr<RecurrentLa
   l.dropout_ = clamp_rate(args.take("dropout", 0.0));
   l.recurrent_dropout_ = clamp_rate(args.take("recurrent_dropout", 0.0));
   l.seed_ = args.take("seed");
-  l.return_sequences_ = flag(args, "return_sequences", false);
-  l.return_state_ = flag(args, "return_state", false);
-  l.go_backwards_ = flag(args, "go_backwards", false);
-  l.stateful_ = flag(args, "stateful", false);
-  l.unroll_ = flag(args, "unroll", false);  // the same results unrolled or not
-  l.zero_output_for_mask_ = flag(args, "zero_output_for_mask", false);
-  // Keras pops `implementation` (a speed choice of the training loop); tf.keras 2 configs also carry
-  // time_major, always False for layers read from a model (Keras 3 has no time-major layers).
-  args.take("implementation");
-  if (python::truthy(args.take("time_major", false))) {
-    throw Error(Status::Unsupported, std::string(args.class_name()) + ": time_major=True is not supported.");
-  }
+  l.options_ = RecurrenceOptions::read(args);
+  args.take("implementation");  // Keras pops it: a speed choice of the training loop
   if (gated) {
     const Json use_cudnn = args.take("use_cudnn", "auto");
     if (!(use_cudnn == "auto" || use_cudnn.is_boolean())) {
@@ -93,14 +83,41 @@ std::unique_ptr<RecurrentLayer> RecurrentLayer::read(std::unique_ptr<RecurrentLa
                   "Received: use_cudnn=" + python::str(use_cudnn));
     }
   }
-  if (l.stateful_) {
-    // A stateful RNN carries its states from one predict call to the next: inlay's models are stateless
-    // (predict may run concurrently), so such a model would silently compute something else.
-    throw Error(Status::Unsupported, std::string(args.class_name()) + " '" + l.name() +
-                                         "': stateful=True is not supported (inlay keeps no state between "
-                                         "predict calls); save the model with stateful=False.");
-  }
+  l.options_.refuse_stateful(args.class_name(), l.name());
   return layer;
+}
+
+RecurrenceOptions RecurrenceOptions::read(LayerArgs& args) {
+  RecurrenceOptions o;
+  o.return_sequences = flag(args, "return_sequences", false);
+  o.return_state = flag(args, "return_state", false);
+  o.go_backwards = flag(args, "go_backwards", false);
+  o.stateful = flag(args, "stateful", false);
+  o.unroll = flag(args, "unroll", false);  // the same results unrolled or not
+  o.zero_output_for_mask = flag(args, "zero_output_for_mask", false);
+  // tf.keras 2 configs carry time_major, always False for layers read from a model.
+  if (flag(args, "time_major", false)) {
+    throw Error(Status::Unsupported, std::string(args.class_name()) + ": time_major=True is not supported.");
+  }
+  return o;
+}
+
+void RecurrenceOptions::refuse_stateful(std::string_view class_name, const std::string& layer_name) const {
+  if (!stateful) return;
+  // A stateful RNN carries its states from one predict call to the next: inlay's models are stateless
+  // (predict may run concurrently), so such a model would silently compute something else.
+  throw Error(Status::Unsupported, std::string(class_name) + " '" + layer_name +
+                                       "': stateful=True is not supported (inlay keeps no state between predict "
+                                       "calls); save the model with stateful=False.");
+}
+
+void RecurrenceOptions::write(Json& config) const {
+  config["return_sequences"] = return_sequences;
+  config["return_state"] = return_state;
+  config["go_backwards"] = go_backwards;
+  config["stateful"] = stateful;
+  config["unroll"] = unroll;
+  config["zero_output_for_mask"] = zero_output_for_mask;
 }
 
 int64_t RecurrentLayer::gates() const {
@@ -183,9 +200,9 @@ std::vector<TypeSpec> RecurrentLayer::compute_output_specs(const std::vector<con
   const int64_t batch = dims[0];
   const DType dtype = base_.compute_dtype();
   std::vector<TypeSpec> specs;
-  specs.push_back(TypeSpec::tensor(return_sequences_ ? Shape({batch, dims[1], units_}) : Shape({batch, units_}),
+  specs.push_back(TypeSpec::tensor(options_.return_sequences ? Shape({batch, dims[1], units_}) : Shape({batch, units_}),
                                    dtype));
-  if (return_state_) {
+  if (options_.return_state) {
     for (std::size_t i = 0; i < state_count(); ++i) specs.push_back(TypeSpec::tensor(Shape({batch, units_}), dtype));
   }
   return specs;
@@ -220,12 +237,7 @@ std::vector<TypeSpec> RecurrentLayer::compute_call_output_specs(const std::vecto
 Json RecurrentLayer::get_config() const {
   const bool gated = kind_ != RecurrentKind::SimpleRNN;
   Json config = base_.to_json();
-  config["return_sequences"] = return_sequences_;
-  config["return_state"] = return_state_;
-  config["go_backwards"] = go_backwards_;
-  config["stateful"] = stateful_;
-  config["unroll"] = unroll_;
-  config["zero_output_for_mask"] = zero_output_for_mask_;
+  options_.write(config);
   config["units"] = units_arg_;
   config["activation"] = activation_name(activation_);
   if (gated) config["recurrent_activation"] = activation_name(recurrent_activation_);

@@ -36,6 +36,19 @@ class RecurrentCell final : public Layer {
   std::string class_name_;
 };
 
+// The keywords of keras.layers.RNN that LSTM, GRU and SimpleRNN take too: what the recurrence returns and how
+// it runs.
+struct RecurrenceOptions {
+  bool return_sequences = false, return_state = false, go_backwards = false, stateful = false, unroll = false,
+       zero_output_for_mask = false;
+  // Takes the six keywords (Python truthiness) and tf.keras's time_major (True: Unsupported, Keras 3 has none).
+  static RecurrenceOptions read(LayerArgs& args);
+  // stateful=True, refused: inlay's models keep no state between predict calls (Unsupported).
+  void refuse_stateful(std::string_view class_name, const std::string& layer_name) const;
+  // The six keywords into a get_config(), in Keras's order.
+  void write(Json& config) const;
+};
+
 // Refuses a recurrent call's non-tensor initial_state / constants other than None (Unsupported).
 void check_call_options(const Layer& layer, const Json& options);
 
@@ -53,7 +66,7 @@ class RecurrentLayer : public Layer {
   // The cell holding the weights (kernel, recurrent_kernel, bias).
   const Layer& cell() const { return *cell_; }
   Layer& cell() { return *cell_; }
-  std::size_t output_count() const override { return 1 + (return_state_ ? state_count() : 0); }
+  std::size_t output_count() const override { return 1 + (options_.return_state ? state_count() : 0); }
   // call(sequences, initial_state=[h (, c)]): the states follow the sequence in node.inputs. tf.keras files
   // record them as extra positional inputs instead; either way inputs[1:] are the initial states. Keras checks
   // neither their number nor their shapes when it builds the graph (only its predict fails): the lowering does.
@@ -74,13 +87,13 @@ class RecurrentLayer : public Layer {
   Activation recurrent_activation() const { return recurrent_activation_; }
   bool use_bias() const { return use_bias_; }
   bool reset_after() const { return reset_after_; }
-  bool return_sequences() const { return return_sequences_; }
-  bool return_state() const { return return_state_; }
-  bool go_backwards() const { return go_backwards_; }
-  bool zero_output_for_mask() const { return zero_output_for_mask_; }
-  bool stateful() const { return stateful_; }
+  bool return_sequences() const { return options_.return_sequences; }
+  bool return_state() const { return options_.return_state; }
+  bool go_backwards() const { return options_.go_backwards; }
+  bool zero_output_for_mask() const { return options_.zero_output_for_mask; }
+  bool stateful() const { return options_.stateful; }
   // What Bidirectional does to the layers it wraps: masked steps output zeros when the sequence is returned.
-  void force_zero_output_for_mask() { zero_output_for_mask_ = return_sequences_; }
+  void force_zero_output_for_mask() { options_.zero_output_for_mask = options_.return_sequences; }
 
   // keras.layers.RNN(cell) runs a cell (LSTMCell, GRUCell, SimpleRNNCell) or a stack of them; inlay keeps each
   // cell as a recurrent layer of its kind that no graph calls: the parameters and weights of one recurrence.
@@ -131,8 +144,7 @@ class RecurrentLayer : public Layer {
   Activation activation_ = Activation::Tanh;
   Activation recurrent_activation_ = Activation::Sigmoid;
   bool use_bias_ = true, unit_forget_bias_ = true, reset_after_ = true;
-  bool return_sequences_ = false, return_state_ = false, go_backwards_ = false, stateful_ = false, unroll_ = false,
-       zero_output_for_mask_ = false;
+  RecurrenceOptions options_;
   SharedJson kernel_initializer_, recurrent_initializer_, bias_initializer_, kernel_regularizer_,
       recurrent_regularizer_, bias_regularizer_, kernel_constraint_, recurrent_constraint_, bias_constraint_;
   Json dropout_, recurrent_dropout_, seed_;

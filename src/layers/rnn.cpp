@@ -158,27 +158,13 @@ std::unique_ptr<Layer> RNN::from_config(Graph& graph, const Json& config) {
     cells.push_back(cell_from(graph, entry));
   }
   if (cells.empty()) throw_invalid("StackedRNNCells: `cells` must hold at least one cell (list index out of range)");
-  auto flag = [&](std::string_view key) { return python::truthy(args.take(key, false)); };
-  const bool return_sequences = flag("return_sequences"), return_state = flag("return_state"),
-             go_backwards = flag("go_backwards"), stateful = flag("stateful"), unroll = flag("unroll"),
-             zero_output_for_mask = flag("zero_output_for_mask");
-  if (flag("time_major")) throw Error(Status::Unsupported, "RNN: time_major=True is not supported.");
+  const RecurrenceOptions options = RecurrenceOptions::read(args);
   BaseLayerConfig base = BaseLayerConfig::read(args, graph,
                                                {"cell", "return_sequences", "return_state", "go_backwards", "stateful",
                                                 "unroll", "zero_output_for_mask", "time_major"});
-  if (stateful) {
-    // As for LSTM / GRU / SimpleRNN: inlay's models keep no state between predict calls.
-    throw Error(Status::Unsupported, "RNN '" + base.name +
-                                         "': stateful=True is not supported (inlay keeps no state between predict "
-                                         "calls); save the model with stateful=False.");
-  }
+  options.refuse_stateful(kClassName, base.name);
   std::unique_ptr<RNN> layer(new RNN(std::move(base)));
-  layer->return_sequences_ = return_sequences;
-  layer->return_state_ = return_state;
-  layer->go_backwards_ = go_backwards;
-  layer->stateful_ = stateful;
-  layer->unroll_ = unroll;  // the same results unrolled or not
-  layer->zero_output_for_mask_ = zero_output_for_mask;
+  layer->options_ = options;
   layer->cells_ = std::move(cells);
   if (stack) {
     for (std::size_t i = 0; i < layer->cells_.size(); ++i) stack->add(*layer->cells_[i], cell_classes[i]);
@@ -244,8 +230,8 @@ std::vector<TypeSpec> RNN::compute_output_specs(const std::vector<const KerasTen
   const int64_t batch = dims[0], units = cells_.back()->units();
   const DType dtype = base_.compute_dtype();
   std::vector<TypeSpec> specs;
-  specs.push_back(TypeSpec::tensor(return_sequences_ ? Shape({batch, dims[1], units}) : Shape({batch, units}), dtype));
-  if (return_state_) {
+  specs.push_back(TypeSpec::tensor(options_.return_sequences ? Shape({batch, dims[1], units}) : Shape({batch, units}), dtype));
+  if (options_.return_state) {
     for (const auto& cell : cells_) {
       for (std::size_t i = 0; i < cell->state_count(); ++i) {
         specs.push_back(TypeSpec::tensor(Shape({batch, cell->units()}), dtype));
@@ -273,12 +259,7 @@ Json RNN::serialized_cell(const RecurrentLayer& cell) const {
 
 Json RNN::get_config() const {
   Json config = base_.to_json();
-  config["return_sequences"] = return_sequences_;
-  config["return_state"] = return_state_;
-  config["go_backwards"] = go_backwards_;
-  config["stateful"] = stateful_;
-  config["unroll"] = unroll_;
-  config["zero_output_for_mask"] = zero_output_for_mask_;
+  options_.write(config);
   if (!stack_) {
     config["cell"] = serialized_cell(*cells_.front());
     return config;

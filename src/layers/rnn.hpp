@@ -31,7 +31,7 @@ class RNN final : public Layer {
   Json get_config() const override;
   std::vector<SubLayer> sublayers() const override;
   // The output, then with return_state every cell's states in order (LSTM: h, c).
-  std::size_t output_count() const override { return 1 + (return_state_ ? state_count() : 0); }
+  std::size_t output_count() const override { return 1 + (options_.return_state ? state_count() : 0); }
   // call(sequences, initial_state=[...]): the states of every cell, flat, in the cells' order.
   std::vector<std::string_view> call_tensor_keywords() const override { return {"initial_state"}; }
   std::vector<std::string_view> call_option_keywords() const override { return {"initial_state", "constants"}; }
@@ -43,10 +43,10 @@ class RNN final : public Layer {
   // The cells, first to last; each a recurrent layer of its kind holding the cell's parameters and weights.
   const std::vector<std::unique_ptr<RecurrentLayer>>& cells() const { return cells_; }
   std::size_t state_count() const;
-  bool return_sequences() const { return return_sequences_; }
-  bool return_state() const { return return_state_; }
-  bool go_backwards() const { return go_backwards_; }
-  bool zero_output_for_mask() const { return zero_output_for_mask_; }
+  bool return_sequences() const { return options_.return_sequences; }
+  bool return_state() const { return options_.return_state; }
+  bool go_backwards() const { return options_.go_backwards; }
+  bool zero_output_for_mask() const { return options_.zero_output_for_mask; }
 
  protected:
   void build(const std::vector<const KerasTensor*>& inputs) override;
@@ -63,8 +63,7 @@ class RNN final : public Layer {
   BaseLayerConfig base_;
   std::vector<std::unique_ptr<RecurrentLayer>> cells_;
   std::unique_ptr<StackedRNNCells> stack_;  // the cells' StackedRNNCells; null for a single cell
-  bool return_sequences_ = false, return_state_ = false, go_backwards_ = false, stateful_ = false, unroll_ = false,
-       zero_output_for_mask_ = false;
+  RecurrenceOptions options_;
 };
 
 }  // namespace inlay::core
