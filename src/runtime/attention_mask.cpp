@@ -1,6 +1,7 @@
 #include "runtime/attention_mask.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "types/shape.hpp"
@@ -149,7 +150,11 @@ ValueId masked_softmax(PlanBuilder& b, ValueId scores, std::size_t key_axes, con
       index.push_back(std::move(ti));
     }
   }
-  const ValueId out = b.add_plain(sd);
+  // A call has at most query, value, key and attention masks and the causal / window one: a fixed array of
+  // term pointers and offsets, and the row's kept columns in a plan value, so a warm predict allocates nothing.
+  constexpr std::size_t kMaxTerms = 8;
+  if (index.size() > kMaxTerms) throw core::Error(core::Status::InternalError, layer + ": too many mask terms");
+  const ValueId out = b.add_plain(sd), keep_id = b.add_plain({cols});
   std::vector<ValueId> reads = {scores};
   for (const MaskTerm& t : terms) reads.push_back(t.value);
   const bool zero_masked = path.softmax_layer;
@@ -158,10 +163,10 @@ ValueId masked_softmax(PlanBuilder& b, ValueId scores, std::size_t key_axes, con
       [=](const RunContext& c) {
         const float* s = c.f32(scores);
         float* y = c.f32(out);
-        std::vector<const float*> data;
-        for (const TermIndex& t : index) data.push_back(c.f32(t.value));
-        std::vector<unsigned char> keep(static_cast<std::size_t>(cols), 1);
-        std::vector<int64_t> row_offsets(index.size());
+        float* keep = c.f32(keep_id);
+        std::array<const float*, kMaxTerms> data{};
+        for (std::size_t t = 0; t < index.size(); ++t) data[t] = c.f32(index[t].value);
+        std::array<int64_t, kMaxTerms> row_offsets{};
         for (int64_t r = 0; r < rows; ++r) {
           for (std::size_t t = 0; t < index.size(); ++t) row_offsets[t] = offset_of(r, sd, index[t].strides, 0, row_axes);
           const float* x = s + r * cols;
@@ -173,18 +178,18 @@ ValueId masked_softmax(PlanBuilder& b, ValueId scores, std::size_t key_axes, con
               const float v = data[t][row_offsets[t] + index[t].column_offsets[static_cast<std::size_t>(j)]];
               k = index[t].above_half ? v > 0.5f : v != 0.f;
             }
-            keep[static_cast<std::size_t>(j)] = k;
+            keep[j] = k ? 1.f : 0.f;
             w[j] = k ? x[j] : kMaskedLogit;
             top = std::max(top, w[j]);
           }
           float sum = 0.f;
           for (int64_t j = 0; j < cols; ++j) sum += (w[j] = std::exp(w[j] - top));
           for (int64_t j = 0; j < cols; ++j) {
-            w[j] = zero_masked && !keep[static_cast<std::size_t>(j)] ? 0.f : w[j] / sum;
+            w[j] = zero_masked && keep[j] == 0.f ? 0.f : w[j] / sum;
           }
         }
       },
-      reads, {out});
+      reads, {out, keep_id});
   return out;
 }
 

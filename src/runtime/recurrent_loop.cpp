@@ -10,6 +10,7 @@
 #include <array>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <tuple>
 #include <vector>
 
@@ -121,7 +122,9 @@ ScalarActivation scalar_or_throw(core::Activation a, const std::string& layer) {
   return f;
 }
 
-std::shared_ptr<const Cell> make_cell(const core::RecurrentLayer& layer, int64_t channels) {
+// The cell's parameters; the recurrent kernel is copied only for the scalar step (`scalar_step`): the oneDNN
+// step packs its own constants from the layer's weights.
+std::shared_ptr<const Cell> make_cell(const core::RecurrentLayer& layer, int64_t channels, bool scalar_step) {
   auto cell = std::make_shared<Cell>();
   cell->kind = layer.kind();
   cell->c = channels;
@@ -131,8 +134,10 @@ std::shared_ptr<const Cell> make_cell(const core::RecurrentLayer& layer, int64_t
   cell->act = scalar_or_throw(layer.activation(), layer.name());
   cell->rec_act = layer.kind() == RecurrentKind::SimpleRNN ? nullptr
                                                             : scalar_or_throw(layer.recurrent_activation(), layer.name());
-  const auto recurrent = weight_values(layer.cell(), "recurrent_kernel");
-  cell->recurrent.assign(recurrent.begin(), recurrent.end());
+  if (scalar_step) {
+    const auto recurrent = weight_values(layer.cell(), "recurrent_kernel");
+    cell->recurrent.assign(recurrent.begin(), recurrent.end());
+  }
   const int64_t bias_size = (cell->reset_after ? 2 : 1) * cell->gates * cell->u;
   cell->bias.assign(static_cast<std::size_t>(bias_size), 0.f);
   if (layer.use_bias()) std::ranges::copy(weight_values(layer.cell(), "bias"), cell->bias.begin());
@@ -216,7 +221,8 @@ bool onednn_has(core::Activation a) {
 class OnednnStep {
  public:
   OnednnStep(PlanBuilder& b, std::shared_ptr<const Cell> cell, const core::RecurrentLayer& layer, int64_t n_rows)
-      : cell_(std::move(cell)), n_(n_rows), engine_(b.engine()) {
+      : cell_(std::move(cell)), n_(n_rows), recurrent_(weight_values(layer.cell(), "recurrent_kernel")),
+        engine_(b.engine()) {
     const int64_t u = cell_->u, nu = n_rows * u;
     const Slot h{kSmall, 3 * nu}, h_new{kSmall, 5 * nu}, c_new{kSmall, 6 * nu}, a{kSmall, 0}, rh{kSmall, nu};
     const float* rec_bias = cell_->reset_after ? cell_->bias.data() + 3 * u : nullptr;
@@ -370,7 +376,7 @@ class OnednnStep {
                   const float* bias, std::optional<core::Activation> act, const std::vector<float>& scale = {}) {
     const int64_t u = cell_->u, row = cell_->gates * u;
     std::vector<float> w;  // (U, width)
-    const float* recurrent = cell_->recurrent.data();
+    const float* recurrent = recurrent_.data();
     for (int64_t k = 0; k < u; ++k) {
       for (const auto& [begin, end] : cols) w.insert(w.end(), recurrent + k * row + begin, recurrent + k * row + end);
     }
@@ -425,6 +431,7 @@ class OnednnStep {
   std::shared_ptr<const Cell> cell_;
   int64_t n_;
   bool tanh_lstm_ = false;  // the default LSTM cell, as one product (tanh_lstm_step)
+  std::span<const float> recurrent_;  // the layer's recurrent kernel, read while the calls are made
   dnnl::engine engine_;
   std::vector<Call> calls_;
   mutable std::mutex mutex_;
@@ -509,8 +516,11 @@ void run_loop(const LoopShape& l, const float* xz, const float* mask, const floa
 
 void lower_recurrent_loop(PlanBuilder& b, const RecurrentProblem& p) {
   const core::RecurrentLayer& layer = *p.layer;
-  std::shared_ptr<const Cell> cell = make_cell(layer, p.channels);
-  const int64_t n_rows = p.batch, u = p.units, gu = cell->gates * u;
+  const int64_t n_rows = p.batch, u = p.units;
+  const bool on_onednn = n_rows > 0 && u > 0 && onednn_has(layer.activation()) &&
+                         (layer.kind() == RecurrentKind::SimpleRNN || onednn_has(layer.recurrent_activation()));
+  std::shared_ptr<const Cell> cell = make_cell(layer, p.channels, !on_onednn);
+  const int64_t gu = cell->gates * u;
   const LoopShape shape{n_rows,          p.steps,        u, gu, layer.kind() == RecurrentKind::LSTM, p.return_sequences,
                         p.go_backwards, p.zero_output_for_mask};
   const ValueId xz_id = add_input_projection(b, p, *cell);
@@ -522,8 +532,6 @@ void lower_recurrent_loop(PlanBuilder& b, const RecurrentProblem& p) {
     if (state) reads.push_back(*state);
   }
   if (shape.lstm) writes.push_back(p.state_c);
-  const bool on_onednn = n_rows > 0 && u > 0 && onednn_has(layer.activation()) &&
-                         (layer.kind() == RecurrentKind::SimpleRNN || onednn_has(layer.recurrent_activation()));
   std::shared_ptr<const OnednnStep> fast = on_onednn ? std::make_shared<OnednnStep>(b, cell, layer, n_rows) : nullptr;
   std::optional<ValueId> scratch_id;
   if (fast && fast->scratchpad_floats() > 0) {
