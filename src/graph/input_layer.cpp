@@ -65,10 +65,13 @@ Shape placeholder_batch_shape(const InputLayerArgs& args) {
     throw_invalid("You cannot pass both `batch_size` and `batch_shape` at the same time.");
   }
   if (is_none(args.shape) && is_none(args.batch_shape)) throw_invalid("You must pass a `shape` argument.");
-  if (is_none(args.shape)) return standardize_shape(args.batch_shape);
-  // tf.keras (and R's keras3) read an int shape as a one-dimensional shape; Keras 3 raises instead.
-  const Json shape = args.shape.is_number_integer() && !args.shape.is_boolean() ? Json::array({args.shape}) : args.shape;
-  const Shape dims = standardize_shape(shape);
+  // A caller's JSON array is a Python list, and Keras's messages quote the list it was given ('[-1]'); the
+  // shapes built here are tuples, as Keras builds them.
+  if (is_none(args.shape)) return standardize_shape(args.batch_shape, python::Sequence::List);
+  // tf.keras (and R's keras3) read an int shape as a one-dimensional shape (a tuple); Keras 3 raises instead.
+  const bool int_shape = args.shape.is_number_integer() && !args.shape.is_boolean();
+  const Shape dims = int_shape ? standardize_shape(Json::array({args.shape}))
+                               : standardize_shape(args.shape, python::Sequence::List);
   Json batch_shape = Json::array({args.batch_size});
   for (const Json& d : dims.to_json()) batch_shape.push_back(d);
   return standardize_shape(batch_shape);

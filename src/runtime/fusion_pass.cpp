@@ -1,7 +1,11 @@
 #include "runtime/fusion_pass.hpp"
 
+#include <optional>
+#include <string>
+
 #include "layers/batch_normalization.hpp"
 #include "runtime/lowerings.hpp"
+#include "util/error.hpp"
 
 namespace inlay::runtime {
 
@@ -93,6 +97,52 @@ void fold_input_padding(const NodeGraph& g, const Node& conv, const ProducerTrai
   plan.folded.insert(pad);
 }
 
+// The activation a node applies itself: a producer's own (Dense, convolutions) or an activation layer's.
+std::optional<core::Activation> own_activation(const NodeGraph& g, const Node& node) {
+  const LayerLowering* lowering = g.lowering(&node);
+  if (lowering == nullptr) return std::nullopt;
+  if (lowering->role == FusionRole::Producer) return lowering->producer(g.layer_of(&node), node).activation;
+  if (lowering->role == FusionRole::Activation) return lowering->activation(g.layer_of(&node));
+  return std::nullopt;
+}
+
+// glu halves the last axis, but Keras's symbolic shape keeps it whole (compute_output_spec does not run the
+// activation). Keras's predict returns such a tensor as a model output, also through shape-agnostic layers
+// (activations, identities at inference); any other layer reading it fails in Keras's predict too (its input
+// spec or weights expect the symbolic width), and inlay's lowerings size everything from Keras's shapes. So
+// that case is refused here, before anything is lowered, naming both shapes.
+void check_glu_consumers(const NodeGraph& g, const core::Model& model) {
+  std::unordered_map<const KerasTensor*, const Node*> halved;  // tensor -> the glu node it comes from
+  for (const core::NodeRef& ref : model.execution_order()) {
+    const Node& node = ref.node();
+    const Node* source = nullptr;
+    for (const KerasTensor* t : node.inputs) {
+      if (auto it = halved.find(t); it != halved.end()) source = it->second;
+    }
+    const FusionRole role = g.role(&node);
+    const bool passes_on = node.inputs.size() == 1 && (role == FusionRole::Activation || role == FusionRole::Identity);
+    if (source != nullptr && !passes_on) {
+      const core::Shape keras = source->outputs[0]->shape();
+      std::vector<int64_t> runtime = keras.dims();
+      runtime.back() /= 2;
+      throw core::Error(core::Status::ShapeMismatch,
+                        "Layer '" + ref.layer->name() + "' reads the output of layer '" +
+                            g.layer_of(source).name() + "', whose activation 'glu' halves the last axis: it holds " +
+                            core::Shape(runtime).to_tuple_string() + " where Keras's symbolic shape is " +
+                            keras.to_tuple_string() + " (Keras's predict fails on this model too)");
+    }
+    const std::optional<core::Activation> own = own_activation(g, node);
+    if (source == nullptr && own == core::Activation::Glu && node.outputs.size() == 1) {
+      const core::Shape& shape = node.outputs[0]->shape();
+      // An odd last axis: glu's own lowering refuses it with Keras's message.
+      if (shape.rank() > 0 && shape.dims().back() > 0 && shape.dims().back() % 2 == 0) source = &node;
+    }
+    if (source != nullptr) {
+      for (const KerasTensor* t : node.outputs) halved[t] = source;
+    }
+  }
+}
+
 }  // namespace
 
 Fusion FusionPlan::of(const Node& producer) const {
@@ -105,6 +155,7 @@ Fusion FusionPlan::of(const Node& producer) const {
 
 FusionPlan plan_fusions(const core::Model& model) {
   const NodeGraph g(model);
+  check_glu_consumers(g, model);
   FusionPlan plan;
   std::unordered_map<const KerasTensor*, const Node*> made_by;
   for (const core::NodeRef& ref : model.execution_order()) {
@@ -113,15 +164,19 @@ FusionPlan plan_fusions(const core::Model& model) {
     if (plan.is_folded(node)) continue;
     const LayerLowering* lowering = lowering_of(*ref.layer);
     if (lowering == nullptr) continue;
+    bool reads_flattened = lowering->reads_flattened_spatial;
     if (lowering->role == FusionRole::Producer) {
       const ProducerTraits traits = lowering->producer(*ref.layer, node);
       Fusion fusion;
       fusion.output = node.outputs[0];
-      fold_input_padding(g, node, traits, made_by, fusion, plan);
-      fold_followers(g, traits, fusion, plan);
+      if (traits.takes_followers) {
+        fold_input_padding(g, node, traits, made_by, fusion, plan);
+        fold_followers(g, traits, fusion, plan);
+      }
       plan.producers[&node] = std::move(fusion);
+      reads_flattened = reads_flattened && traits.reads_flattened;
     }
-    if (lowering->reads_flattened_spatial) {
+    if (reads_flattened) {
       // A Flatten that alone feeds this node may hand over its input unflattened (flatten.cpp decides by layout).
       auto it = made_by.find(node.inputs[0]);
       if (it != made_by.end() && g.sole_consumer(node.inputs[0]) == &node &&

@@ -39,6 +39,11 @@ struct ProducerTraits {
   int channel_axis = -1;
   core::Activation activation = core::Activation::Linear;
   bool takes_zero_padding = false;  // a convolution whose padding can absorb a ZeroPadding before it
+  // False for a producer that runs its own epilogue after the primitive (a Dense quantized to int8 descales
+  // its integer product): nothing after it is folded into it.
+  bool takes_followers = true;
+  // False for a producer that reads its input as Keras's plain row-major values only (no Flatten handover).
+  bool reads_flattened = true;
 };
 
 struct LayerLowering {

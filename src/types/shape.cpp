@@ -19,17 +19,17 @@ std::string join_dims(const std::vector<int64_t>& dims) {
 
 // Keras's "Cannot convert '<shape>' to a shape. <why>", quoting a bounded prefix of the shape. Built only
 // when raised: a shape of a million dims is checked dim by dim, and its text is megabytes.
-[[noreturn]] void cannot_convert(const Json& shape, const std::string& why) {
-  throw_invalid("Cannot convert '" + python::str_prefix(shape, kMaxQuotedBytes, python::Sequence::Tuple) +
+[[noreturn]] void cannot_convert(const Json& shape, python::Sequence arrays, const std::string& why) {
+  throw_invalid("Cannot convert '" + python::str_prefix(shape, kMaxQuotedBytes, arrays) +
                 "' to a shape. " + why);
 }
 
 // One element of a shape through standardize_shape's loop: None, or int(d) >= 0.
-int64_t standardize_dim(const Json& shape, const Json& d) {
+int64_t standardize_dim(const Json& shape, python::Sequence arrays, const Json& d) {
   if (d.is_null()) return kNoneDim;
   if (d.is_string() || d.is_number_float() || d.is_array() || d.is_object()) {
     // str and float are rejected outright; int(list) / int(dict) raise, which Keras reports the same way.
-    cannot_convert(shape, "Found invalid dimension '" + python::str_prefix(d, kMaxQuotedBytes) + "' of type '" +
+    cannot_convert(shape, arrays, "Found invalid dimension '" + python::str_prefix(d, kMaxQuotedBytes) + "' of type '" +
                               python::type_name(d) + "'. ");
   }
   int64_t value = 0;
@@ -37,13 +37,13 @@ int64_t standardize_dim(const Json& shape, const Json& d) {
     value = d.get<bool>() ? 1 : 0;
   } else if (d.is_number_unsigned()) {
     if (d.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
-      cannot_convert(shape, "Dimension " + d.dump() + " does not fit in int64.");
+      cannot_convert(shape, arrays, "Dimension " + d.dump() + " does not fit in int64.");
     }
     value = static_cast<int64_t>(d.get<uint64_t>());
   } else {
     value = d.get<int64_t>();
   }
-  if (value < 0) cannot_convert(shape, "Negative dimensions are not allowed.");
+  if (value < 0) cannot_convert(shape, arrays, "Negative dimensions are not allowed.");
   return value;
 }
 
@@ -153,23 +153,23 @@ Shape Shape::tf_from_json(const Json& value) {
   return Shape(std::move(dims));
 }
 
-Shape standardize_shape(const Json& value) {
+Shape standardize_shape(const Json& value, python::Sequence arrays) {
   if (value.is_null()) throw_invalid("Undefined shapes are not supported.");
   std::vector<int64_t> dims;
   if (value.is_array()) {
     dims.reserve(value.size());
-    for (const auto& d : value) dims.push_back(standardize_dim(value, d));
+    for (const auto& d : value) dims.push_back(standardize_dim(value, arrays, d));
   } else if (value.is_string()) {
     // A str is iterable: each character is a str dimension (so the first one is refused).
-    for (char c : value.get<std::string>()) dims.push_back(standardize_dim(value, std::string(1, c)));
+    for (char c : value.get<std::string>()) dims.push_back(standardize_dim(value, arrays, std::string(1, c)));
   } else if (value.is_object()) {
     // Iterating a dict yields its keys.
-    for (const auto& item : value.items()) dims.push_back(standardize_dim(value, item.key()));
+    for (const auto& item : value.items()) dims.push_back(standardize_dim(value, arrays, item.key()));
   } else {
     throw_invalid("Cannot convert '" + python::str_prefix(value, kMaxQuotedBytes) + "' to a shape.");
   }
   if (dims.size() > kMaxShapeRank) {
-    check_shape_rank(dims.size(), "Cannot convert '" + python::str_prefix(value, 64, python::Sequence::Tuple) +
+    check_shape_rank(dims.size(), "Cannot convert '" + python::str_prefix(value, 64, arrays) +
                                       "' to a shape: it");
   }
   return Shape(std::move(dims));

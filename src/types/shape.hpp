@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include "util/json.hpp"
+#include "util/python_text.hpp"
 #include <optional>
 #include <string>
 #include <vector>
@@ -62,9 +63,10 @@ class Shape {
 };
 
 // keras.backend.standardize_shape (TensorFlow backend) on a JSON value: a list of ints >= 0 or None.
-// JSON arrays are the tuples Keras received (messages print them as tuples). Also refuses more than
-// kMaxShapeRank dims (after Keras's own checks).
-Shape standardize_shape(const Json& value);
+// Messages quote the value as Keras received it: `arrays` says whether that was a list (what a caller's JSON
+// array is, e.g. Input(shape=[-1])) or a tuple (a shape Keras built itself, e.g. a kernel shape). Also refuses
+// more than kMaxShapeRank dims (after Keras's own checks).
+Shape standardize_shape(const Json& value, python::Sequence arrays = python::Sequence::Tuple);
 
 // Throws InvalidArgument "<what> has N dimensions, more than the 254 ..." when rank > kMaxShapeRank.
 void check_shape_rank(std::size_t rank, const std::string& what);

@@ -751,21 +751,22 @@ static void test_input(void) {
   INPUT_FAILS(g, "{shape:[32]}", NULL, NULL, INLAY_PARSE_ERROR, NULL);
   CHECK(inlay_last_error()[0] != '\0');
 
-  /* Keras 3's errors (input_cases). */
+  /* Keras 3's errors (input_cases): a JSON array is a Python list, quoted as one; the batch shape Keras builds
+   * from batch_size and shape is its own tuple. */
   INPUT_FAILS(g, "{\"shape\":[3],\"batch_shape\":[null,3]}", NULL, NULL, INLAY_INVALID_ARGUMENT,
               "You cannot pass both `shape` and `batch_shape` at the same time.");
   INPUT_FAILS(g, "{\"batch_size\":2,\"batch_shape\":[2,3]}", NULL, NULL, INLAY_INVALID_ARGUMENT,
               "You cannot pass both `batch_size` and `batch_shape` at the same time.");
   INPUT_FAILS(g, "{\"shape\":[-1]}", NULL, NULL, INLAY_INVALID_ARGUMENT,
-              "Cannot convert '(-1,)' to a shape. Negative dimensions are not allowed.");
+              "Cannot convert '[-1]' to a shape. Negative dimensions are not allowed.");
   INPUT_FAILS(g, "{\"shape\":[3,-2]}", NULL, NULL, INLAY_INVALID_ARGUMENT,
-              "Cannot convert '(3, -2)' to a shape. Negative dimensions are not allowed.");
+              "Cannot convert '[3, -2]' to a shape. Negative dimensions are not allowed.");
   INPUT_FAILS(g, "{\"shape\":[3],\"batch_size\":-1}", NULL, NULL, INLAY_INVALID_ARGUMENT,
               "Cannot convert '(-1, 3)' to a shape. Negative dimensions are not allowed.");
   INPUT_FAILS(g, "{\"shape\":[3.0]}", NULL, NULL, INLAY_INVALID_ARGUMENT,
-              "Cannot convert '(3.0,)' to a shape. Found invalid dimension '3.0' of type '<class 'float'>'. ");
+              "Cannot convert '[3.0]' to a shape. Found invalid dimension '3.0' of type '<class 'float'>'. ");
   INPUT_FAILS(g, "{\"shape\":[\"3\"]}", NULL, NULL, INLAY_INVALID_ARGUMENT,
-              "Cannot convert '('3',)' to a shape. Found invalid dimension '3' of type '<class 'str'>'. ");
+              "Cannot convert '['3']' to a shape. Found invalid dimension '3' of type '<class 'str'>'. ");
   INPUT_FAILS(g, "{\"shape\":[4],\"dtype\":\"foo\"}", NULL, NULL, INLAY_INVALID_ARGUMENT, "Invalid dtype: foo");
   INPUT_FAILS(g, "{\"shape\":[4],\"dtype\":5}", NULL, NULL, INLAY_INVALID_ARGUMENT, "Invalid dtype: 5");
   INPUT_FAILS(g, "{\"shape\":[3],\"sparse\":true,\"ragged\":true}", NULL, NULL, INLAY_INVALID_ARGUMENT,

@@ -139,14 +139,14 @@ TEST(HostileComplexity, ShapeOfTenToTheFiveDims) {
   const std::string dims = ones(kHugeRank);
   inlay_tensor* t = nullptr;
   EXPECT_TRUE(fails_with(inlay_input(g.get(), (R"({"batch_shape":)" + dims + "}").c_str(), nullptr, nullptr, &t),
-                         INLAY_INVALID_ARGUMENT, {"Cannot convert '(1, 1, 1", "has 100000 dimensions", "254"}));
+                         INLAY_INVALID_ARGUMENT, {"Cannot convert '[1, 1, 1", "has 100000 dimensions", "254"}));
   EXPECT_TRUE(fails_with(inlay_input(g.get(), (R"({"shape":)" + dims + "}").c_str(), nullptr, nullptr, &t),
                          INLAY_INVALID_ARGUMENT, {"has 100000 dimensions"}));
   // A bad dim at the end: Keras's message for it, quoting a bounded prefix of the shape.
   const std::string bad_last = dims.substr(0, dims.size() - 1) + R"(,"x"])";
   EXPECT_TRUE(fails_with(inlay_input(g.get(), (R"({"batch_shape":)" + bad_last + "}").c_str(), nullptr, nullptr, &t),
                          INLAY_INVALID_ARGUMENT,
-                         {"Cannot convert '(1, 1, 1",
+                         {"Cannot convert '[1, 1, 1",
                           "' to a shape. Found invalid dimension 'x' of type '<class 'str'>'"}));
   // The boundary: 254 dims are a shape, 255 are not.
   ASSERT_EQ(inlay_input(g.get(), (R"({"batch_shape":)" + ones(254) + "}").c_str(), nullptr, nullptr, &t), INLAY_OK)

@@ -2,6 +2,7 @@
 // plans compute Keras's numbers is the predict fixtures' job (test_predict_fixtures.cpp); this says what fuses.
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "layers/batch_normalization.hpp"
 #include "layers/registry.hpp"
 #include "runtime/fusion_pass.hpp"
+#include "util/error.hpp"
 
 namespace inlay::runtime {
 namespace {
@@ -171,6 +173,70 @@ TEST_F(FusionPassTest, FlattenHandsItsInputToTheDenseThatAloneReadsIt) {
   KerasTensor* d2 = apply("Dense", R"({"units":3})", {f2});
   plan({x2}, {d2, f2});  // the flattened tensor is needed as an output
   EXPECT_EQ(plan_.flatten_into_dense.count(&node_of(f2)), 0u);
+}
+
+// glu halves the last axis while Keras's symbolic shape keeps it whole. Keras 3.15.1's predict (checked with
+// the real Keras) returns the halved tensor as a model output, also through an Activation, and fails wherever a
+// layer with shape expectations reads it (Dense: "expected axis -1 of input shape to have value 4, but received
+// input with shape (2, 2)"; Flatten -> Dense likewise). The pass refuses the latter before any lowering.
+std::string glu_refusal(const std::function<void()>& build) {
+  try {
+    build();
+  } catch (const core::Error& e) {
+    EXPECT_EQ(e.status(), core::Status::ShapeMismatch);
+    return e.what();
+  }
+  return "not refused";
+}
+
+TEST_F(FusionPassTest, GluOutputReadByALayerWithShapeExpectationsIsRefused) {
+  KerasTensor* x = input("[6]");
+  KerasTensor* gate = apply("Dense", R"({"units":4,"activation":"glu","name":"gate"})", {x});
+  KerasTensor* head = apply("Dense", R"({"units":3,"name":"head"})", {gate});
+  EXPECT_EQ(glu_refusal([&] { plan({x}, {head}); }),
+            "Layer 'head' reads the output of layer 'gate', whose activation 'glu' halves the last axis: it holds "
+            "(None, 2) where Keras's symbolic shape is (None, 4) (Keras's predict fails on this model too)");
+
+  KerasTensor* x2 = input("[6]");
+  KerasTensor* act = apply("Activation", R"({"activation":"glu","name":"act"})", {x2});
+  KerasTensor* relu = apply("Activation", R"({"activation":"relu"})", {act});
+  KerasTensor* head2 = apply("Dense", R"({"units":3,"name":"head2"})", {relu});
+  EXPECT_EQ(glu_refusal([&] { plan({x2}, {head2}); }),
+            "Layer 'head2' reads the output of layer 'act', whose activation 'glu' halves the last axis: it holds "
+            "(None, 3) where Keras's symbolic shape is (None, 6) (Keras's predict fails on this model too)");
+
+  KerasTensor* x3 = input("[5, 5, 3]");
+  KerasTensor* conv = apply("Conv2D", R"({"filters":4,"kernel_size":3,"activation":"glu","name":"conv"})", {x3});
+  KerasTensor* flat = apply("Flatten", R"({"name":"flat"})", {conv});
+  KerasTensor* head3 = apply("Dense", R"({"units":2})", {flat});
+  EXPECT_EQ(glu_refusal([&] { plan({x3}, {head3}); }),
+            "Layer 'flat' reads the output of layer 'conv', whose activation 'glu' halves the last axis: it holds "
+            "(None, 3, 3, 2) where Keras's symbolic shape is (None, 3, 3, 4) (Keras's predict fails on this model "
+            "too)");
+
+  KerasTensor* x4 = input("[6]");
+  KerasTensor* gate4 = apply("Dense", R"({"units":4,"activation":"glu","name":"gate4"})", {x4});
+  KerasTensor* other = apply("Dense", R"({"units":4})", {x4});
+  KerasTensor* sum = apply("Add", R"({"name":"sum"})", {gate4, other});
+  EXPECT_NE(glu_refusal([&] { plan({x4}, {sum}); }).find("Layer 'sum' reads the output of layer 'gate4'"),
+            std::string::npos);
+}
+
+TEST_F(FusionPassTest, GluOutputReturnedOrPassedThroughActivationsIsPlanned) {
+  // What Keras's predict returns: (2, 2) for Dense(4, glu), through relu / Dropout too; (2, 3, 3, 2) for a Conv.
+  KerasTensor* x = input("[6]");
+  KerasTensor* gate = apply("Dense", R"({"units":4,"activation":"glu"})", {x});
+  KerasTensor* relu = apply("Activation", R"({"activation":"relu"})", {gate});
+  KerasTensor* drop = apply("Dropout", R"({"rate":0.5})", {relu});
+  EXPECT_NO_THROW(plan({x}, {gate, drop}));
+  KerasTensor* x2 = input("[5, 5, 3]");
+  KerasTensor* conv = apply("Conv2D", R"({"filters":4,"kernel_size":3,"activation":"glu"})", {x2});
+  EXPECT_NO_THROW(plan({x2}, {conv}));
+  // An odd axis is left to glu's own lowering, which raises Keras's "axis size must be divisible by 2".
+  KerasTensor* x3 = input("[6]");
+  KerasTensor* odd = apply("Dense", R"({"units":5,"activation":"glu"})", {x3});
+  KerasTensor* head = apply("Dense", R"({"units":3})", {odd});
+  EXPECT_NO_THROW(plan({x3}, {head}));
 }
 
 }  // namespace

@@ -73,6 +73,14 @@ TEST(StandardizeShape, KerasMessages) {
             "Cannot convert '(3.0,)' to a shape. Found invalid dimension '3.0' of type '<class 'float'>'. ");
   EXPECT_EQ(error_of([] { standardize_shape(Json::parse("[\"3\"]")); }),
             "Cannot convert '('3',)' to a shape. Found invalid dimension '3' of type '<class 'str'>'. ");
+  // A caller's list (Input(shape=[...]) through JSON) is quoted as the list it is.
+  const auto as_list = [](const char* text) { standardize_shape(Json::parse(text), python::Sequence::List); };
+  EXPECT_EQ(error_of([&] { as_list("[32, -1]"); }),
+            "Cannot convert '[32, -1]' to a shape. Negative dimensions are not allowed.");
+  EXPECT_EQ(error_of([&] { as_list("[null, [3]]"); }),
+            "Cannot convert '[None, [3]]' to a shape. Found invalid dimension '[3]' of type '<class 'list'>'. ");
+  EXPECT_EQ(error_of([&] { as_list("[[1, -1]]"); }),
+            "Cannot convert '[[1, -1]]' to a shape. Found invalid dimension '[1, -1]' of type '<class 'list'>'. ");
 }
 
 }  // namespace

@@ -5,7 +5,8 @@
 //   inlay spec JSON        validates a type spec and prints its canonical JSON
 //   inlay summary MODEL    Keras's model.summary() of a .keras file, a TensorFlow.js model.json, or a file
 //                          holding a model's JSON (Keras 3 / tf.keras to_json())
-//   inlay predict MODEL --input x.npy [--input ...] [--output y.npy ...] [--expect ref.npy ...]
+//   inlay predict MODEL --input x0.npy [x1.npy ...] [--output y0.npy ...] [--expect ref0.npy ...]
+//                          (each list option also takes its values one per repeated flag: --input a --input b)
 //                          model.predict on .npy inputs; writes the outputs, or prints their shapes and first
 //                          values; --expect compares with reference outputs (exit 1 on a mismatch)
 //   inlay bench MODEL --batch N [--iterations K] [--warmup W] [--threads T] [--precision P] [--shape D,D,...]
@@ -678,6 +679,15 @@ int guarded(F&& run) {
   }
 }
 
+// A list option takes every value up to the next option, so `--input a.npy MODEL --atol 0` hands MODEL to
+// --input and CLI11 then reports only "model is required": say why and how to write it.
+void explain_missing_model(const CLI::App* command, const std::string& model, const char* lists) {
+  if (command == nullptr || !*command || !model.empty()) return;
+  std::cerr << "inlay " << command->get_name() << ": no MODEL: a list option (" << lists
+            << ") takes every value up to the next option; give MODEL first (inlay " << command->get_name()
+            << " MODEL ...), last, or after a -- that ends the list\n";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -707,14 +717,18 @@ int main(int argc, char** argv) {
       "--expect compares each output with a reference .npy as numpy.allclose does: exit code 1 on a mismatch");
   predict->add_option("model", predict_options.model, "a .keras file, a TensorFlow.js model.json, or a model JSON file")
       ->required();
-  predict->add_option("-i,--input", predict_options.inputs, "an input .npy file, one per model input, in order")
-      ->required()
-      ->allow_extra_args(false);
-  predict->add_option("-o,--output", predict_options.outputs, "write output i to this .npy file (one per output)")
-      ->allow_extra_args(false);
+  // The list options take several values after one flag or one value per repeated flag, in order; a value
+  // never swallows the required MODEL (CLI11 leaves it for the positional).
+  predict
+      ->add_option("-i,--input", predict_options.inputs,
+                   "the input .npy files, one per model input, in order: --input a.npy b.npy or --input a.npy "
+                   "--input b.npy")
+      ->required();
+  predict->add_option("-o,--output", predict_options.outputs,
+                      "write output i to the i-th .npy file (one per output): --output y0.npy y1.npy or repeated");
   predict->add_option("--expect", predict_options.expects,
-                      "reference .npy for output i (one per output): |got - want| <= atol + rtol * |want|")
-      ->allow_extra_args(false);
+                      "reference .npy for output i (one per output, listed or repeated like --input): "
+                      "|got - want| <= atol + rtol * |want|");
   predict->add_option("--atol", predict_options.atol, "absolute tolerance of --expect")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
@@ -737,11 +751,18 @@ int main(int argc, char** argv) {
   add_run_options(bench, bench_options.run);
   bench->add_option("--shape", bench_options.shapes,
                     "dims after the batch of input i, e.g. 16,8 (needed where an input has other None dims; one per "
-                    "input, in order)")
-      ->allow_extra_args(false);
+                    "input, in order: --shape 16,8 4 or --shape 16,8 --shape 4)");
   bench->add_option("--seed", bench_options.seed, "seed of the random inputs (std::mt19937)")->capture_default_str();
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::RequiredError& e) {
+    explain_missing_model(predict, predict_options.model, "--input, --output, --expect");
+    explain_missing_model(bench, bench_options.model, "--shape");
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
   try {
     if (*predict) return guarded([&] { return run_predict(predict_options); });
     if (*bench) return guarded([&] { return run_bench(bench_options); });
