@@ -148,6 +148,11 @@ class Layer {
   virtual Json build_config() const;
   // True for the classes whose Keras counterpart overrides build() (they override build() here too).
   virtual bool records_build_config() const { return false; }
+  // How Keras 3 saves the layer's variables (vars/0, vars/1, ... of a .keras file): trainable ones first
+  // (Layer.save_own_variables), or, when true, in the order the layer declares them here (the classes whose
+  // save_own_variables follows a variable_serialization_spec: Dense, EinsumDense, Embedding, where a
+  // quantized layer saves kernel, bias, kernel_scale, ... whatever their trainability).
+  virtual bool saves_variables_in_declared_order() const { return false; }
   // The keyword arguments Keras records with each call of the layer in a model's JSON ("inbound_nodes").
   virtual Json node_kwargs() const { return Json::object(); }
   // The {"args": [...], "kwargs": {...}} Keras records for the layer's node `node_index`, given its input

@@ -17,6 +17,7 @@
 
 #include "io/hdf5/hdf5_file.hpp"
 #include "io/model_file.hpp"
+#include "io/model_json.hpp"
 #include "util/logging.hpp"
 #include "util/naming.hpp"
 #include "util/python_text.hpp"
@@ -318,13 +319,15 @@ struct SavedLayer {
 // model, never the file, and this bound only keeps that explicit.
 constexpr int kMaxModelNesting = 64;
 
-// A layer's own weights, trainable ones first (Keras's vars/<i> order).
+// A layer's own weights in Keras's vars/<i> order: trainable ones first, unless the class saves them in a
+// fixed order of its own.
 std::vector<Weight*> own_weights(Layer& layer) {
   std::vector<Weight*> out;
   for (bool trainable : {true, false}) {
     for (Weight& w : layer.weights()) {
-      if (w.trainable == trainable) out.push_back(&w);
+      if (w.trainable == trainable || layer.saves_variables_in_declared_order()) out.push_back(&w);
     }
+    if (layer.saves_variables_in_declared_order()) break;
   }
   return out;
 }
@@ -618,7 +621,7 @@ std::unique_ptr<Model> load_keras_file(const std::string& path, const LoadOption
       log().debug("'{}' was saved by Keras {}", path, metadata["keras_version"].get<std::string>());
     }
   }
-  std::unique_ptr<Model> model = io::model_from_file_json(config, path);
+  std::unique_ptr<Model> model = io::model_from_file_json(config, path, Dialect::Keras3);
 
   const std::optional<zip_stat_t> weights_entry = zip.stat("model.weights.h5");
   if (!weights_entry) {
@@ -637,6 +640,16 @@ std::unique_ptr<Model> load_keras_file(const std::string& path, const LoadOption
   return model;
 }
 
+// Who saved a legacy .h5 file, by its root attribute keras_version: Keras 3 writes "3.x" (its legacy h5 format
+// means what Keras 3 computes), tf.keras 2 "2.x"; files of Keras versions before the attribute existed are old
+// Keras's too.
+Dialect legacy_h5_dialect(const Hdf5File& h5, const std::string& path) {
+  constexpr std::uint64_t kMaxVersionBytes = 256;
+  const auto version = string_attribute(h5.root(), "keras_version", kMaxVersionBytes, path, "the file");
+  if (!version || version->size() != 1) return Dialect::TfKeras2;
+  return dialect_of_keras_version(version->front());
+}
+
 std::unique_ptr<Model> load_legacy_h5_file(const std::string& path, const LoadOptions& options) {
   const std::vector<unsigned char> bytes =
       io::read_file(path, std::numeric_limits<std::uint64_t>::max(), "the HDF5 file");
@@ -648,7 +661,7 @@ std::unique_ptr<Model> load_legacy_h5_file(const std::string& path, const LoadOp
   }
   const Json config = io::parse_json(config_text->front(), path, "model_config");
   refuse_tf_keras_nested_models(config, path);
-  std::unique_ptr<Model> model = io::model_from_file_json(config, path);
+  std::unique_ptr<Model> model = io::model_from_file_json(config, path, legacy_h5_dialect(h5, path));
   io::check_weight_budget(*model, bytes.size(), options, path,
                           "the file, of " + std::to_string(bytes.size()) + " bytes,");
   load_legacy_weights(h5, *model, path);

@@ -158,9 +158,9 @@ Json parse_json(std::string_view text, const std::string& file, const std::strin
   }
 }
 
-std::unique_ptr<Model> model_from_file_json(const Json& json, const std::string& file) {
+std::unique_ptr<Model> model_from_file_json(const Json& json, const std::string& file, Dialect dialect) {
   try {
-    return model_from_json(json);
+    return model_from_json(json, dialect);
   } catch (const Error& e) {
     throw Error(e.status(), python::quote(file) + ": " + e.what());
   } catch (const std::bad_alloc&) {

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "graph/model.hpp"
+#include "layers/dialect.hpp"
 #include "util/error.hpp"
 #include "util/json.hpp"
 
@@ -112,8 +113,9 @@ std::vector<unsigned char> read_file(const std::filesystem::path& path, std::uin
 // `what`).
 Json parse_json(std::string_view text, const std::string& file, const std::string& what);
 
-// core::model_from_json on a file's model config; its errors keep their status and get the file as context.
-std::unique_ptr<Model> model_from_file_json(const Json& json, const std::string& file);
+// core::model_from_json on a file's model config, read as `dialect` (the file's producer, which its format
+// tells); its errors keep their status and get the file as context.
+std::unique_ptr<Model> model_from_file_json(const Json& json, const std::string& file, Dialect dialect);
 
 // A model's weights, grouped by layer in model.layers order (only layers that have weights), each layer's
 // trainable weights first: the order Keras saves and model.weights lists them. A nested model (a Sequential or

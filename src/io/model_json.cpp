@@ -49,6 +49,26 @@ void drop_tf_keras_only_keys(const std::string& class_name, Json& config) {
   }
 }
 
+// A TensorFlow.js layer config as TensorFlow.js reads it, where that is not what Keras 3 would (tfjs-layers
+// 4.22, src/layers/): the defaults of keys a model.json may leave out (recurrent.ts: GRUCell's and LSTMCell's
+// DEFAULT_RECURRENT_ACTIVATION = 'hardSigmoid', which ConvLSTM2D inherits, and GRU's resetAfter, false;
+// advanced_activations.ts: Softmax's DEFAULT_AXIS = 1.0), and the keys it ignores (its ReLU takes maxValue
+// only: a converted ReLU's negative_slope and threshold change nothing there).
+void as_tfjs_reads(const std::string& class_name, Json& config) {
+  static const std::set<std::string> hard_sigmoid_gates = {"LSTM", "GRU", "LSTMCell", "GRUCell", "ConvLSTM2D"};
+  if (hard_sigmoid_gates.count(class_name) > 0 && !config.contains("recurrent_activation")) {
+    config["recurrent_activation"] = "hard_sigmoid";
+  }
+  if ((class_name == "GRU" || class_name == "GRUCell") && !config.contains("reset_after")) {
+    config["reset_after"] = false;
+  }
+  if (class_name == "Softmax" && !config.contains("axis")) config["axis"] = 1;
+  if (class_name == "ReLU") {
+    config.erase("negative_slope");
+    config.erase("threshold");
+  }
+}
+
 // tf.keras 2 / TensorFlow.js layer configs, rewritten the way Keras 3's legacy loader does
 // (keras/src/legacy/saving/saving_utils.py model_from_config): batch_input_shape becomes an InputLayer's
 // batch_shape or another layer's input_shape (batch dimension dropped), a one-element axis list an int.
@@ -68,6 +88,7 @@ Json modern_layer_config(const std::string& class_name, Json config) {
     config["axis"] = Json(config["axis"][0]);
   }
   drop_tf_keras_only_keys(class_name, config);
+  if (reading_dialect() == Dialect::TensorFlowJs) as_tfjs_reads(class_name, config);
   return config;
 }
 
@@ -504,9 +525,38 @@ const Json& model_dict(const Json& json) {
   return json;
 }
 
+// The keras_version a model JSON declares at its top level (tf.keras's to_json, a saved tfjs topology); null
+// when none.
+const Json* declared_keras_version(const Json& json) {
+  if (!json.is_object()) return nullptr;
+  const auto it = json.find("keras_version");
+  return it != json.end() && it->is_string() ? &*it : nullptr;
+}
+
 }  // namespace
 
-std::unique_ptr<Model> model_from_json(const Json& json) {
+Dialect dialect_of_keras_version(std::string_view version) {
+  if (version.starts_with("tfjs")) return Dialect::TensorFlowJs;
+  int major = 0;
+  std::size_t digits = 0;
+  for (; digits < version.size() && digits < 4 && version[digits] >= '0' && version[digits] <= '9'; ++digits) {
+    major = major * 10 + (version[digits] - '0');
+  }
+  return digits > 0 && major < 3 ? Dialect::TfKeras2 : Dialect::Keras3;
+}
+
+Dialect dialect_of_json(const Json& json) {
+  if (json.is_object() && (json.contains("modelTopology") || json.value("format", Json()) == "layers-model")) {
+    return Dialect::TensorFlowJs;
+  }
+  const Json* version = declared_keras_version(json);
+  return version != nullptr ? dialect_of_keras_version(version->get_ref<const std::string&>()) : Dialect::Keras3;
+}
+
+std::unique_ptr<Model> model_from_json(const Json& json) { return model_from_json(json, dialect_of_json(json)); }
+
+std::unique_ptr<Model> model_from_json(const Json& json, Dialect dialect) {
+  const DialectScope scope(dialect);
   const Json& model = model_dict(json);
   const Json& class_name = member(model, "class_name", "the model");
   const Json& config = member(model, "config", "the model");

@@ -501,7 +501,8 @@ std::unique_ptr<Model> load_tfjs_model(const std::filesystem::path& model_json, 
          std::string("model.json has no \"modelTopology\": not a TensorFlow.js layers model") +
              (json.contains("class_name") ? " (a bare Keras model config: use inlay_model_from_json)" : ""));
   }
-  std::unique_ptr<Model> model = io::model_from_file_json(json, file);
+  // TensorFlow.js runs a model.json, whichever library it was converted from.
+  std::unique_ptr<Model> model = io::model_from_file_json(json, file, Dialect::TensorFlowJs);
   refuse_nested_weights(*model, file);
   const std::vector<ManifestGroup> groups =
       ManifestReader(*model, file).read(json.contains("weightsManifest") ? json["weightsManifest"] : Json());

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "layers/dialect.hpp"
 #include "util/error.hpp"
 #include "util/python_text.hpp"
 
@@ -612,18 +613,36 @@ Activation activation_from_dict(const Json& config) {
 
 }  // namespace
 
+// What the file being read means by `keras3`, Keras 3's function of that name (layers/dialect.hpp).
+Activation in_reading_dialect(Activation keras3) {
+  if (keras3 == Activation::HardSigmoid && reading_dialect() != Dialect::Keras3) return Activation::HardSigmoidLegacy;
+  return keras3;
+}
+
+// The other libraries' functions, by the names their files write.
+constexpr std::array<ActivationName, 2> kDialectActivations{{
+    {"hard_sigmoid", Activation::HardSigmoidLegacy, true},
+    {"gelu_new", Activation::GeluNew, true},  // TensorFlow.js only
+}};
+
 Activation parse_activation(const Json& identifier) {
   return with_keras_errors([&] {
     if (identifier.is_null()) return Activation::Linear;
-    if (identifier.is_object()) return activation_from_dict(identifier);
+    if (identifier.is_object()) return in_reading_dialect(activation_from_dict(identifier));
     if (identifier.is_string()) {
-      if (const ActivationName* entry = find_activation(identifier.get<std::string>(), false)) return entry->activation;
+      if (const ActivationName* entry = find_activation(identifier.get<std::string>(), false)) {
+        return in_reading_dialect(entry->activation);
+      }
+      if (reading_dialect() == Dialect::TensorFlowJs && identifier == "gelu_new") return Activation::GeluNew;
     }
     activation_not_interpreted(identifier);
   });
 }
 
 std::string activation_name(Activation activation) {
+  for (const auto& entry : kDialectActivations) {
+    if (entry.activation == activation) return std::string(entry.name);
+  }
   for (const auto& entry : kActivations) {
     if (entry.activation == activation) return std::string(entry.name);
   }

@@ -22,12 +22,19 @@ enum class Activation {
   Silu, Exponential, Mish,
   Celu, Glu, HardShrink, HardSilu, HardTanh, LogSigmoid, LogSoftmax, SoftShrink, SparsePlus, SparseSigmoid,
   Sparsemax, Squareplus, TanhShrink, Threshold,
+  // Other libraries' functions, read only from their files (layers/dialect.hpp) and written back under the name
+  // the file used: tf.keras 2's and TensorFlow.js's "hard_sigmoid", clip(0.2x + 0.5, 0, 1); TensorFlow.js's
+  // "gelu_new", 0.5x(1 + tanh(sqrt(2/pi)(x + 0.044715x^3))).
+  HardSigmoidLegacy, GeluNew,
 };
 
 // keras.activations.get: a name (aliases swish -> silu, hard_swish -> hard_silu), None -> linear, or a
 // serialized function dict. "Could not interpret activation function identifier: foo" for unknown names.
+// In a tf.keras 2 or TensorFlow.js file (reading_dialect()), hard_sigmoid is that library's, and a
+// TensorFlow.js file may also name gelu_new.
 Activation parse_activation(const Json& identifier);
-// keras.activations.serialize: the name Keras 3 writes into configs ("linear", "relu", "silu", ...).
+// keras.activations.serialize: the name Keras 3 writes into configs ("linear", "relu", "silu", ...); for
+// another library's function, the name its file used.
 std::string activation_name(Activation activation);
 
 // A serialized initializer, regularizer or constraint as layers keep it: shared and immutable. Every layer made

@@ -8,7 +8,7 @@ std::unique_ptr<Layer> SimpleRNN::from_config(Graph& graph, const Json& config) 
                           "bias_initializer", "kernel_regularizer", "recurrent_regularizer", "bias_regularizer",
                           "kernel_constraint", "recurrent_constraint", "bias_constraint", "dropout",
                           "recurrent_dropout", "seed", "return_sequences", "return_state", "go_backwards",
-                          "stateful", "unroll", "zero_output_for_mask"});
+                          "stateful", "unroll", "zero_output_for_mask", "time_major"});
 }
 
 }  // namespace inlay::core

@@ -45,6 +45,9 @@ std::optional<std::vector<Eltwise>> eltwise_ops(Activation a) {
     case Activation::Sigmoid: return std::vector<Eltwise>{{algorithm::eltwise_logistic}};
     case Activation::HardSigmoid:  // relu6(x + 3) / 6
       return std::vector<Eltwise>{{algorithm::eltwise_linear, 1.f / 6.f, 0.5f}, {algorithm::eltwise_clip, 0.f, 1.f}};
+    case Activation::HardSigmoidLegacy:  // tf.keras 2 / TensorFlow.js: clip(0.2x + 0.5, 0, 1)
+      return std::vector<Eltwise>{{algorithm::eltwise_linear, 0.2f, 0.5f}, {algorithm::eltwise_clip, 0.f, 1.f}};
+    case Activation::GeluNew: return std::vector<Eltwise>{{algorithm::eltwise_gelu_tanh}};  // TensorFlow.js
     case Activation::HardSilu: return std::vector<Eltwise>{{algorithm::eltwise_hardswish}};
     case Activation::HardTanh: return std::vector<Eltwise>{{algorithm::eltwise_clip, -1.f, 1.f}};
     case Activation::Tanh: return std::vector<Eltwise>{{algorithm::eltwise_tanh}};
@@ -241,9 +244,10 @@ ValueId apply_activation(PlanBuilder& b, ValueId v, Activation activation, const
     // the activation); inlay returns what Keras computes.
     v = b.to_plain(v, layer);
     std::vector<int64_t> dims = b.dims(v);
-    if (dims.back() % 2 != 0) {
-      throw core::Error(core::Status::ShapeMismatch, "Layer '" + layer + "': glu needs an even last axis, got " +
-                                                         std::to_string(dims.back()));
+    if (dims.back() % 2 != 0) {  // Keras's ValueError from ops.glu, which its predict raises too
+      throw core::Error(core::Status::ShapeMismatch, "Layer '" + layer +
+                                                         "': axis size must be divisible by 2. Received: x.shape=" +
+                                                         core::Shape(dims).to_tuple_string() + " with axis=-1");
     }
     const int64_t half = dims.back() / 2, rows = product(dims, 0, dims.size() - 1);
     dims.back() = half;

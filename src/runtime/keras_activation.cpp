@@ -35,6 +35,12 @@ float gelu(float x) { return 0.5f * x * (1.f + std::erf(x * 0.707106781186547524
 float sigmoid(float x) { return keras_sigmoid(x); }
 float hard_sigmoid(float x) { return relu6(x + 3.f) / 6.f; }
 float hard_silu(float x) { return x * hard_sigmoid(x); }
+// tf.keras 2's backend.hard_sigmoid and TensorFlow.js's K.hardSigmoid: x * 0.2 + 0.5, clipped.
+float hard_sigmoid_legacy(float x) { return nan_min(nan_max(x * 0.2f + 0.5f, 0.f), 1.f); }
+// TensorFlow.js's gelu_new (tfjs-layers activations.ts GeluNew), in its order of operations.
+float gelu_new(float x) {
+  return 0.5f * (x * (1.f + std::tanh(0.79788456080286535588f * (x + 0.044715f * (x * x * x)))));
+}
 float hard_tanh(float x) { return nan_min(nan_max(x, -1.f), 1.f); }
 float tanh_(float x) { return std::tanh(x); }
 // tf.math.softplus: x itself once log1p(exp(x)) rounds to it, which also keeps exp from overflowing.
@@ -74,6 +80,8 @@ ScalarActivation keras_scalar_activation(Activation a) {
     case Activation::Sigmoid: return sigmoid;
     case Activation::HardSigmoid: return hard_sigmoid;
     case Activation::HardSilu: return hard_silu;
+    case Activation::HardSigmoidLegacy: return hard_sigmoid_legacy;
+    case Activation::GeluNew: return gelu_new;
     case Activation::HardTanh: return hard_tanh;
     case Activation::Tanh: return tanh_;
     case Activation::Softplus: return softplus;
@@ -105,6 +113,9 @@ float onednn_exact_bound(Activation a) {
     case Activation::LogSigmoid:
       return 7.5f;
     case Activation::Mish: return 5.5f;
+    // gelu_new: oneDNN's gelu_tanh evaluates the cube and tanh its own way; from |x| = 8 on the result is x
+    // or 0 to float precision, where recomputing costs nothing and rules out overflow differences.
+    case Activation::GeluNew: return 8.f;
     // Every other kernel is within 5e-7 (absolute + relative) of Keras on every finite input of that sweep,
     // exp's overflow to inf included (on SSE4.1-only CPUs exp's relative error reaches 1e-6 from x = 17);
     // only NaN and the infinities need recomputing.
@@ -117,6 +128,7 @@ double activation_growth(Activation a, double p) {
     case Activation::Relu6: return std::min(p, 6.0);
     case Activation::Sigmoid:
     case Activation::HardSigmoid:
+    case Activation::HardSigmoidLegacy:
     case Activation::HardTanh:
     case Activation::Tanh:
     case Activation::Softsign:
@@ -134,7 +146,8 @@ double activation_growth(Activation a, double p) {
     case Activation::TanhShrink:
       return p + 1.0;
     case Activation::Exponential: return std::exp(p);
-    default: return p;  // linear, relu, leaky_relu, gelu, silu, hard_silu, mish, hard/soft shrink: |a(x)| <= |x|
+    // linear, relu, leaky_relu, gelu, gelu_new, silu, hard_silu, mish, hard/soft shrink: |a(x)| <= |x|
+    default: return p;
   }
 }
 
