@@ -6,8 +6,10 @@
 
 namespace inlay::core {
 
-std::unique_ptr<Layer> Dense::from_config(Graph& graph, const Json& config) {
-  refuse_quantized(kClassName, config);  // before the dtype reader refuses the policy generically
+std::unique_ptr<Layer> Dense::from_config(Graph& graph, const Json& given) {
+  // A quantized policy is read here; the float reader below sees the policy it was quantized from.
+  Quantization quantization = read_quantization(kClassName, given);
+  const Json config = with_source_dtype(given, quantization);
   LayerArgs args(kClassName, config);
   BaseLayerConfig base = BaseLayerConfig::read(
       args, graph,
@@ -30,9 +32,7 @@ std::unique_ptr<Layer> Dense::from_config(Graph& graph, const Json& config) {
   }
   args.take("lora_alpha");
   layer->quantization_config_ = args.take("quantization_config");
-  if (!layer->quantization_config_.is_null()) {
-    throw Error(Status::Unsupported, "Dense: quantized layers (quantization_config) are not supported.");
-  }
+  layer->quantization_ = std::move(quantization);
   return layer;
 }
 
@@ -45,10 +45,48 @@ std::vector<InputSpec> Dense::input_specs() const {
 
 void Dense::build(const std::vector<const KerasTensor*>& inputs) {
   const int64_t input_dim = inputs.front()->shape().dims().back();
+  input_dim_ = input_dim;
+  if (quantization_.quantized()) return build_quantized(input_dim);
   // A None last axis fails in add_weight, with Keras's message. A frozen layer's weights are not trainable.
   add_weight("kernel", Shape({input_dim, units_}), base_.trainable);
-  input_dim_ = input_dim;
   if (use_bias_) add_weight("bias", Shape({units_}), base_.trainable);
+}
+
+// Keras's variables of a quantized Dense, in the order it saves them (Dense.variable_serialization_spec).
+void Dense::build_quantized(int64_t input_dim) {
+  const bool trainable = base_.trainable;
+  auto integers = [this](const char* name, Shape shape) { add_weight(name, std::move(shape), false).keras_bits = 8; };
+  switch (quantization_.mode) {
+    case QuantizationMode::Int8:
+      integers("kernel", Shape({input_dim, units_}));
+      if (use_bias_) add_weight("bias", Shape({units_}), trainable);
+      add_weight("kernel_scale", Shape({units_}), false);
+      return;
+    case QuantizationMode::Int4: {
+      // Two int4 values per byte along the units axis; a scale per unit, or per (block of inputs, unit).
+      integers("kernel", Shape({input_dim, (units_ + 1) / 2}));
+      if (use_bias_) add_weight("bias", Shape({units_}), trainable);
+      const int64_t block = quantization_.block_size;
+      const Shape scale_shape = block > 0 ? Shape({(input_dim + block - 1) / block, units_}) : Shape({units_});
+      add_weight("kernel_scale", scale_shape, false);
+      if (block > 0) {
+        integers("kernel_zero", scale_shape);
+        add_weight("g_idx", Shape({input_dim}), false);
+      }
+      return;
+    }
+    case QuantizationMode::Float8: {
+      add_weight("kernel", Shape({input_dim, units_}), trainable);
+      if (use_bias_) add_weight("bias", Shape({units_}), trainable);
+      const int64_t history = quantization_.amax_history_length;
+      for (const char* prefix : {"inputs", "kernel", "outputs_grad"}) {
+        add_weight(std::string(prefix) + "_scale", Shape(std::vector<int64_t>{}), true);
+        add_weight(std::string(prefix) + "_amax_history", Shape({history}), true);
+      }
+      return;
+    }
+    case QuantizationMode::None: break;
+  }
 }
 
 std::vector<TypeSpec> Dense::compute_output_specs(const std::vector<const KerasTensor*>& inputs) const {
@@ -69,6 +107,7 @@ Json Dense::get_config() const {
   config["kernel_constraint"] = *kernel_constraint_;
   config["bias_constraint"] = *bias_constraint_;
   config["quantization_config"] = quantization_config_;
+  if (quantization_.quantized()) config["dtype"] = quantization_.policy;
   return config;
 }
 

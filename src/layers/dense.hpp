@@ -7,6 +7,7 @@
 #include "graph/graph.hpp"
 #include "graph/layer.hpp"
 #include "layers/layer_args.hpp"
+#include "layers/quantized_config.hpp"
 #include "layers/serialization.hpp"
 
 namespace inlay::core {
@@ -23,14 +24,19 @@ class Dense final : public Layer {
   int64_t units() const { return units_; }
   Activation activation() const { return activation_; }
   bool use_bias() const { return use_bias_; }
+  // Keras's quantize() mode and its options (mode None for a float layer).
+  const Quantization& quantization() const { return quantization_; }
 
  protected:
   std::vector<InputSpec> input_specs() const override;
   void build(const std::vector<const KerasTensor*>& inputs) override;
   bool records_build_config() const override { return true; }
+  bool saves_variables_in_declared_order() const override { return true; }
   std::vector<TypeSpec> compute_output_specs(const std::vector<const KerasTensor*>& inputs) const override;
 
  private:
+  void build_quantized(int64_t input_dim);
+
   explicit Dense(BaseLayerConfig base) : Layer(base.name), base_(std::move(base)) {}
 
   BaseLayerConfig base_;
@@ -41,6 +47,7 @@ class Dense final : public Layer {
   SharedJson kernel_initializer_, bias_initializer_, kernel_regularizer_, bias_regularizer_, kernel_constraint_,
       bias_constraint_;
   Json quantization_config_;
+  Quantization quantization_;
   int64_t input_dim_ = 0;  // the last axis the kernel was built for
 };
 

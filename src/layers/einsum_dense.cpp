@@ -183,8 +183,10 @@ EinsumAnalysis analyze_einsum(const std::string& equation, const std::optional<s
                 "'. Equations must be in the form [X],[Y]->[Z], ...[X],[Y]->...[Z], or [X]...,[Y]->[Z]....");
 }
 
-std::unique_ptr<Layer> EinsumDense::from_config(Graph& graph, const Json& config) {
-  refuse_quantized(kClassName, config);  // before the dtype reader refuses the policy generically
+std::unique_ptr<Layer> EinsumDense::from_config(Graph& graph, const Json& given) {
+  // A quantized policy is read here; the float reader below sees the policy it was quantized from.
+  Quantization quantization = read_quantization(kClassName, given);
+  const Json config = with_source_dtype(given, quantization);
   LayerArgs args(kClassName, config);
   const Json equation = args.require("equation");
   const Json output_shape = args.require("output_shape");
@@ -229,9 +231,8 @@ std::unique_ptr<Layer> EinsumDense::from_config(Graph& graph, const Json& config
   }
   args.take("lora_alpha");
   args.take("gptq_unpacked_column_size");
-  if (!args.take("quantization_config").is_null()) {
-    throw Error(Status::Unsupported, "EinsumDense: quantized layers (quantization_config) are not supported.");
-  }
+  layer->quantization_config_ = args.take("quantization_config");
+  layer->quantization_ = std::move(quantization);
   return layer;
 }
 
@@ -250,9 +251,138 @@ void EinsumDense::build_for_shape(const Shape& shape) {
     throw_invalid("expected string or bytes-like object, got " + type.substr(7, type.size() - 8));
   }
   const EinsumAnalysis a = analysis(shape.dims());
+  input_rank_ = shape.rank();
+  if (quantization_.quantized()) return build_quantized(a);
   add_weight("kernel", Shape(a.kernel_shape), base_.trainable);
   if (a.bias_shape) add_weight("bias", Shape(*a.bias_shape), base_.trainable);
-  input_rank_ = shape.rank();
+}
+
+// Keras's variables of a quantized EinsumDense, in the order it saves them (variable_serialization_spec).
+void EinsumDense::build_quantized(const EinsumAnalysis& a) {
+  const bool trainable = base_.trainable;
+  for (int64_t d : a.kernel_shape) {
+    if (d < 0) throw_invalid("EinsumDense: a quantized kernel needs every dimension known, got " + Shape(a.kernel_shape).to_tuple_string());
+  }
+  auto integers = [this](const char* name, Shape shape) { add_weight(name, std::move(shape), false).keras_bits = 8; };
+  auto bias = [&] {
+    if (a.bias_shape) add_weight("bias", Shape(*a.bias_shape), trainable);
+  };
+  switch (quantization_.mode) {
+    case QuantizationMode::Int8: {
+      integers("kernel", Shape(a.kernel_shape));
+      bias();
+      const EinsumQuantization q = analyze_einsum_quantization(a.labels);
+      add_weight("kernel_scale", Shape(lay_out_scale(a.kernel_shape, q.kernel).dims), false);
+      return;
+    }
+    case QuantizationMode::Int4: {
+      // The kernel as a (contracted, other) matrix (a plain reshape), two int4 values per byte along its rows.
+      const EinsumQuantization q = analyze_einsum_quantization(a.labels);
+      int64_t rows = 1, columns = 1;
+      for (std::size_t i = 0; i < a.kernel_shape.size(); ++i) {
+        const bool reduced = std::find(q.kernel.reduced.begin(), q.kernel.reduced.end(), static_cast<int>(i)) !=
+                             q.kernel.reduced.end();
+        (reduced ? rows : columns) *= a.kernel_shape[i];
+      }
+      integers("kernel", Shape({rows, (columns + 1) / 2}));
+      bias();
+      const int64_t block = quantization_.block_size;
+      const Shape scale_shape = block > 0 ? Shape({(rows + block - 1) / block, columns}) : Shape({columns});
+      add_weight("kernel_scale", scale_shape, false);
+      if (block > 0) {
+        integers("kernel_zero", scale_shape);
+        add_weight("g_idx", Shape({rows}), false);
+      }
+      return;
+    }
+    case QuantizationMode::Float8: {
+      add_weight("kernel", Shape(a.kernel_shape), trainable);
+      bias();
+      const int64_t history = quantization_.amax_history_length;
+      for (const char* prefix : {"inputs", "kernel", "outputs_grad"}) {
+        add_weight(std::string(prefix) + "_scale", Shape(std::vector<int64_t>{}), true);
+        add_weight(std::string(prefix) + "_amax_history", Shape({history}), true);
+      }
+      return;
+    }
+    case QuantizationMode::None: break;
+  }
+}
+
+namespace {
+
+// Python's list.insert(index, value): a negative index counts from the end, out-of-range ones clamp.
+void python_insert(std::vector<int>& list, int index, int value) {
+  const int size = static_cast<int>(list.size());
+  if (index < 0) index = std::max(0, index + size);
+  list.insert(list.begin() + std::min(index, size), value);
+}
+
+}  // namespace
+
+EinsumQuantization analyze_einsum_quantization(const EinsumLabels& labels) {
+  const std::string& out = labels.output;
+  EinsumQuantization q;
+  auto axes = [&out](const std::string& spec, ScaleLayout& layout) {
+    for (std::size_t i = 0; i < spec.size(); ++i) {
+      if (out.find(spec[i]) == std::string::npos) layout.reduced.push_back(static_cast<int>(i));
+    }
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      const std::size_t at = spec.find(out[i]);
+      if (at == std::string::npos) layout.expand.push_back(static_cast<int>(i));
+      else layout.transpose.push_back(static_cast<int>(at));
+    }
+  };
+  axes(labels.input, q.input);
+  axes(labels.kernel, q.kernel);
+  // Keras reuses one Python variable `index` across these loops: before them it holds the output position of
+  // the kernel's last label (-1 when absent); a reduced axis with no expand axis left is inserted there.
+  int index = labels.kernel.empty() ? -1 : static_cast<int>(static_cast<int64_t>(out.find(labels.kernel.back())));
+  for (ScaleLayout* layout : {&q.input, &q.kernel}) {
+    for (int original : layout->reduced) {
+      if (!layout->expand.empty()) {
+        index = layout->expand.front();
+        layout->expand.erase(layout->expand.begin());
+      } else {
+        layout->squeeze.push_back(original);
+      }
+      python_insert(layout->transpose, index, original);
+    }
+  }
+  return q;
+}
+
+StridedDims lay_out_scale(const std::vector<int64_t>& operand_dims, const ScaleLayout& layout) {
+  StridedDims in{operand_dims, std::vector<int64_t>(operand_dims.size(), 0)};
+  for (int r : layout.reduced) in.dims[static_cast<std::size_t>(r)] = 1;
+  int64_t stride = 1;
+  for (std::size_t i = in.dims.size(); i-- > 0;) {
+    in.strides[i] = in.dims[i] == 1 ? 0 : stride;
+    stride *= in.dims[i];
+  }
+  StridedDims out;
+  for (int axis : layout.transpose) {
+    if (axis < 0 || static_cast<std::size_t>(axis) >= in.dims.size()) throw_invalid("EinsumDense: bad scale transpose");
+    out.dims.push_back(in.dims[static_cast<std::size_t>(axis)]);
+    out.strides.push_back(in.strides[static_cast<std::size_t>(axis)]);
+  }
+  std::vector<int> expand = layout.expand;
+  std::sort(expand.begin(), expand.end());
+  for (int axis : expand) {
+    const std::size_t at = std::min(static_cast<std::size_t>(std::max(axis, 0)), out.dims.size());
+    out.dims.insert(out.dims.begin() + static_cast<std::ptrdiff_t>(at), 1);
+    out.strides.insert(out.strides.begin() + static_cast<std::ptrdiff_t>(at), 0);
+  }
+  std::vector<int> squeeze = layout.squeeze;
+  std::sort(squeeze.rbegin(), squeeze.rend());
+  for (int axis : squeeze) {
+    if (axis < 0 || static_cast<std::size_t>(axis) >= out.dims.size() || out.dims[static_cast<std::size_t>(axis)] != 1) {
+      throw_invalid("EinsumDense: cannot squeeze axis " + std::to_string(axis) + " of the quantization scale");
+    }
+    out.dims.erase(out.dims.begin() + axis);
+    out.strides.erase(out.strides.begin() + axis);
+  }
+  return out;
 }
 
 std::vector<TypeSpec> EinsumDense::compute_output_specs(const std::vector<const KerasTensor*>& inputs) const {
@@ -275,7 +405,8 @@ Json EinsumDense::get_config() const {
   config["activity_regularizer"] = base_.activity_regularizer;
   config["kernel_constraint"] = *kernel_constraint_;
   config["bias_constraint"] = *bias_constraint_;
-  config["quantization_config"] = nullptr;
+  config["quantization_config"] = quantization_config_;
+  if (quantization_.quantized()) config["dtype"] = quantization_.policy;
   return config;
 }
 

@@ -10,6 +10,7 @@
 #include "graph/graph.hpp"
 #include "graph/layer.hpp"
 #include "layers/layer_args.hpp"
+#include "layers/quantized_config.hpp"
 #include "layers/serialization.hpp"
 
 namespace inlay::core {
@@ -28,6 +29,29 @@ struct EinsumAnalysis {
   EinsumLabels labels;
 };
 
+// How Keras lays out a scale of one einsum operand (its abs max over the axes the einsum contracts, kept as 1s)
+// to broadcast against the output: transposed, expanded and squeezed by the axes of Keras's
+// _analyze_quantization_info (its quirks included: a reduced axis with no expand axis left reuses the last
+// insertion index).
+struct ScaleLayout {
+  std::vector<int> reduced;    // the operand's axes whose label is not in the output
+  std::vector<int> transpose;  // the permutation applied to the reduced operand
+  std::vector<int> expand;     // axes where 1s are inserted, in order
+  std::vector<int> squeeze;    // axes removed after that
+};
+struct EinsumQuantization {
+  ScaleLayout input, kernel;
+};
+EinsumQuantization analyze_einsum_quantization(const EinsumLabels& labels);
+
+// A scale laid out by `layout` from the operand's dims (the reduced axes become 1) and strides (the reduced
+// operand's row-major strides, 0 on the reduced axes): Keras's _get_kernel_scale_shape (dims) and
+// _adjust_scale_for_quant (where each element lives in the row-major scale buffer).
+struct StridedDims {
+  std::vector<int64_t> dims, strides;
+};
+StridedDims lay_out_scale(const std::vector<int64_t>& operand_dims, const ScaleLayout& layout);
+
 // Keras's _analyze_einsum_string (ValueError messages included); `output_shape` is the partial output shape
 // (ints, null for None). Shared by MultiHeadAttention, whose projections are EinsumDense layers.
 EinsumAnalysis analyze_einsum(const std::string& equation, const std::optional<std::string>& bias_axes,
@@ -45,6 +69,8 @@ class EinsumDense final : public Layer {
   const std::string& equation() const { return equation_; }
   const std::optional<std::string>& bias_axes() const { return bias_axes_; }
   Activation activation() const { return activation_; }
+  // Keras's quantize() mode and its options (mode None for a float layer).
+  const Quantization& quantization() const { return quantization_; }
   // The analysis for an input of these dims (the runtime's labels, kernel and bias shapes).
   EinsumAnalysis analysis(const std::vector<int64_t>& input_shape) const {
     return analyze_einsum(equation_, bias_axes_, input_shape, partial_output_shape_);
@@ -57,10 +83,12 @@ class EinsumDense final : public Layer {
   std::vector<InputSpec> input_specs() const override;
   void build(const std::vector<const KerasTensor*>& inputs) override;
   bool records_build_config() const override { return true; }
+  bool saves_variables_in_declared_order() const override { return true; }
   std::vector<TypeSpec> compute_output_specs(const std::vector<const KerasTensor*>& inputs) const override;
 
  private:
   explicit EinsumDense(BaseLayerConfig base) : Layer(base.name), base_(std::move(base)) {}
+  void build_quantized(const EinsumAnalysis& a);
 
   BaseLayerConfig base_;
   Json equation_arg_;
@@ -72,6 +100,8 @@ class EinsumDense final : public Layer {
   SharedJson kernel_initializer_, bias_initializer_, kernel_regularizer_, bias_regularizer_, kernel_constraint_,
       bias_constraint_;
   int input_rank_ = 0;  // the rank the layer was built for (its input_spec)
+  Json quantization_config_;
+  Quantization quantization_;
 };
 
 }  // namespace inlay::core

@@ -27,10 +27,12 @@ int64_t positive_dim(const Json& value, const char* argument) {
 
 }  // namespace
 
-std::unique_ptr<Layer> Embedding::from_config(Graph& graph, const Json& config) {
+std::unique_ptr<Layer> Embedding::from_config(Graph& graph, const Json& given) {
+  // A quantized policy is read here; the float reader below sees the policy it was quantized from.
+  Quantization quantization = read_quantization(kClassName, given);
+  const Json config = with_source_dtype(given, quantization);
   // input_dim is Embedding's vocabulary size, not Layer.__init__'s input_dim (an input shape): the base
   // config is read without it.
-  refuse_quantized(kClassName, config);  // before the dtype policy is read
   Json rest = config;
   LayerArgs positional(kClassName, config);
   const Json input_dim = positional.require("input_dim");
@@ -62,6 +64,7 @@ std::unique_ptr<Layer> Embedding::from_config(Graph& graph, const Json& config) 
   }
   args.take("lora_alpha");
   layer->quantization_config_ = args.take("quantization_config");
+  layer->quantization_ = std::move(quantization);
   const Json weights = args.take("weights");
   if (!weights.is_null()) {
     // Keras builds the layer at construction and sets these values (they are not part of the config).
@@ -73,7 +76,29 @@ std::unique_ptr<Layer> Embedding::from_config(Graph& graph, const Json& config) 
 
 void Embedding::add_embeddings() {
   if (!weights().empty()) return;
-  add_weight("embeddings", Shape({input_dim_, output_dim_}), base_.trainable);
+  switch (quantization_.mode) {
+    case QuantizationMode::None:
+    case QuantizationMode::Float8:  // refused by read_quantization
+      add_weight("embeddings", Shape({input_dim_, output_dim_}), base_.trainable);
+      return;
+    case QuantizationMode::Int8:
+      add_weight("embeddings", Shape({input_dim_, output_dim_}), false).keras_bits = 8;
+      add_weight("embeddings_scale", Shape({input_dim_}), false);
+      return;
+    case QuantizationMode::Int4: {
+      // Keras's variables in the order it saves them: two int4 values per byte along output_dim; a scale
+      // per row, or per (row, block of output_dim) with a zero point each.
+      add_weight("embeddings", Shape({input_dim_, (output_dim_ + 1) / 2}), false).keras_bits = 8;
+      const int64_t block = quantization_.block_size;
+      const Shape scale_shape = block > 0 ? Shape({input_dim_, (output_dim_ + block - 1) / block}) : Shape({input_dim_});
+      add_weight("embeddings_scale", scale_shape, false);
+      if (block > 0) {
+        add_weight("embeddings_zero", scale_shape, false).keras_bits = 8;
+        add_weight("g_idx", Shape({output_dim_}), false);
+      }
+      return;
+    }
+  }
 }
 
 // Keras builds the layer and calls set_weights(weights) (a value that is not a one-element list wrapped in
@@ -107,6 +132,7 @@ Json Embedding::get_config() const {
   config["embeddings_constraint"] = *embeddings_constraint_;
   config["mask_zero"] = mask_zero_arg_;
   config["quantization_config"] = quantization_config_;
+  if (quantization_.quantized()) config["dtype"] = quantization_.policy;
   return config;
 }
 

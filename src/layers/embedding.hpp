@@ -7,6 +7,7 @@
 #include "graph/graph.hpp"
 #include "graph/layer.hpp"
 #include "layers/layer_args.hpp"
+#include "layers/quantized_config.hpp"
 #include "layers/serialization.hpp"
 
 namespace inlay::core {
@@ -23,10 +24,13 @@ class Embedding final : public Layer {
   int64_t input_dim() const { return input_dim_; }
   int64_t output_dim() const { return output_dim_; }
   bool mask_zero() const { return mask_zero_; }
+  // Keras's quantize() mode and its options (mode None for a float layer).
+  const Quantization& quantization() const { return quantization_; }
 
  protected:
   void build(const std::vector<const KerasTensor*>& inputs) override;
   bool records_build_config() const override { return true; }
+  bool saves_variables_in_declared_order() const override { return true; }
   std::vector<TypeSpec> compute_output_specs(const std::vector<const KerasTensor*>& inputs) const override;
 
  private:
@@ -40,6 +44,7 @@ class Embedding final : public Layer {
   Json mask_zero_arg_;
   SharedJson embeddings_initializer_, embeddings_regularizer_, embeddings_constraint_;
   Json quantization_config_;
+  Quantization quantization_;
 };
 
 }  // namespace inlay::core

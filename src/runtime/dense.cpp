@@ -11,6 +11,7 @@
 #include "layers/dense.hpp"
 #include "runtime/fused_guard.hpp"
 #include "runtime/lowerings.hpp"
+#include "runtime/quantized_dense.hpp"
 #include "util/error.hpp"
 
 namespace inlay::runtime {
@@ -69,7 +70,14 @@ memory::desc flattened_kernel_md(const std::vector<int64_t>& src_nc, int64_t uni
 void lower_dense(PlanBuilder& b, const core::Dense& layer, const Node& node) {
   const std::string& name = layer.name();
   ValueId x = b.value_of(node.inputs[0]);
-  if (b.value(x).sparse) return lower_sparse_dense(b, layer, node, x);
+  const core::Quantization& quantization = layer.quantization();
+  if (b.value(x).sparse) {
+    if (quantization.quantized()) throw_unsupported(name, "a sparse input to a quantized Dense");
+    return lower_sparse_dense(b, layer, node, x);
+  }
+  if (dense_integer_product(quantization)) return lower_integer_dense(b, layer, node);
+  // Float8: the inputs pass through float8 first (a quantized Dense never takes a Flatten's spatial input).
+  if (quantization.mode == core::QuantizationMode::Float8) x = dense_float8_inputs(b, x, layer);
 
   // Either (rows, k) over the input's leading dims, or a Flatten's (N, C, spatial...) input as is.
   const std::optional<ValueId> flattened = b.flattened_input(&node);
@@ -83,10 +91,20 @@ void lower_dense(PlanBuilder& b, const core::Dense& layer, const Node& node) {
   b.check_dims(node.outputs[0], out_dims, name);
 
   const Fusion fusion = b.fusion(node);
-  // The layer's own values unless a folded BatchNormalization changes them (no copy of a big kernel).
+  // The layer's own values unless a folded BatchNormalization changes them (no copy of a big kernel), or the
+  // float values of a quantized layer.
   std::span<const float> kernel = weight_values(layer, "kernel");  // (k, units), row-major
   std::optional<std::span<const float>> bias;
   if (layer.use_bias()) bias = weight_values(layer, "bias");
+  std::vector<float> quantized_kernel, quantized_bias;
+  if (quantization.quantized()) {
+    quantized_kernel = dense_float_kernel(layer);
+    kernel = quantized_kernel;
+    if (bias && quantization.mode == core::QuantizationMode::Float8) {
+      quantized_bias = dense_float8_bias(layer);
+      bias = std::span<const float>(quantized_bias);
+    }
+  }
   std::vector<float> folded_kernel, folded_bias;
   if (fusion.batch_norm != nullptr) {
     folded_kernel.assign(kernel.begin(), kernel.end());
@@ -172,7 +190,10 @@ void lower_dense(PlanBuilder& b, const core::Dense& layer, const Node& node) {
 
 ProducerTraits dense_traits(const Layer& layer, const Node& node) {
   const auto& dense = layer_as<core::Dense>(layer);
-  return {static_cast<int>(node.outputs[0]->shape().rank()) - 1, dense.activation(), false};
+  ProducerTraits traits{static_cast<int>(node.outputs[0]->shape().rank()) - 1, dense.activation(), false};
+  traits.takes_followers = !dense_integer_product(dense.quantization());  // its descale runs after the product
+  traits.reads_flattened = !dense.quantization().quantized();
+  return traits;
 }
 
 }  // namespace

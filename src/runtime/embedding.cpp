@@ -11,6 +11,7 @@
 #include "layers/embedding.hpp"
 #include "runtime/gather_indices.hpp"
 #include "runtime/lowerings.hpp"
+#include "runtime/quantized_weights.hpp"
 
 namespace inlay::runtime {
 
@@ -48,6 +49,19 @@ struct Gather {
   }
 };
 
+// The float table Keras's quantized Embedding looks rows up in: it gathers integer rows and descales them
+// element by element, which is this table's elements computed once (int8 / int4: q / scale of the row; int4
+// in blocks: (q - zero) * scale of the row's block).
+std::vector<float> dequantized_table(const core::Embedding& layer) {
+  const core::Quantization& q = layer.quantization();
+  const int64_t rows = layer.input_dim(), cols = layer.output_dim();
+  const std::vector<float> ints = integer_values(q.mode, weight_values(layer, "embeddings"), rows, cols);
+  const std::span<const float> scale = weight_values(layer, "embeddings_scale");
+  if (!q.sub_channel()) return divide_rows(ints, rows, cols, scale);
+  return dequantize_groups(ints, rows, cols, scale, weight_values(layer, "embeddings_zero"), weight_values(layer, "g_idx"),
+                           -1, layer.name());
+}
+
 void lower_embedding(PlanBuilder& b, const core::Embedding& layer, const Node& node) {
   const std::string& name = layer.name();
   ValueId ids = b.stored_value_of(node.inputs[0]);
@@ -58,7 +72,12 @@ void lower_embedding(PlanBuilder& b, const core::Embedding& layer, const Node& n
 
   Gather gather{"layer '" + name + "'", b.dims(ids), b.value(ids).dtype, layer.input_dim(), layer.output_dim(),
                 product(b.dims(ids), 0, b.dims(ids).size()), {}, ids, b.add_plain(out_dims), std::nullopt};
-  const std::span<const float> table = weight_values(layer, "embeddings");
+  std::span<const float> table = weight_values(layer, "embeddings");
+  std::vector<float> dequantized;
+  if (layer.quantization().quantized()) {
+    dequantized = dequantized_table(layer);
+    table = dequantized;
+  }
   const dnnl::memory::desc table_md = plain_md({layer.input_dim(), layer.output_dim()});
   gather.table = b.constant(table_md, table.data(), table_md);
   if (layer.mask_zero()) gather.mask = b.add_plain(b.dims(ids));
