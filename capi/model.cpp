@@ -9,6 +9,7 @@
 #include "capi/handles.hpp"
 #include "graph/model.hpp"
 #include "graph/summary.hpp"
+#include "io/keras_file.hpp"
 #include "io/model_file.hpp"
 #include "io/model_json.hpp"
 #include "util/python_text.hpp"
@@ -173,6 +174,14 @@ inlay_status inlay_model_set_weight(inlay_model* m, size_t i, const float* data,
     check_element_count(w, n_elements, "inlay_model_set_weight");
     std::copy(data, data + n_elements, w.mutable_data());
     m->model->graph().weights_changed();
+  });
+}
+
+inlay_status inlay_model_load_weights(inlay_model* m, const char* path) {
+  return capi::guarded("inlay_model_load_weights", [&] {
+    capi::require(m, "inlay_model_load_weights", "m");
+    capi::require(path, "inlay_model_load_weights", "path");
+    core::load_weights_file(*m->model, path);
   });
 }
 

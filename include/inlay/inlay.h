@@ -803,6 +803,26 @@ INLAY_API inlay_status inlay_model_weight_info(const inlay_model *m, size_t i, c
  */
 INLAY_API inlay_status inlay_model_set_weight(inlay_model *m, size_t i, const float *data, size_t n_elements);
 /**
+ * Sets every weight of the model from a weights file written by Keras, as Keras's model.load_weights(path)
+ * does: Keras 3's model.save_weights("x.weights.h5") (matched layer by layer as the weights of a .keras file),
+ * tf.keras 2's model.save_weights("x.h5") in HDF5 format (matched by layer name), or the weights of a legacy
+ * .h5 model file. This is how a model read from JSON (inlay_model_from_json()) gets the weights saved beside
+ * it. The file is untrusted input, read with the checks of inlay_model_load(); it may not be much larger than
+ * the model's weights stored as float64. All or nothing: on any error no weight has changed. The compiled
+ * execution plans of every model of this graph are dropped (recompiled by the next predict).
+ *
+ * @param m     The model. Mutating (the model and its graph).
+ * @param path  The weights file.
+ * @retval INLAY_OK
+ * @retval INLAY_IO_ERROR          The file cannot be read.
+ * @retval INLAY_PARSE_ERROR       Not a Keras weights file, malformed, or missing weights of a layer of the
+ *                                 model (the message names the layer).
+ * @retval INLAY_SHAPE_MISMATCH    A weight of the file does not have the model's shape (both named).
+ * @retval INLAY_OUT_OF_MEMORY     The file is far larger than the model's weights.
+ * @retval INLAY_INVALID_ARGUMENT  @p m or @p path is NULL.
+ */
+INLAY_API inlay_status inlay_model_load_weights(inlay_model *m, const char *path);
+/**
  * Copies a weight's values out. Reads only.
  *
  * @param m           The model.

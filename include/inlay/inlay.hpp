@@ -661,6 +661,9 @@ class model {
   void set_weight(size_t i, const std::vector<float>& values) {
     detail::check(inlay_model_set_weight(m_.get(), i, values.data(), values.size()));
   }
+  /** Sets every weight from a Keras weights file (inlay_model_load_weights()): all or nothing.
+   *  @throws error ::INLAY_IO_ERROR, ::INLAY_PARSE_ERROR, ::INLAY_SHAPE_MISMATCH as inlay_model_load_weights(). */
+  void load_weights(const std::string& path) { detail::check(inlay_model_load_weights(m_.get(), path.c_str())); }
   /** @param i  Index, below weight_count().
    *  @return The weight's values, C order.
    *  @throws error ::INLAY_NOT_FOUND when @p i is out of range. */

@@ -518,6 +518,10 @@ void load_keras3_weights(const Hdf5File& h5, const Model& model, const std::stri
 // ------------------------------------------------------------------------------------------------
 // Legacy HDF5 (tf.keras 2 model.save("m.h5"), Keras 3's legacy h5 format)
 
+// The weights of `model` from a legacy weights group: a model file's model_weights, or the root of a
+// tf.keras save_weights file (the same layout: layer_names, then one group per layer with weight_names).
+void load_legacy_weights_from(const Object& group_root, Model& model, const std::string& file);
+
 void load_legacy_weights(const Hdf5File& h5, Model& model, const std::string& file) {
   const std::vector<io::LayerWeights> wanted = io::weights_by_layer(model);
   std::string why;
@@ -534,6 +538,13 @@ void load_legacy_weights(const Hdf5File& h5, Model& model, const std::string& fi
       if (wanted.empty()) return;
       fail(Status::ParseError, file, "the file has no 'model_weights' group, and the model has weights");
   }
+  load_legacy_weights_from(*weights_root, model, file);
+}
+
+void load_legacy_weights_from(const Object& group_root, Model& model, const std::string& file) {
+  const std::vector<io::LayerWeights> wanted = io::weights_by_layer(model);
+  std::string why;
+  const std::optional<Object> weights_root = group_root;
   std::set<std::string> model_layer_names;
   for (const Layer* layer : model.layers()) model_layer_names.insert(layer->name());
   int index = 0;
@@ -648,6 +659,46 @@ Dialect legacy_h5_dialect(const Hdf5File& h5, const std::string& path) {
   const auto version = string_attribute(h5.root(), "keras_version", kMaxVersionBytes, path, "the file");
   if (!version || version->size() != 1) return Dialect::TfKeras2;
   return dialect_of_keras_version(version->front());
+}
+
+// Reads the weights of a weights file into `model`, whose layers must be those the file was saved from.
+void read_weights_file(const Hdf5File& h5, Model& model, const std::string& path) {
+  const Object root = h5.root();
+  if (link_kind(root, "layers") == LinkKind::Hard) return load_keras3_weights(h5, model, path);
+  if (link_kind(root, "model_weights") == LinkKind::Hard) return load_legacy_weights(h5, model, path);
+  if (list_attribute(root, "layer_names", path, "the file")) return load_legacy_weights_from(root, model, path);
+  fail(Status::ParseError, path,
+       "the HDF5 file holds no Keras weights: neither a Keras 3 weights file (model.save_weights(\"x.weights.h5\"): "
+       "a 'layers' group) nor a tf.keras one (save_weights(\"x.h5\"): a 'layer_names' attribute) nor a legacy .h5 model");
+}
+
+void load_weights_file(Model& model, const std::string& path) {
+  // The file cannot be much larger than the model's weights stored as float64.
+  const std::uint64_t doubles = io::weight_bytes(model, 8);
+  const std::uint64_t cap =
+      doubles > std::numeric_limits<std::uint64_t>::max() - kWeightsFileSlack ? doubles : doubles + kWeightsFileSlack;
+  const std::vector<unsigned char> bytes = io::read_file(path, cap, "the weights file");
+  const Hdf5File h5 = Hdf5File::open(bytes, path, std::filesystem::path(path).filename().string());
+  // All or nothing: the weights are read into a copy of the model (same layers, same weights in the same
+  // order), and copied over only once every one of them was read.
+  std::unique_ptr<Model> staged = io::model_from_file_json(model.to_json(), path, Dialect::Keras3);
+  read_weights_file(h5, *staged, path);
+  const std::vector<Weight*>& into = model.weights();
+  const std::vector<Weight*>& from = staged->weights();
+  if (into.size() != from.size()) {
+    throw Error(Status::InternalError, "load_weights: the model's copy has " + std::to_string(from.size()) +
+                                           " weights, the model " + std::to_string(into.size()));
+  }
+  for (std::size_t i = 0; i < into.size(); ++i) {
+    if (into[i]->shape.dims() != from[i]->shape.dims()) {
+      throw Error(Status::InternalError, "load_weights: weight " + quote(into[i]->path) + " differs in its copy");
+    }
+  }
+  for (std::size_t i = 0; i < into.size(); ++i) {
+    const std::span<const float> values = from[i]->values();
+    std::copy(values.begin(), values.end(), into[i]->mutable_data());
+  }
+  model.graph().weights_changed();
 }
 
 std::unique_ptr<Model> load_legacy_h5_file(const std::string& path, const LoadOptions& options) {

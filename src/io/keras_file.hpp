@@ -26,4 +26,10 @@ namespace inlay::core {
 std::unique_ptr<Model> load_keras_file(const std::string& path, const LoadOptions& options);
 std::unique_ptr<Model> load_legacy_h5_file(const std::string& path, const LoadOptions& options);
 
+// Keras's model.load_weights(path) for HDF5 weights files: Keras 3's save_weights("x.weights.h5") (layers/<key>/
+// vars, matched as a .keras file's weights), tf.keras 2's save_weights("x.h5") (layer_names, matched by layer name)
+// or the weights of a legacy .h5 model file. All or nothing: on any error the model's weights are unchanged.
+// The model's compiled plans are dropped.
+void load_weights_file(Model& model, const std::string& path);
+
 }  // namespace inlay::core

@@ -137,6 +137,7 @@ _SIGNATURES: List[Tuple[str, Any, List[Any]]] = [
     ("inlay_model_weight_info", STATUS, [ModelP, c_size_t, POINTER(c_char_p), POINTER(c_int), POINTER(Int64P)]),
     ("inlay_model_set_weight", STATUS, [ModelP, c_size_t, POINTER(c_float), c_size_t]),
     ("inlay_model_get_weight", STATUS, [ModelP, c_size_t, POINTER(c_float), c_size_t]),
+    ("inlay_model_load_weights", STATUS, [ModelP, c_char_p]),
     ("inlay_model_to_json", STATUS, [ModelP, OUT_STRING]),
     ("inlay_model_summary", STATUS, [ModelP, OUT_STRING]),
     # concrete arrays and inference

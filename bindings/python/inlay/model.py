@@ -269,6 +269,11 @@ class Model(HandleOwner):
         for w, v in zip(current, values):
             self._write_weight(w._index, v)
 
+    def load_weights(self, filepath: "os.PathLike[str] | str") -> None:
+        """Keras's model.load_weights for HDF5 weights files: Keras 3's ``save_weights("x.weights.h5")``,
+        tf.keras 2's ``save_weights("x.h5")`` or a legacy ``.h5`` model file. All or nothing."""
+        _lib.lib.inlay_model_load_weights(self._h(), os.fsencode(filepath))
+
     def _checked_weight(self, weight: Weight, value: Any) -> np.ndarray:
         array = np.ascontiguousarray(value, dtype=np.float32)
         if array.shape != weight.shape:
