@@ -31,7 +31,7 @@ std::unique_ptr<Layer> Dense::from_config(Graph& graph, const Json& given) {
     throw Error(Status::Unsupported, "Dense: LoRA (lora_rank) is a training feature inlay does not support.");
   }
   args.take("lora_alpha");
-  layer->quantization_config_ = args.take("quantization_config");
+  layer->quantization_config_ = quantization_config_as_keras_gives_it(args.take("quantization_config"));
   layer->quantization_ = std::move(quantization);
   return layer;
 }
@@ -64,7 +64,8 @@ void Dense::build_quantized(int64_t input_dim) {
       return;
     case QuantizationMode::Int4: {
       // Two int4 values per byte along the units axis; a scale per unit, or per (block of inputs, unit).
-      integers("kernel", Shape({input_dim, (units_ + 1) / 2}));
+      integers("kernel", quantization_.int4_packed_along_inputs ? Shape({(input_dim + 1) / 2, units_})
+                                                                 : Shape({input_dim, (units_ + 1) / 2}));
       if (use_bias_) add_weight("bias", Shape({units_}), trainable);
       const int64_t block = quantization_.block_size;
       const Shape scale_shape = block > 0 ? Shape({(input_dim + block - 1) / block, units_}) : Shape({units_});

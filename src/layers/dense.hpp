@@ -24,6 +24,8 @@ class Dense final : public Layer {
   int64_t units() const { return units_; }
   Activation activation() const { return activation_; }
   bool use_bias() const { return use_bias_; }
+  // The last axis of the input the layer was built for.
+  int64_t input_dim() const { return input_dim_; }
   // Keras's quantize() mode and its options (mode None for a float layer).
   const Quantization& quantization() const { return quantization_; }
 

@@ -231,7 +231,7 @@ std::unique_ptr<Layer> EinsumDense::from_config(Graph& graph, const Json& given)
   }
   args.take("lora_alpha");
   args.take("gptq_unpacked_column_size");
-  layer->quantization_config_ = args.take("quantization_config");
+  layer->quantization_config_ = quantization_config_as_keras_gives_it(args.take("quantization_config"));
   layer->quantization_ = std::move(quantization);
   return layer;
 }

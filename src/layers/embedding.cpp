@@ -63,7 +63,7 @@ std::unique_ptr<Layer> Embedding::from_config(Graph& graph, const Json& given) {
     throw Error(Status::Unsupported, "Embedding: LoRA (lora_rank) is a training feature inlay does not support.");
   }
   args.take("lora_alpha");
-  layer->quantization_config_ = args.take("quantization_config");
+  layer->quantization_config_ = quantization_config_as_keras_gives_it(args.take("quantization_config"));
   layer->quantization_ = std::move(quantization);
   const Json weights = args.take("weights");
   if (!weights.is_null()) {

@@ -111,10 +111,9 @@ Quantization read_quantization(std::string_view class_name, const Json& config) 
   if (!config.is_object()) return q;
   const PolicyName policy = policy_name(config.value("dtype", Json()));
   const Json quantization_config = config.value("quantization_config", Json());
-  if (policy.mode.empty()) {
-    if (!quantization_config.is_null()) unsupported(class_name, "a quantization_config on a float dtype policy");
-    return q;
-  }
+  // A float policy with a quantization_config is a float layer: Keras's Embedding.quantize("float8") sets the
+  // config and then refuses, leaving exactly that in saved files, and Keras runs the layer in float.
+  if (policy.mode.empty()) return q;
   const std::string base_mode = policy.mode.substr(0, policy.mode.find('/'));
   const std::string quoted = python::quote_prefix(policy.class_name.empty() ? policy.mode : policy.class_name, 64);
   if (base_mode == "int8") {
@@ -134,8 +133,11 @@ Quantization read_quantization(std::string_view class_name, const Json& config) 
   q.source_dtype = policy.source.empty() ? "float32" : policy.source;
 
   if (quantization_config.is_null()) {
-    // Before quantization_config was saved, int8 Dense / EinsumDense always quantized their inputs.
-    q.quantizes_inputs = q.mode == QuantizationMode::Int8 && class_name != "Embedding";
+    // Before quantization_config was saved (Keras <= 3.12), int8 Dense / EinsumDense always quantized their
+    // inputs, and so did Keras 3.12's int4 Dense, whose kernel is packed along its input axis.
+    const bool projection = class_name != "Embedding";
+    q.quantizes_inputs = projection && (q.mode == QuantizationMode::Int8 || q.mode == QuantizationMode::Int4);
+    q.int4_packed_along_inputs = class_name == "Dense" && q.mode == QuantizationMode::Int4 && q.block_size < 0;
     return q;
   }
   if (!quantization_config.is_object() || !quantization_config.value("config", Json::object()).is_object()) {
@@ -165,6 +167,23 @@ Quantization read_quantization(std::string_view class_name, const Json& config) 
     }
   }
   return q;
+}
+
+namespace {
+
+// Keras numbers objects shared by several layers ("shared_object_id", e.g. the one QuantizationConfig that
+// model.quantize gives every layer) in the configs it saves; its loaded model's get_config has no such key.
+void drop_shared_object_ids(Json& value, int depth) {
+  if (!value.is_object() || depth > 8) return;
+  value.erase("shared_object_id");
+  for (auto& [key, inner] : value.items()) drop_shared_object_ids(inner, depth + 1);
+}
+
+}  // namespace
+
+Json quantization_config_as_keras_gives_it(Json config) {
+  drop_shared_object_ids(config, 0);
+  return config;
 }
 
 Json with_source_dtype(const Json& config, const Quantization& quantization) {

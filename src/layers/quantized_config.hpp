@@ -30,6 +30,9 @@ struct Quantization {
   // int4: -1 quantizes per output channel (symmetric); a positive block size quantizes groups of that many
   // input rows with a zero point each (weights kernel_zero and g_idx).
   int64_t block_size = -1;
+  // Keras 3.12's int4 Dense (no quantization_config, mode "int4"): the kernel is packed along its input axis,
+  // ((inputs + 1) / 2, units), the low nibble holding the even input row; its inputs are quantized.
+  bool int4_packed_along_inputs = false;
 
   // float8: the length of the amax histories (weights only; inference reads the scales).
   int64_t amax_history_length = 1024;
@@ -46,6 +49,10 @@ Quantization read_quantization(std::string_view class_name, const Json& config);
 // The config with "dtype" replaced by the quantization's source policy, for the float reader of the layer's
 // other keys (the config itself when not quantized).
 Json with_source_dtype(const Json& config, const Quantization& quantization);
+
+// A layer's "quantization_config" as Keras's get_config gives it back after loading (without the
+// "shared_object_id" keys of a saved file).
+Json quantization_config_as_keras_gives_it(Json config);
 
 // "int8", "int4", "float8" ("" when not quantized).
 std::string_view quantization_mode_name(QuantizationMode mode);

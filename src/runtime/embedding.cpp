@@ -55,7 +55,7 @@ struct Gather {
 std::vector<float> dequantized_table(const core::Embedding& layer) {
   const core::Quantization& q = layer.quantization();
   const int64_t rows = layer.input_dim(), cols = layer.output_dim();
-  const std::vector<float> ints = integer_values(q.mode, weight_values(layer, "embeddings"), rows, cols);
+  const std::vector<float> ints = integer_values(q, weight_values(layer, "embeddings"), rows, cols);
   const std::span<const float> scale = weight_values(layer, "embeddings_scale");
   if (!q.sub_channel()) return divide_rows(ints, rows, cols, scale);
   return dequantize_groups(ints, rows, cols, scale, weight_values(layer, "embeddings_zero"), weight_values(layer, "g_idx"),

@@ -22,7 +22,7 @@ std::vector<float> dense_float_kernel(const core::Dense& layer) {
   const core::Quantization& q = layer.quantization();
   const std::span<const float> stored = weight_values(layer, "kernel");
   const int64_t units = layer.units();
-  const int64_t k = static_cast<int64_t>(layer.weights()[0].shape.dims()[0]);
+  const int64_t k = layer.input_dim();
   switch (q.mode) {
     case QuantizationMode::Float8: {
       const float scale = weight_values(layer, "kernel_scale")[0];
@@ -32,7 +32,7 @@ std::vector<float> dense_float_kernel(const core::Dense& layer) {
     }
     case QuantizationMode::Int8:
     case QuantizationMode::Int4: {
-      const std::vector<float> ints = integer_values(q.mode, stored, k, units);
+      const std::vector<float> ints = integer_values(q, stored, k, units);
       const std::span<const float> scale = weight_values(layer, "kernel_scale");
       if (!q.sub_channel()) return divide_columns(ints, k, units, scale);
       return dequantize_groups(ints, k, units, scale, weight_values(layer, "kernel_zero"), weight_values(layer, "g_idx"),
@@ -105,7 +105,7 @@ void lower_integer_dense(PlanBuilder& b, const core::Dense& layer, const Node& n
   }
   const std::span<const float> scale_values = weight_values(layer, "kernel_scale");
   auto kernel_scale = std::make_shared<const std::vector<float>>(scale_values.begin(), scale_values.end());
-  const std::vector<float> kernel = integer_values(quant.mode, weight_values(layer, "kernel"), k, units);
+  const std::vector<float> kernel = integer_values(quant, weight_values(layer, "kernel"), k, units);
 
   // Each row of x quantized to int8 by its own abs max (Keras's inputs_quantizer on axis -1).
   const memory::desc xq_md({rows, k}, memory::data_type::s8, memory::format_tag::ab);

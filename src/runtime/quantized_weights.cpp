@@ -22,10 +22,20 @@ std::vector<float> unpack_int4(std::span<const float> packed, int64_t rows, int6
   return out;
 }
 
-std::vector<float> integer_values(core::QuantizationMode mode, std::span<const float> stored, int64_t rows,
+std::vector<float> integer_values(const core::Quantization& q, std::span<const float> stored, int64_t rows,
                                   int64_t cols) {
-  if (mode == core::QuantizationMode::Int4) return unpack_int4(stored, rows, cols);
-  return {stored.begin(), stored.end()};
+  if (q.mode != core::QuantizationMode::Int4) return {stored.begin(), stored.end()};
+  if (!q.int4_packed_along_inputs) return unpack_int4(stored, rows, cols);
+  // Keras 3.12's pack_int4(axis=0): byte (r / 2, c) holds row r in its low nibble when r is even.
+  std::vector<float> out(static_cast<std::size_t>(rows * cols));
+  for (int64_t r = 0; r < rows; ++r) {
+    for (int64_t c = 0; c < cols; ++c) {
+      const int byte = static_cast<int>(stored[static_cast<std::size_t>((r / 2) * cols + c)]) & 0xFF;
+      const int nibble = (r % 2 == 0 ? byte : byte >> 4) & 0x0F;
+      out[static_cast<std::size_t>(r * cols + c)] = static_cast<float>((nibble ^ 8) - 8);
+    }
+  }
+  return out;
 }
 
 std::vector<float> divide_columns(std::span<const float> q, int64_t rows, int64_t cols, std::span<const float> scale) {

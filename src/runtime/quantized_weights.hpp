@@ -18,8 +18,9 @@ namespace inlay::runtime {
 // 2i + 1. Result (rows, cols), row-major.
 std::vector<float> unpack_int4(std::span<const float> packed, int64_t rows, int64_t cols);
 
-// The integer values of a quantized (rows, cols) weight: int8 as stored, int4 unpacked.
-std::vector<float> integer_values(core::QuantizationMode mode, std::span<const float> stored, int64_t rows,
+// The integer values of a quantized (rows, cols) weight: int8 as stored, int4 unpacked (along the columns, or
+// along the rows for Keras 3.12's int4 Dense kernel).
+std::vector<float> integer_values(const core::Quantization& q, std::span<const float> stored, int64_t rows,
                                   int64_t cols);
 
 // q / scale[c] over (rows, cols): the per-output-channel dequantization (Dense's kernel_scale per unit).

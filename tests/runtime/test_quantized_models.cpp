@@ -34,31 +34,11 @@ using json = nlohmann::json;
 using inlay_test::ArrayPtr;
 using inlay_test::ModelPtr;
 
-// Keras 3.12's int4 Dense (dense.py _int4_build / _int4_call / quantize): policy QuantizedDTypePolicy mode
-// "int4" (no block size, no "quantization_config" in the config); kernel int8 of shape (ceil(in/2), units), two
-// int4 values per byte packed along axis 0 (the input axis: low nibble = even row, high nibble = odd row,
-// quantizers.pack_int4(axis=0)); kernel_scale (units,) = 7 / (max |w| over the inputs + 1e-7), values
-// round(w * scale) clipped to [-8, 7]; the inputs ARE quantized (AbsMaxQuantizer(axis=-1), int8 [-127, 127],
-// per row): y = (q_in @ unpacked) / (in_scale * kernel_scale) + bias. Keras 3.15 packs along the last axis
-// ((in, ceil(units/2))) and does not quantize int4 inputs by default, and Keras 3.15.1 itself cannot load these
-// files (variable.shape=(20, 12), value.shape=(10, 24)). 3.12's int4 Embedding is 3.15's per-channel layout.
-constexpr const char* kInt4OfKeras312 =
-    "Keras 3.12 int4 Dense: kernel packed along the input axis (ceil(in/2), units) and int8-quantized inputs "
-    "(see the comment above); inlay reads 3.15's layout (in, ceil(units/2)) and refuses the shape";
-
-// "<writer label>/<case>" -> why inlay does not match Keras yet. Empty this as the runtime catches up.
-const std::map<std::string, std::string> kExpectedToFail = {
-    {"keras-3.15/text_float8",
-     "Embedding.quantize('float8') raises (Keras quantizes Embedding to int8/int4 only) after setting its "
-     "quantization_config, so the file has a Float8QuantizationConfig on a float32 DTypePolicy: Keras loads and "
-     "runs it as a float Embedding, inlay refuses it"},
-    {"*:to_json",
-     "inlay gives back a Dense / EinsumDense / Embedding quantization_config with the \"shared_object_id\" of the "
-     "file (config.json numbers objects shared by several layers); Keras's loaded_model.to_json() has none (checked: "
-     "it equals config.json without them, for every keras-3.15 case)"},
-    {"keras-3.12/mlp_int4", kInt4OfKeras312},
-    {"keras-3.12/text_int4", kInt4OfKeras312},
-};
+// "<writer label>/<case>" -> why inlay does not match Keras yet (none now: the last three were Keras 3.15's
+// Embedding with a float8 config on a float policy, the "shared_object_id" keys of saved configs, and Keras 3.12's
+// int4 Dense, whose kernel is packed along its input axis and whose inputs are quantized). Add an entry with its
+// diagnosis when a known difference appears; the entry fails once the difference is gone.
+const std::map<std::string, std::string> kExpectedToFail = {};
 
 const std::filesystem::path kRoot = std::filesystem::path(INLAY_FIXTURES_DIR) / "quantized";
 
