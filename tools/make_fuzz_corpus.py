@@ -120,7 +120,21 @@ def seeds_model_from_json():
     for name in ("multi_input_multi_output", "shared_dense_reused_in_chain", "siamese_shared_cnn"):
         out += [text for _, text in model_texts(name)]
     out.append(compact({"model_config": json.loads(keras_members("logistic_regression")["config.json"])}))
+    # Quantized layers (their policies, quantization_config, int4 blocks, float8 scales).
+    for name in QUANTIZED_SEEDS:
+        out.append(compact(json.loads(quantized_members(name)["config.json"])))
     return out
+
+
+QUANTIZED = os.path.join(FIXTURES, "quantized")
+# One quantized model per mode and class (tests/fixtures/quantized/, tools/fixtures/gen_quantized_fixtures.py).
+QUANTIZED_SEEDS = ("mlp_int8", "mlp_int4_block8", "mlp_float8", "text_int4", "transformer_int8",
+                   "keras-3.12/mlp_int4")
+
+
+def quantized_members(name):
+    with zipfile.ZipFile(os.path.join(QUANTIZED, name, "model.keras")) as z:
+        return {n: z.read(n) for n in z.namelist()}
 
 
 def smallest(names, size_of, n):
@@ -132,6 +146,9 @@ def seeds_model_load_keras():
     out = [read(os.path.join(MODELS, n, "model.keras")) for n in names]
     for n in names + ["conv_bn_relu"]:
         m = keras_members(n)
+        out.append(SEPARATOR.join([m["config.json"], m["metadata.json"], m["model.weights.h5"]]))
+    for n in ("mlp_int8", "text_int4", "transformer_int4_block8"):
+        m = quantized_members(n)
         out.append(SEPARATOR.join([m["config.json"], m["metadata.json"], m["model.weights.h5"]]))
     return out
 
@@ -150,7 +167,9 @@ def seeds_model_load_tfjs():
         d = os.path.join(MODELS, name, "tfjs")
         return sum(os.path.getsize(os.path.join(d, f)) for f in os.listdir(d))
 
-    names = smallest(model_names(), shard_bytes, 5)
+    # Models the tfjs converter cannot write (a nested model) have no tfjs folder.
+    with_tfjs = [n for n in model_names() if os.path.isdir(os.path.join(MODELS, n, "tfjs"))]
+    names = smallest(with_tfjs, shard_bytes, 5)
     out = [tfjs_seed(os.path.join(MODELS, n, "tfjs")) for n in names]
     for variant in ("tfjs", "tfjs_uint8", "tfjs_uint16", "tfjs_float16"):
         out.append(tfjs_seed(os.path.join(MODELS, "logistic_regression", variant)))
