@@ -56,6 +56,9 @@ void Dense::build(const std::vector<const KerasTensor*>& inputs) {
 void Dense::build_quantized(int64_t input_dim) {
   const bool trainable = base_.trainable;
   auto integers = [this](const char* name, Shape shape) { add_weight(name, std::move(shape), false).keras_bits = 8; };
+  auto add_variables = [this](const std::vector<QuantizedVariable>& variables) {
+    for (const QuantizedVariable& v : variables) add_weight(v.name, v.shape, v.trainable).keras_bits = v.keras_bits;
+  };
   switch (quantization_.mode) {
     case QuantizationMode::Int8:
       integers("kernel", Shape({input_dim, units_}));
@@ -67,25 +70,14 @@ void Dense::build_quantized(int64_t input_dim) {
       integers("kernel", quantization_.int4_packed_along_inputs ? Shape({(input_dim + 1) / 2, units_})
                                                                  : Shape({input_dim, (units_ + 1) / 2}));
       if (use_bias_) add_weight("bias", Shape({units_}), trainable);
-      const int64_t block = quantization_.block_size;
-      const Shape scale_shape = block > 0 ? Shape({(input_dim + block - 1) / block, units_}) : Shape({units_});
-      add_weight("kernel_scale", scale_shape, false);
-      if (block > 0) {
-        integers("kernel_zero", scale_shape);
-        add_weight("g_idx", Shape({input_dim}), false);
-      }
+      add_variables(int4_scale_variables(input_dim, units_, quantization_.block_size));
       return;
     }
-    case QuantizationMode::Float8: {
+    case QuantizationMode::Float8:
       add_weight("kernel", Shape({input_dim, units_}), trainable);
       if (use_bias_) add_weight("bias", Shape({units_}), trainable);
-      const int64_t history = quantization_.amax_history_length;
-      for (const char* prefix : {"inputs", "kernel", "outputs_grad"}) {
-        add_weight(std::string(prefix) + "_scale", Shape(std::vector<int64_t>{}), true);
-        add_weight(std::string(prefix) + "_amax_history", Shape({history}), true);
-      }
+      add_variables(float8_variables(quantization_.amax_history_length));
       return;
-    }
     case QuantizationMode::None: break;
   }
 }

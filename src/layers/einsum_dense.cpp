@@ -264,6 +264,9 @@ void EinsumDense::build_quantized(const EinsumAnalysis& a) {
     if (d < 0) throw_invalid("EinsumDense: a quantized kernel needs every dimension known, got " + Shape(a.kernel_shape).to_tuple_string());
   }
   auto integers = [this](const char* name, Shape shape) { add_weight(name, std::move(shape), false).keras_bits = 8; };
+  auto add_variables = [this](const std::vector<QuantizedVariable>& variables) {
+    for (const QuantizedVariable& v : variables) add_weight(v.name, v.shape, v.trainable).keras_bits = v.keras_bits;
+  };
   auto bias = [&] {
     if (a.bias_shape) add_weight("bias", Shape(*a.bias_shape), trainable);
   };
@@ -286,25 +289,14 @@ void EinsumDense::build_quantized(const EinsumAnalysis& a) {
       }
       integers("kernel", Shape({rows, (columns + 1) / 2}));
       bias();
-      const int64_t block = quantization_.block_size;
-      const Shape scale_shape = block > 0 ? Shape({(rows + block - 1) / block, columns}) : Shape({columns});
-      add_weight("kernel_scale", scale_shape, false);
-      if (block > 0) {
-        integers("kernel_zero", scale_shape);
-        add_weight("g_idx", Shape({rows}), false);
-      }
+      add_variables(int4_scale_variables(rows, columns, quantization_.block_size));
       return;
     }
-    case QuantizationMode::Float8: {
+    case QuantizationMode::Float8:
       add_weight("kernel", Shape(a.kernel_shape), trainable);
       bias();
-      const int64_t history = quantization_.amax_history_length;
-      for (const char* prefix : {"inputs", "kernel", "outputs_grad"}) {
-        add_weight(std::string(prefix) + "_scale", Shape(std::vector<int64_t>{}), true);
-        add_weight(std::string(prefix) + "_amax_history", Shape({history}), true);
-      }
+      add_variables(float8_variables(quantization_.amax_history_length));
       return;
-    }
     case QuantizationMode::None: break;
   }
 }

@@ -186,6 +186,21 @@ Json quantization_config_as_keras_gives_it(Json config) {
   return config;
 }
 
+std::vector<QuantizedVariable> int4_scale_variables(int64_t rows, int64_t columns, int64_t block) {
+  if (block <= 0) return {{"kernel_scale", Shape({columns}), false, 0}};
+  const Shape scale_shape({(rows + block - 1) / block, columns});
+  return {{"kernel_scale", scale_shape, false, 0}, {"kernel_zero", scale_shape, false, 8}, {"g_idx", Shape({rows}), false, 0}};
+}
+
+std::vector<QuantizedVariable> float8_variables(int64_t history_length) {
+  std::vector<QuantizedVariable> out;
+  for (const char* prefix : {"inputs", "kernel", "outputs_grad"}) {
+    out.push_back({std::string(prefix) + "_scale", Shape(std::vector<int64_t>{}), true, 0});
+    out.push_back({std::string(prefix) + "_amax_history", Shape({history_length}), true, 0});
+  }
+  return out;
+}
+
 Json with_source_dtype(const Json& config, const Quantization& quantization) {
   if (!quantization.quantized()) return config;
   Json out = config;

@@ -9,7 +9,9 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "types/shape.hpp"
 #include "util/json.hpp"
 
 namespace inlay::core {
@@ -49,6 +51,20 @@ Quantization read_quantization(std::string_view class_name, const Json& config);
 // The config with "dtype" replaced by the quantization's source policy, for the float reader of the layer's
 // other keys (the config itself when not quantized).
 Json with_source_dtype(const Json& config, const Quantization& quantization);
+
+// A variable Keras adds to a quantized layer: name, shape, trainability, bits when not float32 (summary bytes).
+struct QuantizedVariable {
+  std::string name;
+  Shape shape;
+  bool trainable = false;
+  int keras_bits = 0;
+};
+// The scales of an int4 kernel of (rows, columns) after its kernel and bias: kernel_scale (columns) per channel,
+// or (groups of `block` rows, columns) with kernel_zero and g_idx (rows) in blocks (Dense, EinsumDense).
+std::vector<QuantizedVariable> int4_scale_variables(int64_t rows, int64_t columns, int64_t block);
+// The float8 variables after the kernel and bias: the scale and amax history of the inputs, the kernel and the
+// outputs' gradients (Dense, EinsumDense).
+std::vector<QuantizedVariable> float8_variables(int64_t history_length);
 
 // A layer's "quantization_config" as Keras's get_config gives it back after loading (without the
 // "shared_object_id" keys of a saved file).
