@@ -662,6 +662,8 @@ class model {
     detail::check(inlay_model_set_weight(m_.get(), i, values.data(), values.size()));
   }
   /** Sets every weight from a Keras weights file (inlay_model_load_weights()): all or nothing.
+   *  @param path  The weights file: Keras 3's save_weights("x.weights.h5"), tf.keras 2's save_weights("x.h5")
+   *               or a legacy .h5 model file.
    *  @throws error ::INLAY_IO_ERROR, ::INLAY_PARSE_ERROR, ::INLAY_SHAPE_MISMATCH as inlay_model_load_weights(). */
   void load_weights(const std::string& path) { detail::check(inlay_model_load_weights(m_.get(), path.c_str())); }
   /** @param i  Index, below weight_count().

@@ -300,12 +300,6 @@ void read_weight(const Object& from, const std::string& path, Weight& w, const s
   object->read_as_float32(std::span<float>(w.mutable_data(), w.size()));
 }
 
-std::vector<std::string> weight_paths(const io::LayerWeights& lw) {
-  std::vector<std::string> paths;
-  for (const Weight* w : lw.weights) paths.push_back(w->path);
-  return paths;
-}
-
 // ------------------------------------------------------------------------------------------------
 // Keras 3 model.weights.h5
 
@@ -542,46 +536,47 @@ void load_legacy_weights(const Hdf5File& h5, Model& model, const std::string& fi
 }
 
 void load_legacy_weights_from(const Object& group_root, Model& model, const std::string& file) {
+  // As Keras's load_weights_from_hdf5_group (by_name=False, the default of load_weights and what load_model
+  // uses): the file's layers that list weights are paired with the model's layers that have weights, in order.
+  // Names need not match: a model rebuilt in another session has other auto-names (dense_1 ...).
   const std::vector<io::LayerWeights> wanted = io::weights_by_layer(model);
+  const std::optional<std::vector<std::string>> layer_names = list_attribute(group_root, "layer_names", file, "the file");
+  if (!layer_names) {
+    if (wanted.empty()) return;
+    fail(Status::ParseError, file, "the file has no 'layer_names' attribute, and the model has weights");
+  }
   std::string why;
-  const std::optional<Object> weights_root = group_root;
-  std::set<std::string> model_layer_names;
-  for (const Layer* layer : model.layers()) model_layer_names.insert(layer->name());
-  int index = 0;
-  for (const io::LayerWeights& lw : wanted) {
-    const std::string& name = lw.layer->name();
-    const std::string where = "model_weights/" + name;
-    const std::optional<Object> group = open_path(*weights_root, name, why);
+  std::vector<std::string> saved;  // the file's layers with weights, in its order
+  for (const std::string& name : *layer_names) {
+    const std::optional<Object> group = open_path(group_root, name, why);
     if (!group || !group->is_group()) {
-      fail(Status::ParseError, file,
-           "the file has no weights for layer " + quote(name) + " (" + where + ": " + (group ? "not a group" : why) +
-               "): missing " + io::quoted_list(weight_paths(lw)));
+      fail(Status::ParseError, file, "layer_names lists " + quote(name) + ", which is " + (group ? "not a group" : why));
     }
+    const auto names = list_attribute(*group, "weight_names", file, name);
+    if (names && !names->empty()) saved.push_back(name);
+  }
+  if (saved.size() != wanted.size()) {
+    std::vector<std::string> model_names;
+    for (const io::LayerWeights& lw : wanted) model_names.push_back(lw.layer->name());
+    fail(Status::ParseError, file,
+         "Layer count mismatch when loading weights from file. Model expected " + std::to_string(wanted.size()) +
+             " layers, found " + std::to_string(saved.size()) + " saved layers. (the model's layers with weights: " +
+             io::quoted_list(model_names) + "; the file's: " + io::quoted_list(saved) + ")");
+  }
+  for (std::size_t k = 0; k < wanted.size(); ++k) {
+    const io::LayerWeights& lw = wanted[k];
+    const std::optional<Object> group = open_path(group_root, saved[k], why);  // checked above
     const std::vector<std::string> names =
-        list_attribute(*group, "weight_names", file, where).value_or(std::vector<std::string>{});
+        list_attribute(*group, "weight_names", file, saved[k]).value_or(std::vector<std::string>{});
     if (names.size() != lw.weights.size()) {
       fail(Status::ParseError, file,
-           "Layer #" + std::to_string(index) + " (named " + quote(name) + ") expects " +
-               std::to_string(lw.weights.size()) + " weight(s), but the saved weights have " +
-               std::to_string(names.size()) + " element(s). (" + where + ")");
+           "Weight count mismatch for layer #" + std::to_string(k) + " (named " + lw.layer->name() +
+               " in the current model, " + saved[k] + " in the save file). Layer expects " +
+               std::to_string(lw.weights.size()) + " weight(s). Received " + std::to_string(names.size()) +
+               " saved weight(s)");
     }
     for (std::size_t i = 0; i < names.size(); ++i) {
-      read_weight(*group, names[i], *lw.weights[i], file, where + "/" + names[i]);
-    }
-    ++index;
-  }
-  // Weights of layers the model does not have.
-  if (auto layer_names = list_attribute(*weights_root, "layer_names", file, "model_weights")) {
-    for (const std::string& name : *layer_names) {
-      if (model_layer_names.count(name) != 0) continue;
-      const std::optional<Object> group = open_path(*weights_root, name, why);
-      if (!group || !group->is_group()) continue;
-      const auto names = list_attribute(*group, "weight_names", file, "model_weights/" + name);
-      if (names && !names->empty()) {
-        fail(Status::ParseError, file,
-             "the file holds " + std::to_string(names->size()) + " weights of layer " + quote(name) +
-                 ", which the model does not have");
-      }
+      read_weight(*group, names[i], *lw.weights[i], file, saved[k] + "/" + names[i]);
     }
   }
 }

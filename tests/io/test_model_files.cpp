@@ -696,7 +696,7 @@ TEST_F(DamagedFiles, LegacyHdf5FilesLoadByDefault) {
 
 TEST_F(DamagedFiles, LegacyHdf5FileErrors) {
   expect_failure(legacy_file("logistic_regression_no_weight_names"), INLAY_PARSE_ERROR,
-                 {"Layer #0 (named 'dense') expects 2 weight(s), but the saved weights have 0"});
+                 {"Layer count mismatch when loading weights from file. Model expected 1 layers, found 0 saved layers."});
   expect_failure(legacy_file("logistic_regression_weights_only"), INLAY_PARSE_ERROR, {"no model_config attribute"});
   // A damaged legacy file: the signature kept, the rest cut.
   const std::string bytes = read_text(legacy_file("logistic_regression"));

@@ -539,6 +539,9 @@ static void rows_model_handle(inlay_model *model, const char *which) {
   NULL_ARG("inlay_model_set_weight", "data", inlay_model_set_weight(model, 0, NULL, n0));
   NULL_ARG("inlay_model_get_weight", "m", inlay_model_get_weight(NULL, 0, buffer, n0));
   NULL_ARG("inlay_model_get_weight", "data", inlay_model_get_weight(model, 0, NULL, n0));
+  /* load_weights: m and path required; the weights stay as they were. */
+  NULL_ARG("inlay_model_load_weights", "m", inlay_model_load_weights(NULL, kLoadedModel));
+  NULL_ARG("inlay_model_load_weights", "path", inlay_model_load_weights(model, NULL));
   after = weight_copy(model, 0, &n_check);
   UNTOUCHED(after != NULL && n_check == n0 && memcmp(before, after, n0 * sizeof(float)) == 0);
   free(after);
