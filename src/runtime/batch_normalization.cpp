@@ -2,6 +2,7 @@
 // affine map, run as one oneDNN binary multiply with a fused binary add (broadcast along the normalized
 // axis). A spatial input normalized over its channels stays in its (possibly blocked) layout.
 #include "layers/batch_normalization.hpp"
+#include "runtime/elementwise_steps.hpp"
 #include "runtime/lowerings.hpp"
 
 namespace inlay::runtime {
@@ -20,30 +21,27 @@ void lower_batch_normalization(PlanBuilder& b, const core::BatchNormalization& l
   memory::desc src_md;
   std::vector<int64_t> broadcast;
   bool spatial = false;
-  if (in.spatial && axis == channel_axis) {
+  if (in.spatial && axis == channel_axis && !b.is_plain(x)) {
+    // A blocked spatial value normalized over its channels stays in its layout.
     src_md = in.md;
     broadcast.assign(in.dims.size(), 1);
     broadcast[1] = in.dims[static_cast<std::size_t>(axis)];
     spatial = true;
   } else {
+    // A plain tensor, seen under the fewest axes that keep the broadcast (collapse_broadcast): DenseNet's
+    // BatchNormalization after a Concatenate is (N*H*W, C) with (1, C), which oneDNN runs on a jit kernel.
     x = b.to_plain(x, name);
     const std::vector<int64_t>& dims = b.dims(x);
-    if (axis == static_cast<int>(dims.size()) - 1 && dims.size() > 2) {
-      // Normalized over the last axis of a plain (N, ..., C) tensor (a channels-last value after a Concatenate,
-      // as in DenseNet): the same bytes seen as (rows, C) with a (1, C) broadcast, for which oneDNN 2.6 has a jit
-      // kernel; as (1, H, W, C) with a (1, 1, 1, C) broadcast it runs its reference one (~700x slower).
-      const int64_t channels = dims.back();
-      src_md = plain_md({product(dims, 0, dims.size() - 1), channels});
-      broadcast = {1, channels};
-    } else {
-      src_md = plain_md(dims);
-      broadcast.assign(dims.size(), 1);
-      broadcast[static_cast<std::size_t>(axis)] = dims[static_cast<std::size_t>(axis)];
-    }
+    broadcast.assign(dims.size(), 1);
+    broadcast[static_cast<std::size_t>(axis)] = dims[static_cast<std::size_t>(axis)];
+    src_md = plain_md(collapse_broadcast(dims, {&broadcast}));
   }
   const Value& src = b.value(x);
   const ChannelAffine affine = batch_norm_affine(layer);
-  const memory::desc param_md = plain_md(broadcast);
+  const memory::desc user_param_md = plain_md(broadcast);
+  // Parameters of the input's own dims (a spatial input of 1x1: nothing to broadcast) take the input's layout:
+  // oneDNN has no jit kernel for two operands of one shape in different layouts.
+  const memory::desc param_md = user_param_md.dims() == src_md.dims() ? src_md : user_param_md;
 
   dnnl::post_ops ops;
   ops.append_binary(dnnl::algorithm::binary_add, param_md);
@@ -55,9 +53,9 @@ void lower_batch_normalization(PlanBuilder& b, const core::BatchNormalization& l
   const ValueId out = b.add_value(src.dims, spatial ? src_md : plain_md(src.dims), spatial, src.channels_first);
   b.add_primitive(name, dnnl::binary(pd), pd.scratchpad_desc(),
                   {{DNNL_ARG_SRC_0, x, src_md}, {DNNL_ARG_DST, out, src_md}},
-                  {{DNNL_ARG_SRC_1, b.constant(param_md, affine.scale.data(), param_md)},
+                  {{DNNL_ARG_SRC_1, b.constant(user_param_md, affine.scale.data(), param_md)},
                    {DNNL_ARG_ATTR_MULTIPLE_POST_OP(0) | DNNL_ARG_SRC_1,
-                    b.constant(param_md, affine.shift.data(), param_md)}});
+                    b.constant(user_param_md, affine.shift.data(), param_md)}});
   b.set_output(node.outputs[0], out);
 }
 

@@ -163,6 +163,12 @@ ValueId add_convolution(PlanBuilder& b, const ConvSpec& spec, ValueId x, const C
   }
   // Direct: float32 reads the producer's layout as it is; bfloat16 needs a converted (reordered) source.
   if (!pd) pd = primitive_desc(dnnl::algorithm::convolution_direct, bf16 ? src_any : src_view);
+  // On the producer's layout oneDNN may only have its reference kernel (a blocked source of few channels into a
+  // convolution of fewer filters): a source layout of its choosing, at the cost of one reorder, runs a jit one.
+  if (reference_implementation(pd) && !bf16) {
+    const auto any = primitive_desc(dnnl::algorithm::convolution_direct, src_any);
+    if (!reference_implementation(any)) pd = any;
+  }
 
   const ValueId x_f32 = x;
   if (pd.src_desc() != src_view) {

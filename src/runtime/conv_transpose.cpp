@@ -92,14 +92,22 @@ void lower_conv_transpose(PlanBuilder& b, const core::BaseConvTranspose& layer, 
   const memory::desc weights_any(user_kernel.dims(), type, memory::format_tag::any);
   const memory::desc bias_md({layer.filters()}, memory::data_type::f32, memory::format_tag::a);
   const memory::desc dst_any(w.out_nc, memory::data_type::f32, memory::format_tag::any);
-  const auto prop = dnnl::prop_kind::forward_inference;
-  const auto algo = dnnl::algorithm::deconvolution_direct;
-  const auto desc = bias.empty() ? dnnl::deconvolution_forward::desc(prop, algo, src_md, weights_any, dst_any,
-                                                                     w.strides, w.dilates, w.pad_left, w.pad_right)
-                                 : dnnl::deconvolution_forward::desc(prop, algo, src_md, weights_any, bias_md,
-                                                                     dst_any, w.strides, w.dilates, w.pad_left,
-                                                                     w.pad_right);
-  const dnnl::deconvolution_forward::primitive_desc pd(desc, b.attributes(), b.engine());
+  const auto make_pd = [&](const memory::desc& src) {
+    const auto prop = dnnl::prop_kind::forward_inference;
+    const auto algo = dnnl::algorithm::deconvolution_direct;
+    const auto desc = bias.empty() ? dnnl::deconvolution_forward::desc(prop, algo, src, weights_any, dst_any, w.strides,
+                                                                       w.dilates, w.pad_left, w.pad_right)
+                                   : dnnl::deconvolution_forward::desc(prop, algo, src, weights_any, bias_md, dst_any,
+                                                                       w.strides, w.dilates, w.pad_left, w.pad_right);
+    return dnnl::deconvolution_forward::primitive_desc(desc, b.attributes(), b.engine());
+  };
+  dnnl::deconvolution_forward::primitive_desc pd = make_pd(src_md);
+  // On the input's own layout oneDNN may only have its reference kernel (a channels-last input of few
+  // channels): a layout of its choosing, at the cost of one reorder of the input, runs a jit one.
+  if (reference_implementation(pd)) {
+    const dnnl::deconvolution_forward::primitive_desc any = make_pd(memory::desc(in_nc, type, memory::format_tag::any));
+    if (!reference_implementation(any)) pd = any;
+  }
   if (pd.src_desc() != src_view) x = b.reorder(x, src_view, pd.src_desc(), b.dims(x), true, channels_first, name);
   const std::span<const float> kernel = weight_values(layer, "kernel");
   std::vector<ConstantArg> constants = {{DNNL_ARG_WEIGHTS, b.constant(user_kernel, kernel.data(), pd.weights_desc())}};

@@ -1,5 +1,7 @@
 #include "runtime/elementwise_steps.hpp"
 
+#include <algorithm>
+
 namespace inlay::runtime {
 
 ValueId eltwise_step(PlanBuilder& b, ValueId v, dnnl::algorithm alg, float alpha, float beta, const std::string& layer) {
@@ -12,12 +14,51 @@ ValueId eltwise_step(PlanBuilder& b, ValueId v, dnnl::algorithm alg, float alpha
   return out;
 }
 
+std::vector<int64_t> collapse_broadcast(const std::vector<int64_t>& dims, std::vector<std::vector<int64_t>*> params) {
+  if (dims.empty() || std::find(dims.begin(), dims.end(), 0) != dims.end()) return dims;
+  // Per axis and parameter: 'f' spans the axis, 'b' broadcasts over it, '*' either (an axis of size 1).
+  auto kind = [&](const std::vector<int64_t>& p, std::size_t i) { return dims[i] == 1 ? '*' : (p[i] == 1 ? 'b' : 'f'); };
+  std::vector<int64_t> out = {dims[0]};
+  std::vector<std::vector<int64_t>> shapes(params.size());
+  std::vector<char> run(params.size(), '*');  // the kind of each parameter over the current merged axis
+  for (std::size_t k = 0; k < params.size(); ++k) {
+    shapes[k] = {(*params[k])[0]};
+    run[k] = kind(*params[k], 0);
+  }
+  for (std::size_t i = 1; i < dims.size(); ++i) {
+    bool mergeable = true;
+    for (std::size_t k = 0; k < params.size(); ++k) {
+      const char c = kind(*params[k], i);
+      mergeable = mergeable && (c == '*' || run[k] == '*' || c == run[k]);
+    }
+    for (std::size_t k = 0; k < params.size(); ++k) {
+      const char c = kind(*params[k], i);
+      if (mergeable) {
+        shapes[k].back() *= (*params[k])[i];
+        if (run[k] == '*') run[k] = c;
+      } else {
+        shapes[k].push_back((*params[k])[i]);
+        run[k] = c;
+      }
+    }
+    if (mergeable) {
+      out.back() *= dims[i];
+    } else {
+      out.push_back(dims[i]);
+    }
+  }
+  for (std::size_t k = 0; k < params.size(); ++k) *params[k] = std::move(shapes[k]);
+  return out;
+}
+
 ValueId broadcast_affine(PlanBuilder& b, ValueId v, dnnl::algorithm first, const BroadcastParam& p1,
                          dnnl::algorithm second, const BroadcastParam& p2, const std::string& layer) {
   v = b.to_plain(v, layer);
   const std::vector<int64_t> dims = b.dims(v);
-  const dnnl::memory::desc src_md = plain_md(dims);
-  const dnnl::memory::desc md1 = plain_md(p1.shape), md2 = plain_md(p2.shape);
+  std::vector<int64_t> shape1 = p1.shape, shape2 = p2.shape;
+  const std::vector<int64_t> view = collapse_broadcast(dims, {&shape1, &shape2});
+  const dnnl::memory::desc src_md = plain_md(view);
+  const dnnl::memory::desc md1 = plain_md(shape1), md2 = plain_md(shape2);
   dnnl::post_ops ops;
   ops.append_binary(second, md2);
   dnnl::primitive_attr attr = b.attributes();

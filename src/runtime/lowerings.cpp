@@ -1,6 +1,7 @@
 // Which lowering runs a layer: the rows of layers/layer_classes.def, by class name.
 #include "runtime/lowerings.hpp"
 
+#include <string>
 #include <string_view>
 #include <unordered_map>
 
@@ -30,6 +31,11 @@ const LayerLowering* lowering_of(const Layer& layer) {
   }
   auto it = table.find(layer.class_name());
   return it == table.end() ? nullptr : it->second;
+}
+
+bool reference_implementation(const dnnl::primitive_desc_base& pd) {
+  const std::string impl = pd.impl_info_str();
+  return impl.rfind("ref", 0) == 0;
 }
 
 }  // namespace inlay::runtime

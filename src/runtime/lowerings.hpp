@@ -19,6 +19,11 @@ bool append_activation_post_ops(dnnl::post_ops& ops, core::Activation activation
 // value holding the result (v itself for linear).
 ValueId apply_activation(PlanBuilder& b, ValueId v, core::Activation activation, const std::string& layer);
 
+// True when oneDNN chose its reference implementation ("ref:...") for pd: 10-700x slower than its jit kernels,
+// so a lowering that can describe the operation another way tries that first (tests/runtime/
+// test_plan_implementations.cpp checks the plans of real models for it).
+bool reference_implementation(const dnnl::primitive_desc_base& pd);
+
 // --- fusion (src/runtime/fusion.cpp): what Dense and Conv fold into themselves
 
 // A layer's weight values by weight name ("kernel"); InternalError when the layer has none.
