@@ -23,6 +23,7 @@ namespace fs = std::filesystem;
 using json = nlohmann::json;
 using inlay_test::ArrayPtr;
 using inlay_test::ModelPtr;
+using inlay_test::all_weights;
 
 const fs::path kDir = fs::path(INLAY_FIXTURES_DIR) / "load_weights";
 
@@ -49,23 +50,6 @@ ModelPtr model_from(const std::string& writer) {
 
 inlay_status load_weights(inlay_model* m, const fs::path& file) {
   return inlay_model_load_weights(m, file.string().c_str());
-}
-
-// Every weight's values, in the model's order.
-std::vector<std::vector<float>> all_weights(const inlay_model* m) {
-  std::vector<std::vector<float>> out;
-  for (size_t i = 0; i < inlay_model_weight_count(m); ++i) {
-    const char* name = nullptr;
-    int rank = 0;
-    const int64_t* dims = nullptr;
-    EXPECT_EQ(inlay_model_weight_info(m, i, &name, &rank, &dims), INLAY_OK) << inlay_last_error();
-    size_t n = 1;
-    for (int d = 0; d < rank; ++d) n *= static_cast<size_t>(dims[d]);
-    std::vector<float> values(n);
-    EXPECT_EQ(inlay_model_get_weight(m, i, values.data(), n), INLAY_OK) << inlay_last_error();
-    out.push_back(std::move(values));
-  }
-  return out;
 }
 
 // The model's outputs on expected.json's inputs are Keras's outputs[key], within float32 rounding.

@@ -39,6 +39,7 @@ namespace {
 
 using inlay_test::GraphPtr;
 using inlay_test::ModelPtr;
+using inlay_test::all_weights;
 using inlay_test::ArrayPtr;
 using inlay_test::TempDir;
 
@@ -141,21 +142,6 @@ std::vector<std::string> predict_bytes(inlay_model* m, const std::vector<const i
     const size_t bytes = inlay_array_element_count(a) * inlay_dtype_size(inlay_array_dtype(a));
     out.emplace_back(static_cast<const char*>(inlay_array_data(a)), bytes);
     inlay_array_free(a);
-  }
-  return out;
-}
-
-std::vector<std::vector<float>> all_weights(const inlay_model* m) {
-  std::vector<std::vector<float>> out;
-  for (size_t i = 0; i < inlay_model_weight_count(m); ++i) {
-    int rank = 0;
-    const int64_t* dims = nullptr;
-    EXPECT_EQ(inlay_model_weight_info(m, i, nullptr, &rank, &dims), INLAY_OK);
-    size_t n = 1;
-    for (int d = 0; d < rank; ++d) n *= static_cast<size_t>(dims[d]);
-    std::vector<float> values(n);
-    EXPECT_EQ(inlay_model_get_weight(m, i, values.data(), n), INLAY_OK) << inlay_last_error();
-    out.push_back(std::move(values));
   }
   return out;
 }

@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <string>
 #include <system_error>
+#include <vector>
 
 namespace inlay_test {
 
@@ -49,5 +50,22 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// Every weight's values, in the model's order (std::runtime_error with inlay's message when one cannot be read):
+// what a test compares before and after a call that must leave a model unchanged.
+inline std::vector<std::vector<float>> all_weights(const inlay_model* m) {
+  std::vector<std::vector<float>> out;
+  for (size_t i = 0; i < inlay_model_weight_count(m); ++i) {
+    int rank = 0;
+    const int64_t* dims = nullptr;
+    if (inlay_model_weight_info(m, i, nullptr, &rank, &dims) != INLAY_OK) throw std::runtime_error(inlay_last_error());
+    size_t n = 1;
+    for (int d = 0; d < rank; ++d) n *= static_cast<size_t>(dims[d]);
+    std::vector<float> values(n);
+    if (inlay_model_get_weight(m, i, values.data(), n) != INLAY_OK) throw std::runtime_error(inlay_last_error());
+    out.push_back(std::move(values));
+  }
+  return out;
+}
 
 }  // namespace inlay_test
