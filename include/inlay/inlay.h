@@ -1147,10 +1147,12 @@ INLAY_API inlay_status inlay_model_prepare(inlay_model *m, const inlay_array *co
  * one thread whatever the count: waking the others would cost more than they save.
  *
  * @param m          The model. Mutating: not while another thread predicts on it.
- * @param n_threads  1 .. 4096; or 0 for the default the model starts with: the INLAY_NUM_THREADS
+ * @param n_threads  1 .. 4096; or 0 for the default the model starts with, read now: the INLAY_NUM_THREADS
  *                   environment variable if it holds a count in that range (else it is ignored, with a
- *                   logged warning), otherwise OpenMP's default (every core unless OMP_NUM_THREADS says
- *                   otherwise), read now.
+ *                   logged warning); otherwise OMP_NUM_THREADS if set (its first value); otherwise the CPUs
+ *                   this process may run on: the cores of the calling thread's affinity mask (taskset,
+ *                   cpusets), capped by the cgroup CPU quota rounded up (docker --cpus, Kubernetes CPU
+ *                   limits). More threads than that would make every primitive wait for descheduled threads.
  * @retval INLAY_OK
  * @retval INLAY_INVALID_ARGUMENT  @p n_threads out of range; @p m NULL.
  */

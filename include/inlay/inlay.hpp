@@ -727,8 +727,8 @@ class model {
   }
   /** Threads per predict call (inlay_model_set_num_threads()). Not while another thread predicts on this
    *  model.
-   *  @param n  1 .. 4096, or 0: INLAY_NUM_THREADS if set, else OpenMP's default.
-   *  @throws error ::INLAY_INVALID_ARGUMENT for @p n out of range. */
+   *  @param n  1 .. 4096, or 0: INLAY_NUM_THREADS if set, else OMP_NUM_THREADS, else the usable CPUs
+   *           (affinity mask capped by the cgroup CPU quota). */
   void set_num_threads(int n) { detail::check(inlay_model_set_num_threads(m_.get(), n)); }
   /** @return The effective thread count of predict calls. */
   int num_threads() const { return inlay_model_num_threads(m_.get()); }

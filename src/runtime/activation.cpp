@@ -12,6 +12,7 @@
 
 #include "layers/activation.hpp"
 #include "runtime/keras_activation.hpp"
+#include "runtime/elementwise_steps.hpp"
 #include "runtime/lowerings.hpp"
 #include "runtime/special_values.hpp"
 #include "util/error.hpp"
@@ -137,15 +138,7 @@ void add_special_value_fix(PlanBuilder& b, ValueId v, ValueId out, Activation a,
 }
 
 ValueId eltwise_steps(PlanBuilder& b, ValueId v, const std::vector<Eltwise>& ops, const std::string& layer) {
-  for (const Eltwise& op : ops) {
-    const Value in = b.value(v);  // a copy: adding values may move the plan's storage
-    const ValueId out = b.add_value(in.dims, in.md, in.spatial, in.channels_first);
-    const dnnl::eltwise_forward::desc desc(dnnl::prop_kind::forward_inference, op.alg, in.md, op.alpha, op.beta);
-    const dnnl::eltwise_forward::primitive_desc pd(desc, b.attributes(), b.engine());
-    b.add_primitive(layer, dnnl::eltwise_forward(pd), pd.scratchpad_desc(),
-                    {{DNNL_ARG_SRC, v, in.md}, {DNNL_ARG_DST, out, in.md}});
-    v = out;
-  }
+  for (const Eltwise& op : ops) v = eltwise_step(b, v, op.alg, op.alpha, op.beta, layer);
   return v;
 }
 

@@ -41,7 +41,10 @@ void lower_batch_normalization(PlanBuilder& b, const core::BatchNormalization& l
   const memory::desc user_param_md = plain_md(broadcast);
   // Parameters of the input's own dims (a spatial input of 1x1: nothing to broadcast) take the input's layout:
   // oneDNN has no jit kernel for two operands of one shape in different layouts.
-  const memory::desc param_md = user_param_md.dims() == src_md.dims() ? src_md : user_param_md;
+  // On AVX2 CPUs a spatial input is channel-blocked (aBcd8b): the parameters take that layout too (the
+  // constant's reorder pads them), else oneDNN runs its reference kernel.
+  memory::desc param_md = user_param_md.dims() == src_md.dims() ? src_md : user_param_md;
+  if (spatial) param_md = blocked_like(src_md, broadcast).value_or(param_md);
 
   dnnl::post_ops ops;
   ops.append_binary(dnnl::algorithm::binary_add, param_md);

@@ -5,10 +5,20 @@
 namespace inlay::runtime {
 
 ValueId eltwise_step(PlanBuilder& b, ValueId v, dnnl::algorithm alg, float alpha, float beta, const std::string& layer) {
+  auto pd_of = [&](const dnnl::memory::desc& md) {
+    return dnnl::eltwise_forward::primitive_desc(
+        dnnl::eltwise_forward::desc(dnnl::prop_kind::forward_inference, alg, md, alpha, beta), b.attributes(),
+        b.engine());
+  };
+  dnnl::eltwise_forward::primitive_desc pd = pd_of(b.value(v).md);
+  // oneDNN 2.6 has no jit eltwise for a channel-blocked layout whose channels do not fill the last block
+  // (AVX2 convolutions' aBcd8b with 6 channels): the plain bytes go faster, reorder included.
+  if (reference_implementation(pd) && !b.is_plain(v)) {
+    v = b.to_plain(v, layer);
+    pd = pd_of(b.value(v).md);
+  }
   const Value in = b.value(v);  // a copy: adding values may move the plan's storage
   const ValueId out = b.add_value(in.dims, in.md, in.spatial, in.channels_first);
-  const dnnl::eltwise_forward::desc desc(dnnl::prop_kind::forward_inference, alg, in.md, alpha, beta);
-  const dnnl::eltwise_forward::primitive_desc pd(desc, b.attributes(), b.engine());
   b.add_primitive(layer, dnnl::eltwise_forward(pd), pd.scratchpad_desc(),
                   {{DNNL_ARG_SRC, v, in.md}, {DNNL_ARG_DST, out, in.md}});
   return out;

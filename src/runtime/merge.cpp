@@ -13,6 +13,7 @@
 #include <cmath>
 
 #include "runtime/merge.hpp"
+#include "runtime/elementwise_steps.hpp"
 
 #include "layers/add.hpp"
 #include "layers/average.hpp"
@@ -39,11 +40,25 @@ std::vector<ValueArg> source_args(const std::vector<ValueId>& xs, const std::vec
   return args;
 }
 
-// One sum primitive of at most kMaxSources values sharing `md`; returns the value it writes.
+// One sum primitive of at most kMaxSources values sharing `md`; returns the value it writes. Where oneDNN
+// 2.6 has only its reference sum (a channel-blocked layout whose channels do not fill the last block, as AVX2
+// convolutions give on narrow layers), a chain of jit binary adds in the same layout instead.
 ValueId sum_step(PlanBuilder& b, const std::vector<ValueId>& xs, const memory::desc& md, const Value& like,
                  const std::string& name) {
   const std::vector<memory::desc> mds(xs.size(), md);
   const dnnl::sum::primitive_desc pd(md, std::vector<float>(xs.size(), 1.f), mds, b.engine(), b.attributes());
+  if (reference_implementation(pd)) {
+    ValueId acc = xs[0];
+    for (std::size_t i = 1; i < xs.size(); ++i) {
+      const dnnl::binary::primitive_desc add(dnnl::binary::desc(dnnl::algorithm::binary_add, md, md, md), b.attributes(),
+                                             b.engine());
+      const ValueId out = b.add_value(like.dims, md, like.spatial, like.spatial && like.channels_first);
+      b.add_primitive(name, dnnl::binary(add), add.scratchpad_desc(),
+                      {{DNNL_ARG_SRC_0, acc, md}, {DNNL_ARG_SRC_1, xs[i], md}, {DNNL_ARG_DST, out, md}});
+      acc = out;
+    }
+    return acc;
+  }
   const ValueId out = b.add_value(like.dims, md, like.spatial, like.spatial && like.channels_first);
   std::vector<ValueArg> args = source_args(xs, mds);
   args.push_back({DNNL_ARG_DST, out, md});
@@ -186,15 +201,24 @@ struct ChainLayout {
 
 // Input v of (expanded) dims `shape` as the chain reads it: its own desc when it is a spatial value of the
 // chain's format and rank, else a view of its plain bytes in the chain's axis order.
+// In a channel-blocked chain (AVX2 convolutions' aBcd8b) every operand is reordered into the blocked layout
+// first (a (1, C, 1, 1) broadcast costs a reorder of C floats): oneDNN 2.6 has jit binary kernels only for
+// operands that share the blocked layout.
 Operand operand(PlanBuilder& b, ValueId v, const std::vector<int64_t>& shape, const ChainLayout& layout,
                 const std::string& layer) {
   const Value val = b.value(v);  // a copy: to_plain may add values
   if (!layout.spatial) return {b.to_plain(v, layer), plain_md(shape)};
-  if (val.spatial && val.channels_first == layout.channels_first && val.dims.size() == shape.size()) {
-    return {v, val.md};
+  const bool same_format = val.spatial && val.channels_first == layout.channels_first && val.dims.size() == shape.size();
+  const std::vector<int64_t> nc = nc_dims(shape, layout.channels_first);
+  if (const std::optional<memory::desc> blocked = blocked_like(layout.md, nc)) {
+    if (same_format && val.md == *blocked) return {v, val.md};
+    const ValueId plain = same_format ? v : b.to_plain(v, layer);
+    const memory::desc from = same_format ? val.md : nc_md(nc, !layout.channels_first);
+    return {b.reorder(plain, from, *blocked, shape, true, layout.channels_first, layer), *blocked};
   }
+  if (same_format) return {v, val.md};
   const ValueId plain = b.to_plain(v, layer);
-  return {plain, nc_md(nc_dims(shape, layout.channels_first), !layout.channels_first)};
+  return {plain, nc_md(nc, !layout.channels_first)};
 }
 
 // One binary step: dst = a (op) c, c broadcast along its axes of size 1, then `ops`.
@@ -213,14 +237,7 @@ ValueId binary_step(PlanBuilder& b, dnnl::algorithm algorithm, const Operand& a,
 
 // y = alpha * x as one eltwise step in x's layout.
 ValueId scale_step(PlanBuilder& b, ValueId x, float alpha, const std::string& layer) {
-  const Value in = b.value(x);
-  const dnnl::eltwise_forward::desc desc(dnnl::prop_kind::forward_inference, dnnl::algorithm::eltwise_linear, in.md,
-                                         alpha, 0.f);
-  const dnnl::eltwise_forward::primitive_desc pd(desc, b.attributes(), b.engine());
-  const ValueId out = b.add_value(in.dims, in.md, in.spatial, in.channels_first);
-  b.add_primitive(layer, dnnl::eltwise_forward(pd), pd.scratchpad_desc(),
-                  {{DNNL_ARG_SRC, x, in.md}, {DNNL_ARG_DST, out, in.md}});
-  return out;
+  return eltwise_step(b, x, dnnl::algorithm::eltwise_linear, alpha, 0.f, layer);
 }
 
 // Inputs of one shape summed by oneDNN's sum (Add, Average): in their shared spatial layout when they have

@@ -2,6 +2,9 @@
 
 #include "runtime/plan.hpp"
 
+#include "runtime/constant_cache.hpp"
+#include "runtime/default_threads.hpp"
+
 #include <cstring>
 
 #include <omp.h>
@@ -9,6 +12,7 @@
 #include <cstdlib>
 #include <mutex>
 #include <string>
+#include <unordered_set>
 
 #include "runtime/plan_builder.hpp"
 #include "util/error.hpp"
@@ -69,14 +73,10 @@ ArrayKind expected_kind(const core::KerasTensor& t) {
   return ArrayKind::Dense;
 }
 
-int default_threads() {
-  if (const char* env = std::getenv("INLAY_NUM_THREADS")) {
-    char* end = nullptr;
-    const long n = std::strtol(env, &end, 10);
-    if (end != env && *end == '\0' && n > 0 && n <= kMaxThreads) return static_cast<int>(n);
-    core::log().warn("INLAY_NUM_THREADS='{}' is not a positive integer; using OpenMP's default", env);
-  }
-  return omp_get_max_threads();
+int default_thread_count() {
+  const ThreadDefault d = default_threads(kMaxThreads);
+  core::log().debug("default threads: {} ({})", d.threads, d.source);
+  return d.threads;
 }
 
 // Sets this thread's OpenMP thread count for the scope (oneDNN sizes its parallel regions from it, both
@@ -104,14 +104,17 @@ bool cpu_has_bf16() {
 
 }  // namespace
 
-ModelRunner::ModelRunner(const core::Model& model) : model_(model), threads_(default_threads()) {}
+ModelRunner::ModelRunner(const core::Model& model)
+    : model_(model), threads_(default_thread_count()), constants_(std::make_unique<ConstantCache>()) {}
+
+ModelRunner::~ModelRunner() = default;
 
 void ModelRunner::set_threads(int threads) {
   if (threads < 0 || threads > kMaxThreads) {
     throw core::Error(Status::InvalidArgument, "inlay_model_set_num_threads: the thread count must be in 0.." +
                                                    std::to_string(kMaxThreads) + ", got " + std::to_string(threads));
   }
-  const int effective = threads == 0 ? default_threads() : threads;
+  const int effective = threads == 0 ? default_thread_count() : threads;
   if (effective != threads_) {
     threads_ = effective;
     invalidate();
@@ -131,6 +134,17 @@ void ModelRunner::set_precision(Precision precision) {
 void ModelRunner::invalidate() {
   std::unique_lock lock(mutex_);
   plans_.clear();
+  drop_unused_constants();
+}
+
+// Under mutex_ (unique): the constant cache keeps what the cached plans use; a plan compiled on the single-
+// thread retry or evicted takes its unshared constants with it.
+void ModelRunner::drop_unused_constants() {
+  std::unordered_set<dnnl_memory_t> in_use;
+  for (const auto& plan : plans_) {
+    for (const dnnl::memory& m : plan->constants) in_use.insert(m.get());
+  }
+  constants_->keep_only(in_use);
 }
 
 void ModelRunner::check_inputs(const Array* const* inputs, std::size_t n_inputs, std::vector<InputView>& views,
@@ -251,13 +265,13 @@ std::shared_ptr<const Plan> ModelRunner::plan_for(const std::vector<InputView>& 
     // Compiled under the thread count it runs with: oneDNN sizes some kernels' blocking for it.
     {
       const ThreadCountScope scope(threads_);
-      plan = PlanBuilder(model_, descs, PlanOptions::of(threads_, precision_)).build();
+      plan = PlanBuilder(model_, descs, PlanOptions::of(threads_, precision_, constants_.get())).build();
     }
     // Too little work to share: waking the other threads would cost more than they save. Compiled again for
     // one thread.
     if (threads_ > 1 && plan->work < kSingleThreadWork) {
       const ThreadCountScope one(1);
-      plan = PlanBuilder(model_, std::move(descs), PlanOptions::of(1, precision_)).build();
+      plan = PlanBuilder(model_, std::move(descs), PlanOptions::of(1, precision_, constants_.get())).build();
     }
   } catch (const dnnl::error& e) {
     // oneDNN's allocations are its own (malloc): one that failed is reported as this status, not bad_alloc.
@@ -274,6 +288,7 @@ std::shared_ptr<const Plan> ModelRunner::plan_for(const std::vector<InputView>& 
   }
   if (plans_.size() >= kMaxCachedPlans) plans_.erase(plans_.begin());
   plans_.push_back(plan);
+  drop_unused_constants();
   return plan;
 }
 

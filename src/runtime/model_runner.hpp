@@ -15,13 +15,15 @@
 
 namespace inlay::runtime {
 
-class Plan;  // plan.hpp: oneDNN stays behind this header (the C ABI includes it)
+class Plan;           // plan.hpp: oneDNN stays behind this header (the C ABI includes it)
+class ConstantCache;  // constant_cache.hpp
 using core::Array;
 using core::kMaxRank;
 
 class ModelRunner {
  public:
   explicit ModelRunner(const core::Model& model);
+  ~ModelRunner();
 
   // model.predict on one batch. outputs[i] == nullptr: allocated here (on success only); otherwise
   // written in place. Everything is checked before anything is written.
@@ -29,7 +31,8 @@ class ModelRunner {
   // Compiles the plan for these inputs' dims, runs nothing.
   void prepare(const Array* const* inputs, std::size_t n_inputs);
 
-  // 0: INLAY_NUM_THREADS if set, else OpenMP's default (every core unless OMP_NUM_THREADS says otherwise).
+  // 0: the default (default_threads.hpp: INLAY_NUM_THREADS, else OMP_NUM_THREADS, else the CPUs of the
+  // affinity mask capped by the cgroup CPU quota).
   void set_threads(int threads);
   int threads() const { return threads_; }
   // The arithmetic of Dense / Conv (inlay_precision); BFloat16 throws Unsupported when the CPU has no
@@ -50,6 +53,7 @@ class ModelRunner {
   void check_inputs(const Array* const* inputs, std::size_t n_inputs, std::vector<InputView>& views,
                     const char* function) const;
   std::shared_ptr<const Plan> plan_for(const std::vector<InputView>& views);
+  void drop_unused_constants();
   void check_outputs(const Plan& plan, const Array* const* inputs, Array** outputs, std::size_t n_outputs) const;
 
   const core::Model& model_;
@@ -57,6 +61,7 @@ class ModelRunner {
   Precision precision_ = Precision::Float32;
   mutable std::shared_mutex mutex_;
   std::vector<std::shared_ptr<const Plan>> plans_;  // most recently compiled last
+  std::unique_ptr<ConstantCache> constants_;         // the plans' weights, one copy per layout and bytes
   uint64_t weights_version_ = 0;                     // the graph's weights_version() the plans were made with
 };
 

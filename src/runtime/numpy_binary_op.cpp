@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "layers/numpy_binary_op.hpp"
+#include "runtime/elementwise_steps.hpp"
 #include "runtime/lowerings.hpp"
 
 namespace inlay::runtime {
@@ -83,14 +84,7 @@ void broadcast_loop(PlanBuilder& b, BinaryOpKind kind, const Side& x1, const Sid
 }
 
 ValueId eltwise_linear(PlanBuilder& b, ValueId x, float alpha, float beta, const std::string& name) {
-  const Value in = b.value(x);
-  const ValueId out = b.add_value(in.dims, in.md, in.spatial, in.channels_first);
-  const dnnl::eltwise_forward::desc desc(dnnl::prop_kind::forward_inference, algorithm::eltwise_linear, in.md, alpha,
-                                         beta);
-  const dnnl::eltwise_forward::primitive_desc pd(desc, b.attributes(), b.engine());
-  b.add_primitive(name, dnnl::eltwise_forward(pd), pd.scratchpad_desc(),
-                  {{DNNL_ARG_SRC, x, in.md}, {DNNL_ARG_DST, out, in.md}});
-  return out;
+  return eltwise_step(b, x, algorithm::eltwise_linear, alpha, beta, name);
 }
 
 std::optional<algorithm> binary_algorithm(BinaryOpKind kind) {

@@ -132,6 +132,9 @@ class Plan {
   std::vector<OutputBinding> outputs;
   std::size_t arena_bytes = 0;
   std::size_t scratchpad_bytes = 0;
+  // Every constant the steps use (PlanBuilder::constant), possibly shared with the model's other plans
+  // (ConstantCache): which cached constants are still in use.
+  std::vector<dnnl::memory> constants;
 
   // Runs the plan on inputs (checked by the caller) into outputs (allocated, of the right dims, overlapping
   // no input: direct outputs are written while the inputs are still being read).

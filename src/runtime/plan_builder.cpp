@@ -49,6 +49,25 @@ memory::desc nc_md(const std::vector<int64_t>& nc, bool channels_last_bytes, mem
   return memory::desc(to_dnnl(nc), type, strides);
 }
 
+std::optional<memory::desc> blocked_like(const memory::desc& like, const std::vector<int64_t>& dims) {
+  using tag = memory::format_tag;
+  const auto& blocking = like.data.format_desc.blocking;
+  if (like.data.format_kind != dnnl_blocked || blocking.inner_nblks != 1 || blocking.inner_idxs[0] != 1) {
+    return std::nullopt;
+  }
+  const int rank = like.data.ndims;
+  if (static_cast<int>(dims.size()) != rank) return std::nullopt;
+  const bool by8 = blocking.inner_blks[0] == 8, by16 = blocking.inner_blks[0] == 16;
+  tag t = tag::undef;
+  if (rank == 3) t = by8 ? tag::aBc8b : by16 ? tag::aBc16b : tag::undef;
+  if (rank == 4) t = by8 ? tag::aBcd8b : by16 ? tag::aBcd16b : tag::undef;
+  if (rank == 5) t = by8 ? tag::aBcde8b : by16 ? tag::aBcde16b : tag::undef;
+  if (t == tag::undef) return std::nullopt;
+  // Only when `like` is exactly that tag over its own dims (not, say, a blocked layout of another outer order).
+  if (memory::desc(like.dims(), like.data_type(), t) != like) return std::nullopt;
+  return memory::desc(to_dnnl(dims), like.data_type(), t);
+}
+
 memory::desc with_type(const memory::desc& md, memory::data_type type) {
   memory::desc out = md;
   out.data.data_type = memory::convert_to_c(type);
@@ -89,7 +108,7 @@ PlanBuilder::PlanBuilder(const core::Model& model, std::vector<InputDesc> inputs
       options_(options),
       plan_(std::make_unique<Plan>()),
       fusions_(plan_fusions(model)) {
-  plan_->engine = dnnl::engine(dnnl::engine::kind::cpu, 0);
+  plan_->engine = options.constants != nullptr ? options.constants->engine() : dnnl::engine(dnnl::engine::kind::cpu, 0);
   plan_->threads = options.threads;
   plan_->bf16 = options.bf16;
   for (const InputDesc& in : inputs_) plan_->input_dims.push_back(in.dims);
@@ -380,6 +399,8 @@ memory PlanBuilder::constant(const memory::desc& user_md, const float* data, con
   dnnl::stream stream(engine());
   dnnl::reorder(user, target).execute(stream, user, target);
   stream.wait();
+  if (options_.constants != nullptr) target = options_.constants->share(target);
+  plan_->constants.push_back(target);
   return target;
 }
 

@@ -18,6 +18,7 @@
 #include <dnnl.hpp>
 
 #include "graph/model.hpp"
+#include "runtime/constant_cache.hpp"
 #include "runtime/fusion_pass.hpp"
 #include "runtime/plan.hpp"
 
@@ -34,9 +35,10 @@ struct PlanOptions {
   int threads = 1;
   bool bf16 = false;      // Dense / Conv in bfloat16
   bool winograd = true;   // 3x3 stride-1 convolutions may use Winograd where it is faster (conv.cpp)
+  ConstantCache* constants = nullptr;  // the model's constants shared between its plans (none: not shared)
 
-  static PlanOptions of(int threads, Precision precision) {
-    return {threads, precision == Precision::BFloat16, precision == Precision::Float32};
+  static PlanOptions of(int threads, Precision precision, ConstantCache* constants = nullptr) {
+    return {threads, precision == Precision::BFloat16, precision == Precision::Float32, constants};
   }
 };
 
@@ -99,7 +101,8 @@ class PlanBuilder {
                      std::vector<ValueArg> args, std::vector<ConstantArg> constants = {});
   void add_custom(const std::string& layer, std::function<void(const RunContext&)> body, std::vector<ValueId> reads,
                   std::vector<ValueId> writes);
-  // Weights prepared once: `data` laid out as `user_md` (float32), reordered into `target_md`.
+  // Weights prepared once: `data` laid out as `user_md` (float32), reordered into `target_md`; the same bytes
+  // in the same layout as a constant of another plan of the model are that plan's memory (ConstantCache).
   dnnl::memory constant(const dnnl::memory::desc& user_md, const float* data, const dnnl::memory::desc& target_md);
 
   // Lowers one node of a model nested in the model (a NestedModel layer's lowering runs the inner model's
@@ -171,6 +174,11 @@ std::vector<int64_t> keras_dims(const std::vector<int64_t>& nc, bool channels_fi
 // The nhwc-like (channels last) or nchw-like desc over (N, C, spatial...) dims.
 dnnl::memory::desc nc_md(const std::vector<int64_t>& nc, bool channels_last_bytes,
                          dnnl::memory::data_type type = dnnl::memory::data_type::f32);
+// A desc over `dims` (same rank) in the channel-blocked layout of `like` (aBc8b, aBcd16b...: what oneDNN's
+// convolutions choose on AVX2 CPUs), or nullopt when `like` is not such a layout. oneDNN 2.6 runs a binary
+// primitive whose blocked source meets an operand in another layout (even a (1, C, 1, 1) broadcast) on its
+// reference kernel; in the source's own layout it runs a jit one.
+std::optional<dnnl::memory::desc> blocked_like(const dnnl::memory::desc& like, const std::vector<int64_t>& dims);
 // md with another data type (same dims and layout).
 dnnl::memory::desc with_type(const dnnl::memory::desc& md, dnnl::memory::data_type type);
 // The product of dims[begin, end).

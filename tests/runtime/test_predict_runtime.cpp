@@ -7,10 +7,13 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <malloc.h>
+#include <sched.h>
+#include <unistd.h>
 #include <memory>
 #include <random>
 #include <string>
@@ -198,15 +201,20 @@ TEST(PredictRuntime, WarmPredictAllocatesNothing) {
 }
 
 // The sequence models (tests/fixtures/sequence_models): Embedding gathers, oneDNN RNN primitives, the masked
-// recurrent loop, attention's masked softmax: their steps allocate nothing when warm either. Inputs: token ids
+// recurrent loop, attention's masked softmax; and the quantized models (tests/fixtures/quantized: int8 / int4
+// / float8 Dense and EinsumDense, their input quantizers and descales): their steps allocate nothing when warm. Inputs: token ids
 // 0..9 for integer inputs (0: padding, masked where mask_zero), seeded normals for float ones; None dims 12.
 TEST(PredictRuntime, WarmPredictOfSequenceModelsAllocatesNothing) {
   if (!INLAY_COUNTS_ALLOCATIONS) GTEST_SKIP() << "a sanitizer owns malloc: allocations are not counted";
-  for (const char* name : {"lstm_classifier", "masked_lstm", "bilstm_classifier", "gru_classifier", "seq2seq",
-                           "transformer_classifier", "time_distributed_dense"}) {
+  for (const char* name :
+       {"sequence_models/lstm_classifier", "sequence_models/masked_lstm", "sequence_models/bilstm_classifier",
+        "sequence_models/gru_classifier", "sequence_models/seq2seq", "sequence_models/transformer_classifier",
+        "sequence_models/time_distributed_dense", "quantized/mlp_int8", "quantized/text_int8",
+        "quantized/transformer_int8", "quantized/transformer_int4", "quantized/transformer_float8",
+        "quantized/dense3d_int8", "quantized/dense3d_int4_block8"}) {
     SCOPED_TRACE(name);
     inlay_model* raw = nullptr;
-    const std::string path = (kFixtures / "sequence_models" / name / "model.keras").string();
+    const std::string path = (kFixtures / name / "model.keras").string();
     ASSERT_EQ(inlay_model_load(path.c_str(), &raw), INLAY_OK) << inlay_last_error();
     ModelPtr model(raw);
     std::vector<std::vector<int64_t>> dims;
@@ -332,6 +340,26 @@ TEST(PredictRuntime, ThreadCountFollowsApiAndEnvironment) {
   unsetenv("INLAY_NUM_THREADS");
   EXPECT_LT(max_relative_error(predict(model.get(), input, dims), reference), 1e-5);
   EXPECT_EQ(inlay_model_set_num_threads(model.get(), -2), INLAY_INVALID_ARGUMENT);
+
+  // Without INLAY_NUM_THREADS, OMP_NUM_THREADS is the default (as --help and inlay.h say)...
+  const char* omp = std::getenv("OMP_NUM_THREADS");
+  const std::string saved_omp = omp ? omp : "";
+  setenv("OMP_NUM_THREADS", "1", 1);
+  ModelPtr single = load("mnist_cnn_functional");
+  EXPECT_EQ(inlay_model_num_threads(single.get()), 1);
+  unsetenv("OMP_NUM_THREADS");
+  // ...and without either, the CPUs the calling thread may run on: pinned to one CPU, a new model takes 1.
+  std::thread pinned([&] {
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(sched_getcpu() < 0 ? 0 : sched_getcpu(), &one);
+    ASSERT_EQ(sched_setaffinity(0, sizeof one, &one), 0);
+    ModelPtr m = load("mnist_cnn_functional");
+    EXPECT_EQ(inlay_model_num_threads(m.get()), 1);
+    EXPECT_LT(max_relative_error(predict(m.get(), input, dims), reference), 1e-5);
+  });
+  pinned.join();
+  if (omp) setenv("OMP_NUM_THREADS", saved_omp.c_str(), 1);
 }
 
 // bfloat16 keeps 8 bits of mantissa: results move by ~1e-2 relative. Measured, and bounded loosely.
@@ -557,5 +585,66 @@ TEST(PredictRuntime, OutputOverlappingTheInputGetsTheSameResult) {
     input = fresh;
     ASSERT_EQ(inlay_model_predict(model.get(), inputs, 1, &out, 1), INLAY_OK) << inlay_last_error();
     EXPECT_LT(max_error(input), 1e-4) << "run " << run;
+  }
+}
+
+// Resident memory in bytes (the kernel's count of this process's pages in RAM).
+static long resident_bytes() {
+  long pages = 0, resident = 0;
+  if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+    if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
+    std::fclose(f);
+  }
+  return resident * sysconf(_SC_PAGESIZE);
+}
+
+// Issue 19: every cached plan (one per input shape) held its own reordered copy of the weights; a 64 MiB Dense
+// model predicted at 16 batch sizes grew from 107 to 1,136 MiB. The plans of one model now share constants of
+// equal layout and bytes: 16 batch sizes of a 16 MiB Dense stay within a few copies of its weights.
+TEST(PredictRuntime, CachedPlansShareTheWeights) {
+  if (!INLAY_COUNTS_ALLOCATIONS) GTEST_SKIP() << "a sanitizer's allocator keeps freed memory resident";
+  constexpr int64_t kUnits = 2048;
+  inlay_graph* g = nullptr;
+  ASSERT_EQ(inlay_graph_create(&g), INLAY_OK);
+  inlay_tensor* x = nullptr;
+  ASSERT_EQ(inlay_input(g, "{\"shape\":[2048]}", nullptr, nullptr, &x), INLAY_OK);
+  inlay_layer* dense = nullptr;
+  ASSERT_EQ(inlay_layer_create(g, "Dense", "{\"units\":2048}", &dense), INLAY_OK);
+  inlay_tensor* y = nullptr;
+  size_t n = 0;
+  ASSERT_EQ(inlay_layer_call(dense, &x, 1, &y, 1, &n), INLAY_OK);
+  inlay_model* raw = nullptr;
+  ASSERT_EQ(inlay_model_create(g, &x, 1, &y, 1, nullptr, &raw), INLAY_OK);
+  inlay_graph_free(g);
+  ModelPtr model(raw);
+  std::vector<float> kernel(static_cast<std::size_t>(kUnits * kUnits));
+  std::mt19937 rng(3);
+  for (float& v : kernel) v = std::uniform_real_distribution<float>(-0.05f, 0.05f)(rng);
+  ASSERT_EQ(inlay_model_set_weight(model.get(), 0, kernel.data(), kernel.size()), INLAY_OK);
+  const long weights = kUnits * kUnits * static_cast<long>(sizeof(float));
+
+  std::vector<float> input(16 * kUnits, 0.5f), output(16 * kUnits);
+  auto predict_batch = [&](int64_t batch) {
+    const int64_t dims[] = {batch, kUnits};
+    inlay_array *in = nullptr, *out = nullptr;
+    ASSERT_EQ(inlay_array_wrap(INLAY_FLOAT32, dims, 2, input.data(), &in), INLAY_OK);
+    ASSERT_EQ(inlay_array_wrap(INLAY_FLOAT32, dims, 2, output.data(), &out), INLAY_OK);
+    const inlay_array* inputs[] = {in};
+    EXPECT_EQ(inlay_model_predict(model.get(), inputs, 1, &out, 1), INLAY_OK) << inlay_last_error();
+    inlay_array_free(in);
+    inlay_array_free(out);
+  };
+  predict_batch(1);
+  const long before = resident_bytes();
+  for (int64_t batch = 2; batch <= 16; ++batch) predict_batch(batch);
+  const long grown = resident_bytes() - before;
+  std::printf("[ memory   ] 15 more cached plans of a %ld MiB Dense: +%ld MiB resident\n", weights >> 20, grown >> 20);
+  EXPECT_LT(grown, 4 * weights) << "15 more plans (one per batch size) grew the process by " << (grown >> 20)
+                                << " MiB; unshared they hold 15 x " << (weights >> 20) << " MiB";
+  // Still the model's numbers: row 0 of the last batch is x @ kernel = 0.5 * column sums.
+  for (int64_t j : {int64_t{0}, kUnits - 1}) {
+    double sum = 0;
+    for (int64_t i = 0; i < kUnits; ++i) sum += 0.5 * kernel[static_cast<std::size_t>(i * kUnits + j)];
+    EXPECT_NEAR(output[static_cast<std::size_t>(j)], sum, 1e-3);
   }
 }
