@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "inlay/inlay.hpp"
+#include "wait_policy.hpp"
 
 namespace {
 
@@ -263,6 +264,13 @@ std::vector<const inlay::array*> pointers(const std::vector<inlay::array>& array
   return out;
 }
 
+// What libgomp waits with (wait_policy.cpp): the user's variable, or the short spin the tool sets.
+std::string openmp_wait_policy() {
+  if (const char* p = std::getenv("OMP_WAIT_POLICY")) return std::string("OMP_WAIT_POLICY=") + p;
+  if (const char* s = std::getenv("GOMP_SPINCOUNT")) return std::string("GOMP_SPINCOUNT=") + s;
+  return "libgomp's default spin";
+}
+
 double ms_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
@@ -289,7 +297,7 @@ double median_of(std::vector<double> values) {
 std::string tensor_label(const inlay::tensor& t) { return "'" + t.layer().name() + "', shape " + shape_text(t); }
 
 struct RunOptions {
-  int threads = 0;  // 0: the library's default (INLAY_NUM_THREADS, else every core)
+  int threads = 0;  // 0: the library's default (INLAY_NUM_THREADS, OMP_NUM_THREADS, else the usable CPUs)
   std::string precision = "float32";  // a key of kPrecisions
   bool bf16 = false;                  // --bf16: --precision bfloat16
 };
@@ -308,7 +316,8 @@ void configure(inlay::model& model, const RunOptions& options) {
 void add_run_options(CLI::App* command, RunOptions& options) {
   command
       ->add_option("--threads", options.threads,
-                   "threads per call (default: INLAY_NUM_THREADS if set, else every core)")
+                   "threads per call (default: INLAY_NUM_THREADS if set, else OMP_NUM_THREADS if set, else the CPUs this "
+                   "process may use: its affinity mask, capped by its cgroup CPU quota)")
       ->check(CLI::PositiveNumber);
   command->add_option("--precision", options.precision,
                       "float32 (wide 3x3 convolutions may use Winograd's algorithm), float32_strict (every "
@@ -544,7 +553,7 @@ int run_bench(const BenchOptions& options) {
   const bool tty = isatty(STDERR_FILENO) != 0;
   std::cerr << "inlay bench: " << model.name() << ", " << options.warmup << " warm-up + " << options.iterations
             << " timed calls of batch " << options.batch << " on " << model.num_threads() << " thread(s)"
-            << (tty ? "" : "\n") << std::flush;
+            << " (OpenMP wait: " << openmp_wait_policy() << ")" << (tty ? "" : "\n") << std::flush;
   for (int i = 0; i < options.warmup; ++i) model.predict(in, out);
   std::vector<double> times;
   times.reserve(static_cast<std::size_t>(options.iterations));
@@ -691,6 +700,7 @@ void explain_missing_model(const CLI::App* command, const std::string& model, co
 }  // namespace
 
 int main(int argc, char** argv) {
+  inlay_tool::prefer_short_openmp_spin(argv);  // may execute the tool again, with OpenMP's short spin
   CLI::App app{"inlay: Keras's Input/InputLayer/TypeSpec and placeholder graph in native code"};
   app.set_version_flag("--version", std::string("inlay ") + inlay::version());
   app.require_subcommand(1);

@@ -181,8 +181,23 @@ def _platform_names() -> List[str]:
     return ["libinlay.so.0"]
 
 
+# OpenMP's wait policy, as the `inlay` tool sets it (tools/inlay/wait_policy.cpp, README "Threads"): libgomp
+# spins ~300,000 rounds (milliseconds) at every barrier by default, which on cores shared with other busy
+# processes keeps a core spinning while the thread it waits for is descheduled: ResNet50 ran 5x slower with 2
+# threads than with 1. A short spin gives the core back. libgomp reads this once, when it is loaded: it takes
+# effect only if nothing in this process loaded libgomp before inlay (numpy does not; torch does). Either
+# variable set by the user wins.
+OPENMP_SPIN_COUNT = "1000"
+
+
+def _prefer_short_openmp_spin() -> None:
+    if "OMP_WAIT_POLICY" not in os.environ and "GOMP_SPINCOUNT" not in os.environ:
+        os.environ["GOMP_SPINCOUNT"] = OPENMP_SPIN_COUNT
+
+
 def _load() -> Tuple[ctypes.CDLL, str]:
     """Loads the library as described in the module docstring; ImportError naming every attempt."""
+    _prefer_short_openmp_spin()
     explicit = os.environ.get("INLAY_LIBRARY")
     if explicit:
         try:

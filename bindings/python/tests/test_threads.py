@@ -65,3 +65,23 @@ def test_building_from_many_threads_in_one_session():
     names = sorted(m.layers[1].name for m in models)
     assert len(set(names)) == 32  # unique auto-names: one graph, mutations serialized
     assert len({m.name for m in models}) == 32
+
+
+def _import_in_fresh_python(env_overrides: dict) -> str:
+    """GOMP_SPINCOUNT / OMP_WAIT_POLICY as a fresh interpreter sees them after `import inlay`."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("GOMP_SPINCOUNT", "OMP_WAIT_POLICY")}
+    env.update(env_overrides)
+    code = "import os, inlay; print(os.environ.get('GOMP_SPINCOUNT'), os.environ.get('OMP_WAIT_POLICY'))"
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.split()
+
+
+def test_import_sets_a_short_openmp_spin_unless_the_user_chose():
+    # libgomp's default ~300,000-round spin at every barrier makes multi-threaded predicts collapse on shared
+    # cores (issue 19 item 4); the binding sets a short one before it loads the library, as the inlay tool does.
+    assert _import_in_fresh_python({}) == [_lib.OPENMP_SPIN_COUNT, "None"]
+    assert _import_in_fresh_python({"OMP_WAIT_POLICY": "ACTIVE"}) == ["None", "ACTIVE"]
+    assert _import_in_fresh_python({"GOMP_SPINCOUNT": "50"}) == ["50", "None"]
