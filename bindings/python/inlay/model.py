@@ -14,12 +14,13 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import threading
 import weakref
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
-from . import _lib, dtypes
+from . import _calls, _lib, dtypes
 from .arrays import Array, RaggedArray, SparseArray, to_numpy
 from .graph import Graph, HandleOwner, KerasTensor, graph_of
 from .layers import Layer
@@ -101,6 +102,7 @@ class Model(HandleOwner):
             self._finalizer()
         self._handle = handle
         self._json_text = None
+        self._calls = threading.local()  # each thread's CallCache for this handle (see _new_call_cache)
         self._finalizer = weakref.finalize(self, _lib.lib.inlay_model_free, handle) if handle is not None else None
 
     @classmethod
@@ -325,13 +327,25 @@ class Model(HandleOwner):
         """
         if steps is not None or callbacks is not None:
             raise NotImplementedError("inlay's predict takes no steps or callbacks")
-        inputs = self._standardize_inputs(x)
-        n_out = _lib.lib.inlay_model_output_count(self._h())
-        outs = _standardize_out(out, n_out)
-        if batch_size is not None and _batchable(inputs, batch_size):
-            results = self._predict_batches(inputs, int(batch_size), outs)
+        # The common cases inline (one array, no out=, one call): issue 19 item 7 counts every 0.1 us here.
+        h = self._handle
+        if h is None:
+            h = self._h()  # raises for a closed model; builds a Sequential on first use
+        calls = getattr(self._calls, "cache", None) or self._new_call_cache(h)
+        inputs = [x] if type(x) is np.ndarray else self._standardize_inputs(x, calls.n_inputs)
+        if out is None:
+            outs = calls.library_outputs
+        elif type(out) is np.ndarray and calls.n_outputs == 1:
+            outs = (out,)
         else:
-            results = self._run(inputs, outs)
+            outs = _standardize_out(out, calls.n_outputs)
+        if batch_size is not None and _batchable(inputs, batch_size):
+            results = self._predict_batches(h, calls, inputs, int(batch_size), outs)
+        else:
+            try:
+                results = calls.run(h, inputs, outs)  # NumPy arrays usable in place: the steady state
+            except _calls.NotCacheable:
+                results = self._run_uncached(h, inputs, outs)
         return results[0] if len(results) == 1 else results
 
     def predict_on_batch(self, x: Any) -> Any:
@@ -346,8 +360,21 @@ class Model(HandleOwner):
         finally:
             _release(per_call)
 
-    def _run(self, inputs: List[ArrayLike], outs: List[Optional[np.ndarray]]) -> List[Any]:
-        h = self._h()
+    def _new_call_cache(self, h: Any) -> _calls.CallCache:
+        """This thread's CallCache for the current handle ``h``, made on the thread's first predict."""
+        cache = _calls.CallCache(_lib.lib.inlay_model_input_count(h), _lib.lib.inlay_model_output_count(h))
+        self._calls.cache = cache
+        return cache
+
+    def _run(self, h: Any, calls: _calls.CallCache, inputs: List[ArrayLike],
+             outs: Sequence[Optional[np.ndarray]]) -> List[Any]:
+        try:
+            return calls.run(h, inputs, outs)  # NumPy arrays usable in place: the steady state, nothing made
+        except _calls.NotCacheable:
+            return self._run_uncached(h, inputs, outs)
+
+    def _run_uncached(self, h: Any, inputs: List[ArrayLike], outs: Sequence[Optional[np.ndarray]]) -> List[Any]:
+        """A predict whose inlay_arrays and ctypes arrays are made for this call only."""
         wrapped_in, per_call = _wrap_inputs(inputs)
         try:
             wrapped_out = [None if o is None else _wrap_output(o, i) for i, o in enumerate(outs)]
@@ -360,20 +387,23 @@ class Model(HandleOwner):
         # The library allocated the outputs passed as NULL: each now belongs to a NumPy view.
         return _take_outputs(out_arr, outs)
 
-    def _predict_batches(self, inputs: List[np.ndarray], batch_size: int,
-                         outs: List[Optional[np.ndarray]]) -> List[Any]:
+    def _predict_batches(self, h: Any, calls: _calls.CallCache, inputs: List[np.ndarray], batch_size: int,
+                         outs: Sequence[Optional[np.ndarray]]) -> List[Any]:
         total = inputs[0].shape[0]
         chunks: List[List[Any]] = []
         for start in range(0, total, batch_size):
             stop = min(start + batch_size, total)
             # Slices of C-contiguous arrays along axis 0 stay C-contiguous: still no copies.
             chunk_out = [None if o is None else o[start:stop] for o in outs]
-            chunks.append(self._run([a[start:stop] for a in inputs], chunk_out))
+            chunks.append(self._run(h, calls, [a[start:stop] for a in inputs], chunk_out))
         return [outs[i] if outs[i] is not None else np.concatenate([c[i] for c in chunks]) for i in range(len(outs))]
 
-    def _standardize_inputs(self, x: Any) -> List[ArrayLike]:
+    def _standardize_inputs(self, x: Any, n_inputs: Optional[int] = None) -> List[ArrayLike]:
         """Keras's input forms -> one array per model input, in model.inputs order."""
-        n_inputs = _lib.lib.inlay_model_input_count(self._h())
+        if type(x) is np.ndarray:
+            return [x]  # the most common case, first: one array (the library checks the count)
+        if n_inputs is None:
+            n_inputs = _lib.lib.inlay_model_input_count(self._h())
         if isinstance(x, dict):
             items = _inputs_from_dict(x, self.inputs)
         elif isinstance(x, (list, tuple)) and (n_inputs > 1 or _all_arrays(x)):
@@ -612,7 +642,7 @@ def _wrap_output(o: Any, i: int) -> Array:
     return Array(o)
 
 
-def _take_outputs(out_arr: Any, outs: List[Optional[np.ndarray]]) -> List[Any]:
+def _take_outputs(out_arr: Any, outs: Sequence[Optional[np.ndarray]]) -> List[Any]:
     results: List[Any] = []
     try:
         for i, provided in enumerate(outs):
