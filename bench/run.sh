@@ -6,6 +6,9 @@
 #                [--cases ID,...]
 # The sequence cases (lstm_text, transformer) run through bench/seq.py instead (inlay's `inlay bench`, ONNX
 # Runtime via tf2onnx, PyTorch): --cases lstm_text,transformer.
+# The real-model benchmark (issue 19: keras.applications models, the MNIST convnet, LSTM and Transformer against
+# ONNX Runtime, OpenVINO, LiteRT, TensorFlow, PyTorch; contention case) runs through bench/real_models.py:
+# --cases apps (alone or with others).
 #
 # See bench/README.md, "The peer comparison".
 set -euo pipefail
@@ -19,8 +22,11 @@ BUILD=build/release
 VENV=${INLAY_BENCH_VENV:-.venv-bench}
 TIME=
 DO_BUILD=1
+THREADS_GIVEN=0
 CASES=logreg,cnn,dense4096,conv56,conv7x7s2
 SEQ_KNOWN=lstm_text,transformer
+# bench/real_models.py needs Keras 3 + TensorFlow + tf2onnx + onnxruntime + openvino (the project's .venv-keras).
+APPS_PY=${INLAY_APPS_PYTHON:-.venv-keras/bin/python}
 # bench/seq.py needs Keras with TensorFlow, tf2onnx and onnxruntime (the fixture venv has them) and a Python with
 # torch (Debian's python3-torch).
 SEQ_PY=${INLAY_SEQ_PYTHON:-/tmp/kvenv/bin/python}
@@ -43,7 +49,12 @@ usage: bench/run.sh [--quick] [--strict] [--threads T] [--out DIR] [--build DIR]
   --cases IDS  comma-separated cases (default: $CASES); the sequence cases $SEQ_KNOWN run through
                bench/seq.py (batches 1 and 32, cold and warm, inlay vs ONNX Runtime vs PyTorch) with
                \$INLAY_SEQ_PYTHON (default /tmp/kvenv/bin/python: keras, tensorflow, tf2onnx, onnxruntime) and
-               \$INLAY_TORCH_PYTHON (default /usr/bin/python3, with torch)
+               \$INLAY_TORCH_PYTHON (default /usr/bin/python3, with torch); the case "apps" runs the
+               real-model benchmark (bench/real_models.py: ResNet50, InceptionV3, DenseNet121, MobileNetV2,
+               EfficientNetB0, VGG16, the MNIST convnet, LSTM, Transformer; batches 1 and 16, threads 1 and 2
+               (with --threads T: T only), inlay vs ONNX Runtime, OpenVINO, LiteRT, TensorFlow, PyTorch, plus
+               the contention case) with \$INLAY_APPS_PYTHON (default .venv-keras/bin/python); output in
+               OUT/real; --quick: batch 1, 2 threads, short timings
 Paths are relative to the repository root.
 EOF
 }
@@ -52,7 +63,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=1 ;;
     --strict) STRICT=1 ;;
-    --threads) THREADS=${2:?--threads needs a value}; shift ;;
+    --threads) THREADS=${2:?--threads needs a value}; THREADS_GIVEN=1; shift ;;
     --out) OUT=${2:?--out needs a value}; shift ;;
     --build) BUILD=${2:?--build needs a value}; shift ;;
     --time) TIME=${2:?--time needs a value}; shift ;;
@@ -70,12 +81,31 @@ cd "$ROOT"
 PY=$VENV/bin/python
 say() { printf '\n== %s\n' "$*"; }
 
-# --- Sequence cases: bench/seq.py, then the other cases (if any) as below.
-seq=() rest=()
+# --- Sequence cases: bench/seq.py; real models: bench/real_models.py; then the other cases (if any) as below.
+seq=() rest=() apps=0
 for c in ${CASES//,/ }; do
-  if [[ ",$SEQ_KNOWN," == *",$c,"* ]]; then seq+=("$c"); else rest+=("$c"); fi
+  if [[ ",$SEQ_KNOWN," == *",$c,"* ]]; then seq+=("$c");
+  elif [ "$c" = apps ]; then apps=1;
+  else rest+=("$c"); fi
 done
 CASES=$(IFS=,; echo "${rest[*]}")
+if [ "$apps" = 1 ]; then
+  TOOL=$BUILD/tools/inlay/inlay
+  if [ "$DO_BUILD" = 1 ]; then
+    [ -f "$BUILD/CMakeCache.txt" ] || { [ "$BUILD" = build/release ] && cmake --preset release; }
+    say "building the inlay tool and library in $BUILD"
+    cmake --build "$BUILD" --target inlay_tool
+  fi
+  [ -x "$TOOL" ] || { echo "run.sh: $TOOL not found (build it: cmake --build $BUILD --target inlay_tool)" >&2; exit 1; }
+  [ -x "$APPS_PY" ] || { echo "run.sh: no Python at $APPS_PY (set INLAY_APPS_PYTHON: keras 3, tensorflow," \
+                                 "tf2onnx, onnxruntime, openvino)" >&2; exit 1; }
+  say "real models (bench/real_models.py: inlay, ONNX Runtime, OpenVINO, LiteRT, TensorFlow, PyTorch)"
+  rargs=(--inlay "$TOOL" --lib "$BUILD/libinlay.so" --out "$OUT/real" --torch-python "$TORCH_PY")
+  [ "$QUICK" = 1 ] && rargs+=(--quick)
+  [ "$THREADS_GIVEN" = 1 ] && rargs+=(--threads "$THREADS")
+  KERAS_BACKEND=tensorflow "$APPS_PY" bench/real_models.py "${rargs[@]}"
+  [ -n "$CASES" ] || [ ${#seq[@]} -gt 0 ] || exit 0
+fi
 if [ ${#seq[@]} -gt 0 ]; then
   TOOL=$BUILD/tools/inlay/inlay
   if [ "$DO_BUILD" = 1 ]; then
