@@ -1,0 +1,3 @@
+module inlay
+
+go 1.19
