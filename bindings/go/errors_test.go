@@ -57,7 +57,7 @@ func TestWrongInputShapeIsKerasMessage(t *testing.T) {
 	// model.predict on this file words it "Input 0 with name 'input_layer' of layer 'functional' is
 	// incompatible with the layer: expected shape=(None, 32), found shape=(2, 5)"; the binding passes the
 	// library's text through unchanged, whichever it is.
-	want := `Input 0 of layer "functional" is incompatible with the layer: expected shape=(None, 32), found shape=(2, 5)`
+	want := `Input 0 with name 'input_layer' of layer 'functional' is incompatible with the layer: expected shape=(None, 32), found shape=(2, 5)`
 	if err.Error() != want {
 		t.Errorf("message %q, want %q", err.Error(), want)
 	}
@@ -219,7 +219,7 @@ func TestConcurrentErrorsKeepTheirOwnMessage(t *testing.T) {
 			for r := 0; r < rounds; r++ {
 				width := int64(1 + (g*rounds+r)%31) // never 32, so always wrong
 				_, err := model.Predict(zeros(2, width))
-				want := fmt.Sprintf(`Input 0 of layer "functional" is incompatible with the layer: `+
+				want := fmt.Sprintf(`Input 0 with name 'input_layer' of layer 'functional' is incompatible with the layer: `+
 					"expected shape=(None, 32), found shape=(2, %d)", width)
 				if err == nil || err.Error() != want {
 					errs <- fmt.Errorf("goroutine %d: %v, want %q", g, err, want)

@@ -1106,7 +1106,7 @@ INLAY_API const int64_t *inlay_array_sparse_indices(const inlay_array *a, size_t
  * @retval INLAY_OK
  * @retval INLAY_INVALID_ARGUMENT  NULL pointers; wrong counts; an input array of a dtype or kind the input
  *                                 does not take.
- * @retval INLAY_SHAPE_MISMATCH    Keras's message: Input 0 of layer "functional" is incompatible with the
+ * @retval INLAY_SHAPE_MISMATCH    Keras's message: Input 0 with name 'input_layer' of layer 'functional' is incompatible with the
  *                                 layer: expected shape=(None, 32), found shape=(2, 5); inputs of
  *                                 different batch sizes ("Data cardinality is ambiguous. ..."); an input
  *                                 too small for a layer's window (a None dim of the model given a size

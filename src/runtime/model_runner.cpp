@@ -219,9 +219,10 @@ void ModelRunner::check_inputs(const Array* const* inputs, std::size_t n_inputs,
         const int64_t w = want[static_cast<std::size_t>(d)];
         only_batch = w < 0 || view.dims[d] < 0 || w == view.dims[d];
       }
+      // Keras 3's InputSpec check names the input by its InputLayer (keras/src/layers/input_spec.py, 3.15).
       throw Error(Status::ShapeMismatch,
-                  "Input " + std::to_string(i) + " of layer \"" + model_.name() +
-                      "\" is incompatible with the layer: expected shape=" + expected_shape(spec.shape()) +
+                  "Input " + std::to_string(i) + " with name '" + spec.history().layer->name() + "' of layer '" +
+                      model_.name() + "' is incompatible with the layer: expected shape=" + expected_shape(spec.shape()) +
                       ", found shape=" + a->shape_string() +
                       (only_batch ? " (the input's batch size is fixed at " + std::to_string(want[0]) + ")" : ""));
     }

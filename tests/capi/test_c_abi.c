@@ -2026,7 +2026,7 @@ static void test_predict(void) {
     if (CHECK_STATUS(inlay_array_wrap(INLAY_FLOAT32, dims25, 2, wide, &x25), INLAY_OK)) {
       ins[0] = x25;
       if (CHECK_STATUS(inlay_model_predict(m, ins, 1, outs, 1), INLAY_SHAPE_MISMATCH)) {
-        CHECK_CONTAINS(inlay_last_error(), "Input 0 of layer \"functional\" is incompatible with the layer: "
+        CHECK_CONTAINS(inlay_last_error(), "Input 0 with name 'input_layer' of layer 'functional' is incompatible with the layer: "
                                            "expected shape=(None, 4), found shape=(2, 5)");
       }
       CHECK(outs[0] == NULL);

@@ -20,7 +20,7 @@ def test_wrong_input_shape_is_keras_message():
     with pytest.raises(ValueError) as info:
         _model().predict(np.zeros((2, 5), np.float32))
     assert type(info.value) is inlay.ShapeMismatchError and info.value.status == "INLAY_SHAPE_MISMATCH"
-    assert str(info.value) == ('Input 0 of layer "functional" is incompatible with the layer: expected '
+    assert str(info.value) == ("Input 0 with name 'input_layer' of layer 'functional' is incompatible with the layer: expected "
                                "shape=(None, 32), found shape=(2, 5)")
 
 
