@@ -40,7 +40,7 @@ constexpr std::size_t kMaxHeaderChars = 10000;
 
 constexpr bool kNativeLittle = std::endian::native == std::endian::little;
 
-[[noreturn]] void fail(Status status, const std::string& path, const std::string& message) {
+[[noreturn]] void fail_npy(Status status, const std::string& path, const std::string& message) {
   throw Error(status, python::quote(path) + ": " + message);
 }
 
@@ -76,7 +76,7 @@ std::string printable(std::string_view bytes, std::size_t limit = kMaxShownHeade
 // numpy's refusal of a long header (read_array_header's ValueError), with its length in characters when known.
 [[noreturn]] void header_too_long(const std::string& path, std::optional<uint64_t> chars) {
   const std::string length = chars ? std::to_string(*chars) : "more than " + std::to_string(kMaxHeaderChars);
-  fail(Status::ParseError, path,
+  fail_npy(Status::ParseError, path,
        "Header info length (" + length + ") is large and may not be safe to load securely: numpy.load refuses "
        "a header longer than max_header_size=" + std::to_string(kMaxHeaderChars) +
            " characters unless the file is trusted, and inlay reads none");
@@ -126,7 +126,7 @@ class LiteralParser {
 
  private:
   [[noreturn]] void error(const std::string& what) const {
-    fail(Status::ParseError, path_,
+    fail_npy(Status::ParseError, path_,
          "malformed header: " + what + " at offset " + std::to_string(pos_) + " of \"" + printable(text_) + "\"");
   }
 
@@ -299,7 +299,7 @@ struct Descr {
 
 Descr parse_descr(const std::string& descr, const std::string& path) {
   const auto unsupported = [&](const std::string& why) {
-    fail(Status::Unsupported, path, "descr '" + printable(descr, 64) + "': " + why);
+    fail_npy(Status::Unsupported, path, "descr '" + printable(descr, 64) + "': " + why);
   };
   std::string_view d = descr;
   char order = '=';
@@ -422,7 +422,7 @@ struct Header {
 
 Header interpret_header(const PyValue& dict, const std::string& header_text, const std::string& path) {
   const auto malformed = [&](const std::string& what) {
-    fail(Status::ParseError, path, "malformed header: " + what + " in \"" + printable(header_text) + "\"");
+    fail_npy(Status::ParseError, path, "malformed header: " + what + " in \"" + printable(header_text) + "\"");
   };
   if (dict.kind != PyValue::Kind::Dict) malformed(std::string("expected a dict, found ") + kind_name(dict.kind));
   const PyValue* descr = nullptr;
@@ -448,7 +448,7 @@ Header interpret_header(const PyValue& dict, const std::string& header_text, con
 
   Header header{};
   if (descr->kind == PyValue::Kind::List) {
-    fail(Status::Unsupported, path, "structured dtypes (a list descr) are not supported");
+    fail_npy(Status::Unsupported, path, "structured dtypes (a list descr) are not supported");
   }
   if (descr->kind != PyValue::Kind::String) {
     malformed(std::string("'descr' is ") + kind_name(descr->kind) + ", not a string");
@@ -459,17 +459,17 @@ Header interpret_header(const PyValue& dict, const std::string& header_text, con
   }
   header.fortran_order = fortran->boolean;
   if (shape->kind != PyValue::Kind::Tuple) {
-    fail(Status::ParseError, path,
+    fail_npy(Status::ParseError, path,
          std::string("bad shape: 'shape' is ") + kind_name(shape->kind) + ", not a tuple of ints");
   }
   for (std::size_t i = 0; i < shape->items.size(); ++i) {
     const PyValue& dim = shape->items[i];
     if (dim.kind != PyValue::Kind::Int) {
-      fail(Status::ParseError, path,
+      fail_npy(Status::ParseError, path,
            "bad shape: dimension " + std::to_string(i) + " is " + kind_name(dim.kind) + ", not an int");
     }
     if (dim.integer < 0) {
-      fail(Status::ParseError, path,
+      fail_npy(Status::ParseError, path,
            "bad shape: dimension " + std::to_string(i) + " is negative (" + std::to_string(dim.integer) + ")");
     }
     header.dims.push_back(dim.integer);
@@ -503,25 +503,25 @@ std::unique_ptr<Array> load_npy(const std::string& path) {
   read_exact(in, preamble, head, path, "preamble");
   const std::size_t magic_seen = std::min(head, kMagicLen);
   if (std::memcmp(preamble, kMagic, magic_seen) != 0) {
-    fail(Status::ParseError, path,
+    fail_npy(Status::ParseError, path,
          "not a .npy file: bad magic \"" +
              printable(std::string_view(reinterpret_cast<const char*>(preamble), magic_seen)) +
              "\" (a .npy file starts with \"\\x93NUMPY\")");
   }
   if (file_size < kMagicLen + 2) {
-    fail(Status::ParseError, path, "truncated preamble: the file has " + std::to_string(file_size) + " bytes");
+    fail_npy(Status::ParseError, path, "truncated preamble: the file has " + std::to_string(file_size) + " bytes");
   }
   const unsigned major = preamble[6];
   const unsigned minor = preamble[7];
   if (major < 1 || major > 3 || minor != 0) {
-    fail(Status::Unsupported, path,
+    fail_npy(Status::Unsupported, path,
          "format version " + std::to_string(major) + "." + std::to_string(minor) +
              " (inlay reads 1.0, 2.0 and 3.0)");
   }
   const std::size_t length_bytes = major == 1 ? 2 : 4;
   const std::size_t preamble_size = kMagicLen + 2 + length_bytes;
   if (file_size < preamble_size) {
-    fail(Status::ParseError, path, "truncated preamble: the file has " + std::to_string(file_size) + " bytes");
+    fail_npy(Status::ParseError, path, "truncated preamble: the file has " + std::to_string(file_size) + " bytes");
   }
   const uint64_t header_len = read_le(preamble + kMagicLen + 2, length_bytes);
   // Versions 1.0 and 2.0 are latin-1 (a byte a character), 3.0 UTF-8 (up to 4 bytes a character): a header
@@ -530,12 +530,12 @@ std::unique_ptr<Array> load_npy(const std::string& path) {
   const uint64_t max_header_bytes = major == 3 ? 4 * kMaxHeaderChars : kMaxHeaderChars;
   if (header_len > max_header_bytes) header_too_long(path, major == 3 ? std::nullopt : std::optional(header_len));
   if (header_len > file_size - preamble_size) {
-    fail(Status::ParseError, path,
+    fail_npy(Status::ParseError, path,
          "truncated header: the preamble gives a header of " + std::to_string(header_len) +
              " bytes, the file has " + std::to_string(file_size - preamble_size) + " after the preamble");
   }
   if (::lseek(in.get(), static_cast<off_t>(preamble_size), SEEK_SET) < 0) {
-    fail(Status::IoError, path, std::string("cannot read the header: ") + std::strerror(errno));
+    fail_npy(Status::IoError, path, std::string("cannot read the header: ") + std::strerror(errno));
   }
   std::string header_text(static_cast<std::size_t>(header_len), '\0');
   read_exact(in, header_text.data(), header_text.size(), path, "header");
@@ -545,7 +545,7 @@ std::unique_ptr<Array> load_npy(const std::string& path) {
   const Header header = interpret_header(dict, header_text, path);
   const DType dtype = header.descr.dtype;
   if (header.dims.size() > static_cast<std::size_t>(kMaxRank)) {
-    fail(Status::Unsupported, path,
+    fail_npy(Status::Unsupported, path,
          "shape " + shape_tuple(header.dims) + " has rank " + std::to_string(header.dims.size()) +
              "; inlay arrays have at most " + std::to_string(kMaxRank) + " dimensions");
   }
@@ -553,13 +553,13 @@ std::unique_ptr<Array> load_npy(const std::string& path) {
   try {
     count = checked_element_count(header.dims, dtype, "shape");
   } catch (const Error& e) {
-    fail(Status::ParseError, path, std::string("bad shape: ") + e.what());
+    fail_npy(Status::ParseError, path, std::string("bad shape: ") + e.what());
   }
   const std::size_t element_size = dtype_size(dtype);
   const uint64_t data_bytes = static_cast<uint64_t>(count) * element_size;  // checked: fits in size_t / 2
   const uint64_t available = file_size - preamble_size - header_len;
   if (available != data_bytes) {
-    fail(Status::ParseError, path,
+    fail_npy(Status::ParseError, path,
          std::string(available < data_bytes ? "truncated data" : "data size does not match the shape") +
              ": shape " + shape_tuple(header.dims) + " of " + std::string(dtype_name(dtype)) + " needs " +
              std::to_string(data_bytes) + " bytes, the file has " + std::to_string(available) +
@@ -584,13 +584,13 @@ std::unique_ptr<Array> load_npy(const std::string& path) {
 
 void save_npy(const Array& array, const std::string& path) {
   if (array.kind() != ArrayKind::Dense) {
-    fail(Status::InvalidArgument, path,
+    fail_npy(Status::InvalidArgument, path,
          std::string("only dense arrays can be saved as .npy; this one is ") +
              (array.kind() == ArrayKind::Sparse ? "sparse" : "ragged"));
   }
   const char* descr = descr_of(array.dtype());
   if (descr == nullptr) {
-    fail(Status::Unsupported, path,
+    fail_npy(Status::Unsupported, path,
          "numpy has no dtype for " + std::string(dtype_name(array.dtype())) + "; cannot save it as .npy");
   }
   const std::vector<int64_t>& dims = array.dims();
@@ -606,7 +606,7 @@ void save_npy(const Array& array, const std::string& path) {
   const std::size_t padlen = kArrayAlign - ((kMagicLen + 2 + 2 + hlen) % kArrayAlign);
   header.append(padlen, ' ');
   header += '\n';
-  if (header.size() > 0xffff) fail(Status::InternalError, path, "the .npy header is too long for format 1.0");
+  if (header.size() > 0xffff) fail_npy(Status::InternalError, path, "the .npy header is too long for format 1.0");
 
   std::string preamble(kMagic, kMagicLen);
   preamble += '\x01';
@@ -615,13 +615,13 @@ void save_npy(const Array& array, const std::string& path) {
   preamble += static_cast<char>((header.size() >> 8) & 0xff);
 
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) fail(Status::IoError, path, std::string("cannot open for writing: ") + std::strerror(errno));
+  if (!out) fail_npy(Status::IoError, path, std::string("cannot open for writing: ") + std::strerror(errno));
   const auto write_failed = [&]() {
     const std::string why = std::strerror(errno);
     out.close();
     std::error_code ignored;
     std::filesystem::remove(path, ignored);  // never leave a partial file behind
-    fail(Status::IoError, path, "cannot write: " + why);
+    fail_npy(Status::IoError, path, "cannot write: " + why);
   };
   out.write(preamble.data(), static_cast<std::streamsize>(preamble.size()));
   out.write(header.data(), static_cast<std::streamsize>(header.size()));

@@ -13,12 +13,6 @@
 namespace inlay::core {
 namespace {
 
-// type(x).__name__
-std::string bare_type_name(const Json& value) {
-  const std::string full = python::type_name(value);  // "<class 'int'>"
-  return full.substr(8, full.size() - 10);
-}
-
 std::string strip(const std::string& text) {
   std::size_t begin = 0;
   std::size_t end = text.size();
@@ -63,7 +57,7 @@ int64_t python_int(const Json& value) {
     throw_invalid("invalid literal for int() with base 10: " + python::repr(value));
   }
   throw_invalid("int() argument must be a string, a bytes-like object or a real number, not '" +
-                bare_type_name(value) + "'");
+                python::bare_type_name(value) + "'");
 }
 
 // Python's float(value).
@@ -96,7 +90,7 @@ double python_float(const Json& value) {
     if (ok && pos == text.size()) return std::strtod(literal.c_str(), nullptr);
     throw_invalid("could not convert string to float: " + python::repr(value));
   }
-  throw_invalid("float() argument must be a string or a real number, not '" + bare_type_name(value) + "'");
+  throw_invalid("float() argument must be a string or a real number, not '" + python::bare_type_name(value) + "'");
 }
 
 // Float-valued comparisons of the renorm_clipping entries (numbers only; anything else is left unchecked).
@@ -116,7 +110,7 @@ Json check_renorm_clipping(const Json& given) {
   } else if (clipping.is_string()) {
     for (char c : clipping.get<std::string>()) keys.push_back(std::string(1, c));
   } else {
-    throw_invalid("'" + bare_type_name(clipping) + "' object is not iterable");
+    throw_invalid("'" + python::bare_type_name(clipping) + "' object is not iterable");
   }
   for (const Json& key : keys) {
     if (!key.is_string() || (key != "rmax" && key != "rmin" && key != "dmax")) {
@@ -124,7 +118,7 @@ Json check_renorm_clipping(const Json& given) {
                     ". Supported values: ['rmax', 'rmin', 'dmax'].");
     }
   }
-  if (!clipping.is_object()) throw_invalid("'" + bare_type_name(clipping) + "' object has no attribute 'get'");
+  if (!clipping.is_object()) throw_invalid("'" + python::bare_type_name(clipping) + "' object has no attribute 'get'");
   const Json rmax = clipping.value("rmax", Json());
   const Json rmin = clipping.value("rmin", Json());
   const Json dmax = clipping.value("dmax", Json());

@@ -8,8 +8,6 @@
 namespace inlay::core {
 namespace {
 
-bool is_int(const Json& value) { return value.is_number_integer() || value.is_boolean(); }
-
 // A Python index into a sequence of `size` items; nullopt when out of range.
 std::optional<std::size_t> python_index(int64_t index, std::size_t size) {
   const auto n = static_cast<int64_t>(size);
@@ -34,7 +32,7 @@ int64_t Concatenate::axis() const {
 }
 
 void Concatenate::check_int_axis() const {
-  if (is_int(axis_)) return;
+  if (python::is_int(axis_)) return;
   if (axis_.is_number_float()) throw_invalid("list indices must be integers or slices, not float");
   if (axis_.is_string()) {
     // `self.axis % n` formats the string; then `len(shape) > self.axis` compares an int with it.

@@ -91,7 +91,7 @@ void BaseConv::build(const std::vector<const KerasTensor*>& inputs) {
   // self.input_spec = InputSpec(min_ndim=rank + 2, axes={channel_axis: input_channel}) comes first.
   spec_channels_ = input_channel == kNoneDim ? std::nullopt : std::optional<int64_t>(input_channel);
   if (input_channel == kNoneDim) {
-    throw_invalid("unsupported operand type(s) for %: 'NoneType' and '" + cu::python_type_bare(groups_json_) + "'");
+    throw_invalid("unsupported operand type(s) for %: 'NoneType' and '" + python::bare_type_name(groups_json_) + "'");
   }
   const Json channel(input_channel);
   if (cu::py_number(cu::py_mod(channel, groups_json_)) != 0) {

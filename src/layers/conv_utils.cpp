@@ -202,7 +202,7 @@ Json standardize_tuple(const Json& value, int n, const std::string& name, bool a
 
 Json standardize_padding(const Json& value, bool allow_causal) {
   if (value.is_array()) return value;
-  if (!value.is_string()) throw_invalid("'" + python_type_bare(value) + "' object has no attribute 'lower'");
+  if (!value.is_string()) throw_invalid("'" + python::bare_type_name(value) + "' object has no attribute 'lower'");
   const std::string padding = lowercase(value.get<std::string>());
   const bool ok = padding == "valid" || padding == "same" || (allow_causal && padding == "causal");
   if (!ok) {
@@ -334,7 +334,7 @@ Shape compute_conv_transpose_output_shape(const Shape& input_shape, const Json& 
                                           const std::string& data_format, const Json& dilation_rate) {
   const Spatial in = split_spatial(input_shape, data_format);
   if (!padding.is_string()) {  // a list standardize_padding let through: padding.lower() fails
-    throw_invalid("'" + python_type_bare(padding) + "' object has no attribute 'lower'");
+    throw_invalid("'" + python::bare_type_name(padding) + "' object has no attribute 'lower'");
   }
   const std::string mode = padding.get<std::string>();
   if (mode != "valid" && mode != "same") {
@@ -490,11 +490,6 @@ std::string python_set_repr(const std::vector<Json>& values) {
   return out + "}";
 }
 
-std::string python_type_bare(const Json& value) {
-  const std::string full = python::type_name(value);  // "<class 'int'>"
-  return full.substr(8, full.size() - 10);
-}
-
 bool is_py_number(const Json& value) { return value.is_boolean() || value.is_number(); }
 
 double py_number(const Json& value) {
@@ -505,14 +500,14 @@ double py_number(const Json& value) {
 
 bool py_le_zero(const Json& value) {
   if (!is_py_number(value)) {
-    throw_invalid("'<=' not supported between instances of '" + python_type_bare(value) + "' and 'int'");
+    throw_invalid("'<=' not supported between instances of '" + python::bare_type_name(value) + "' and 'int'");
   }
   return py_number(value) <= 0;
 }
 
 Json py_mod(const Json& a, const Json& b) {
   if (!is_py_number(a) || !is_py_number(b)) {
-    throw_invalid("unsupported operand type(s) for %: '" + python_type_bare(a) + "' and '" + python_type_bare(b) + "'");
+    throw_invalid("unsupported operand type(s) for %: '" + python::bare_type_name(a) + "' and '" + python::bare_type_name(b) + "'");
   }
   if (a.is_number_float() || b.is_number_float()) {
     const double x = py_number(a);
@@ -532,7 +527,7 @@ Json py_mod(const Json& a, const Json& b) {
 
 Json py_floordiv(const Json& a, const Json& b) {
   if (!is_py_number(a) || !is_py_number(b)) {
-    throw_invalid("unsupported operand type(s) for //: '" + python_type_bare(a) + "' and '" + python_type_bare(b) +
+    throw_invalid("unsupported operand type(s) for //: '" + python::bare_type_name(a) + "' and '" + python::bare_type_name(b) +
                   "'");
   }
   if (a.is_number_float() || b.is_number_float()) {

@@ -66,8 +66,6 @@ Shape compute_pooling_output_shape(const Shape& input_shape, const Json& pool_si
 std::string numpy_str(const std::vector<Json>& values, bool object_dtype = false);
 // repr(set(values)) of numbers, in CPython's iteration order for small sets.
 std::string python_set_repr(const std::vector<Json>& values);
-// type(value).__name__: "int", "str", "NoneType", ...
-std::string python_type_bare(const Json& value);
 
 // Python arithmetic on JSON numbers (int, bool, float): a % b and a // b with Python's result types, and
 // a <= 0 ("'<=' not supported between instances of 'str' and 'int'" for non-numbers).

@@ -97,8 +97,8 @@ std::vector<InputSpec> BaseDepthwiseConv::input_specs() const {
 
 Json BaseDepthwiseConv::output_channels(const Json& channel) const {
   if (channel.is_null() || depth_multiplier_json_.is_null()) {
-    throw_invalid("unsupported operand type(s) for *: '" + cu::python_type_bare(depth_multiplier_json_) + "' and '" +
-                  cu::python_type_bare(channel) + "'");
+    throw_invalid("unsupported operand type(s) for *: '" + python::bare_type_name(depth_multiplier_json_) + "' and '" +
+                  python::bare_type_name(channel) + "'");
   }
   if (depth_multiplier_json_.is_number_float()) return Json(cu::py_number(depth_multiplier_json_) * cu::py_number(channel));
   return Json(cu::to_int(depth_multiplier_json_) * channel.get<int64_t>());

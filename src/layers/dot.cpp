@@ -6,9 +6,6 @@
 namespace inlay::core {
 namespace {
 
-bool python_int(const Json& value) { return value.is_number_integer() || value.is_boolean(); }
-int64_t int_of(const Json& value) { return value.is_boolean() ? (value.get<bool>() ? 1 : 0) : value.get<int64_t>(); }
-
 // Python's a % n for n > 0.
 int64_t modulo(int64_t a, int64_t n) { return ((a % n) + n) % n; }
 
@@ -24,7 +21,7 @@ std::unique_ptr<Layer> Dot::from_config(Graph& graph, const Json& config) {
   LayerArgs args(kClassName, config);
   BaseLayerConfig base = BaseLayerConfig::read(args, graph, {"axes", "normalize"});
   const Json axes = args.require("axes");
-  if (!python_int(axes)) {
+  if (!python::is_int(axes)) {
     if (!axes.is_array()) {
       throw_invalid("Invalid type for argument `axes`: it should be a list or an int. Received: axes=" +
                     python::str(axes));
@@ -33,7 +30,7 @@ std::unique_ptr<Layer> Dot::from_config(Graph& graph, const Json& config) {
       throw_invalid("Invalid format for argument `axes`: it should contain two elements. Received: axes=" +
                     python::str(axes));
     }
-    if (!python_int(axes[0]) || !python_int(axes[1])) {
+    if (!python::is_int(axes[0]) || !python::is_int(axes[1])) {
       throw_invalid("Invalid format for argument `axes`: list elements should be integers. Received: axes=" +
                     python::str(axes));
     }
@@ -46,8 +43,8 @@ std::unique_ptr<Layer> Dot::from_config(Graph& graph, const Json& config) {
 }
 
 std::array<int64_t, 2> Dot::shape_axes(int64_t rank1, int64_t rank2) const {
-  if (axes_json_.is_array()) return {int_of(axes_json_[0]), int_of(axes_json_[1])};
-  const int64_t axes = int_of(axes_json_);
+  if (axes_json_.is_array()) return {python::int_value(axes_json_[0]), python::int_value(axes_json_[1])};
+  const int64_t axes = python::int_value(axes_json_);
   if (axes < 0) return {modulo(axes, rank1), modulo(axes, rank2)};
   return {axes, axes};
 }

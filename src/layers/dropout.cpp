@@ -8,16 +8,10 @@
 namespace inlay::core {
 namespace {
 
-// type(x).__name__
-std::string bare_type_name(const Json& value) {
-  const std::string full = python::type_name(value);  // "<class 'int'>"
-  return full.substr(8, full.size() - 10);
-}
-
 // `0 <= rate <= 1` with Python's comparison rules; returns rate as a number.
 double check_rate(const Json& rate) {
   if (!rate.is_number() && !rate.is_boolean()) {
-    throw_invalid("'<=' not supported between instances of 'int' and '" + bare_type_name(rate) + "'");
+    throw_invalid("'<=' not supported between instances of 'int' and '" + python::bare_type_name(rate) + "'");
   }
   const double value = rate.is_boolean() ? (rate.get<bool>() ? 1.0 : 0.0) : rate.get<double>();
   if (!(0.0 <= value && value <= 1.0)) {
@@ -51,7 +45,7 @@ Json validate_noise_shape(const Json& noise_shape) {
     if (dim.is_null()) continue;
     if (!dim.is_number_integer() && !dim.is_boolean()) {
       throw_invalid(std::string(kNoiseShapePrefix) + "Expected all elements to be integers or None. Received element at index " +
-                    std::to_string(i) + ": " + python::str(dim) + " (type: " + bare_type_name(dim) + ")");
+                    std::to_string(i) + ": " + python::str(dim) + " (type: " + python::bare_type_name(dim) + ")");
     }
     const bool positive = dim.is_boolean() ? dim.get<bool>() : dim.get<int64_t>() > 0;
     if (!positive) {

@@ -9,18 +9,12 @@
 namespace inlay::core {
 namespace {
 
-// type(value).__name__
-std::string bare_type_name(const Json& value) {
-  const std::string full = python::type_name(value);  // "<class 'int'>"
-  return full.substr(8, full.size() - 10);
-}
-
 // Embedding.__init__'s check, made before Layer.__init__ (no auto-name is taken): an int that is not a bool,
 // > 0.
 int64_t positive_dim(const Json& value, const char* argument) {
   if (!value.is_number_integer() || value.get<int64_t>() <= 0) {
     throw_invalid(std::string("`") + argument + "` must be a positive integer. Received: " + argument + "=" +
-                  python::str(value) + " (of type " + bare_type_name(value) + ").");
+                  python::str(value) + " (of type " + python::bare_type_name(value) + ").");
   }
   return value.get<int64_t>();
 }
@@ -106,7 +100,7 @@ void Embedding::add_embeddings() {
 // shape, so this always fails, with the AttributeError Keras raises.
 void Embedding::set_initial_weights(const Json& weights) {
   const Json& value = weights.is_array() && weights.size() == 1 ? weights[0] : weights;
-  throw_invalid("'" + bare_type_name(value) + "' object has no attribute 'shape'");
+  throw_invalid("'" + python::bare_type_name(value) + "' object has no attribute 'shape'");
 }
 
 void Embedding::build(const std::vector<const KerasTensor*>& inputs) {

@@ -7,16 +7,13 @@
 namespace inlay::core {
 namespace {
 
-bool python_int(const Json& value) { return value.is_number_integer() || value.is_boolean(); }
-int64_t int_of(const Json& value) { return value.is_boolean() ? (value.get<bool>() ? 1 : 0) : value.get<int64_t>(); }
-
 }  // namespace
 
 std::unique_ptr<Layer> GroupNormalization::from_config(Graph& graph, const Json& config) {
   LayerArgs args(kClassName, config);
   // groups is checked before Layer.__init__ reads the base arguments.
   const Json groups = args.take("groups", 32);
-  if (!python_int(groups) || (int_of(groups) <= 0 && int_of(groups) != -1)) {
+  if (!python::is_int(groups) || (python::int_value(groups) <= 0 && python::int_value(groups) != -1)) {
     throw_invalid("Received an invalid value for argument `groups`, expected a positive integer (or `-1` for "
                   "instance normalization). Received: groups=" + python::str(groups));
   }
@@ -25,12 +22,12 @@ std::unique_ptr<Layer> GroupNormalization::from_config(Graph& graph, const Json&
       {"axis", "epsilon", "center", "scale", "beta_initializer", "gamma_initializer", "beta_regularizer",
        "gamma_regularizer", "beta_constraint", "gamma_constraint"});
   std::unique_ptr<GroupNormalization> layer(new GroupNormalization(std::move(base)));
-  layer->groups_ = int_of(groups);
+  layer->groups_ = python::int_value(groups);
   const Json axis = args.take("axis", -1);
-  if (!python_int(axis)) {
+  if (!python::is_int(axis)) {
     throw_invalid("GroupNormalization takes an int axis. Received: axis=" + python::repr(axis));
   }
-  layer->axis_ = int_of(axis);
+  layer->axis_ = python::int_value(axis);
   layer->epsilon_ = args.take("epsilon", 1e-3);
   layer->center_json_ = args.take("center", true);
   layer->scale_json_ = args.take("scale", true);

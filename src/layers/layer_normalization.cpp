@@ -9,11 +9,6 @@
 namespace inlay::core {
 namespace {
 
-// Python's isinstance(value, int): a bool is one.
-bool python_int(const Json& value) { return value.is_number_integer() || value.is_boolean(); }
-
-int64_t int_of(const Json& value) { return value.is_boolean() ? (value.get<bool>() ? 1 : 0) : value.get<int64_t>(); }
-
 }  // namespace
 
 std::unique_ptr<Layer> LayerNormalization::from_config(Graph& graph, const Json& config) {
@@ -26,7 +21,7 @@ std::unique_ptr<Layer> LayerNormalization::from_config(Graph& graph, const Json&
        "gamma_regularizer", "beta_constraint", "gamma_constraint"});
   std::unique_ptr<LayerNormalization> layer(new LayerNormalization(std::move(base)));
   const Json axis = args.take("axis", -1);
-  if (!axis.is_array() && !python_int(axis)) {
+  if (!axis.is_array() && !python::is_int(axis)) {
     throw_invalid("Expected an int or a list/tuple of ints for the argument 'axis', but received: " +
                      python::repr(axis));
   }
@@ -64,15 +59,15 @@ void LayerNormalization::build(const std::vector<const KerasTensor*>& inputs) {
   std::vector<int64_t> axes;
   if (axis_.is_array()) {
     for (const Json& a : axis_) {
-      if (!python_int(a)) {
+      if (!python::is_int(a)) {
         const std::string type = python::type_name(a);  // "<class 'float'>"
         throw_invalid("tuple indices must be integers or slices, not " + type.substr(8, type.size() - 10));
       }
-      axes.push_back(int_of(a));
+      axes.push_back(python::int_value(a));
     }
     std::sort(axes.begin(), axes.end());
   } else {
-    axes.push_back(int_of(axis_));
+    axes.push_back(python::int_value(axis_));
   }
   std::vector<int64_t> weight_shape;
   std::vector<int> normalized;
@@ -103,7 +98,7 @@ std::vector<TypeSpec> LayerNormalization::infer(const std::vector<const KerasTen
   const Shape& shape = inputs.front()->shape();
   const auto rank = static_cast<int64_t>(shape.rank());
   for (const Json& a : axis_) {  // a list once built
-    const int64_t axis = int_of(a);
+    const int64_t axis = python::int_value(a);
     if (axis >= rank || axis < -rank) {
       throw_invalid("Axis " + std::to_string(axis) + " is out of bounds for input shape " + shape.to_tuple_string() +
                     ". Received: axis=" + python::repr(axis_));

@@ -7,7 +7,7 @@
 namespace inlay::core {
 namespace {
 
-MaskOpKind kind_of(std::string_view op_name) {
+MaskOpKind mask_kind_of(std::string_view op_name) {
   if (op_name == "NotEqual") return MaskOpKind::NotEqual;
   if (op_name == "LogicalOr") return MaskOpKind::LogicalOr;
   if (op_name == "LogicalAnd") return MaskOpKind::LogicalAnd;
@@ -25,7 +25,7 @@ bool is_fill(MaskOpKind kind) { return kind == MaskOpKind::ZerosLike || kind == 
 
 std::unique_ptr<Layer> MaskOp::from_op_config(Graph& graph, std::string_view module, std::string_view op_name,
                                               const Json& config) {
-  const MaskOpKind kind = kind_of(op_name);
+  const MaskOpKind kind = mask_kind_of(op_name);
   std::initializer_list<const char*> none = {}, reduce = {"axis", "keepdims"}, fill = {"dtype"};
   std::string name = read_op_name(graph, op_name, config, is_reduction(kind) ? reduce : is_fill(kind) ? fill : none);
   std::unique_ptr<MaskOp> op(new MaskOp(std::move(name), module, op_name, kind));

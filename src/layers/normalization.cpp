@@ -10,13 +10,6 @@
 namespace inlay::core {
 namespace {
 
-// Python's repr of a tuple of ints: (), (3,), (1, 2).
-std::string tuple_text(const std::vector<int64_t>& items) {
-  std::string text = "(";
-  for (std::size_t i = 0; i < items.size(); ++i) text += (i ? ", " : "") + std::to_string(items[i]);
-  return text + (items.size() == 1 ? ",)" : ")");
-}
-
 // Normalization.__init__'s axis: None -> (), an int -> (axis,), else tuple(axis).
 std::vector<int64_t> read_axis(const Json& axis) {
   if (axis.is_null()) return {};
@@ -68,12 +61,12 @@ std::unique_ptr<Layer> Normalization::from_config(Graph& graph, const Json& conf
     layer->variance_ = numeric(variance, "variance");
     if (layer->mean_.shape != layer->variance_.shape) {
       throw_invalid("When setting values directly, `mean` and `variance` must have the same shape. Received: mean shape " +
-                    tuple_text(layer->mean_.shape) + " and variance shape " + tuple_text(layer->variance_.shape));
+                    python::tuple_text(layer->mean_.shape) + " and variance shape " + python::tuple_text(layer->variance_.shape));
     }
     if (layer->mean_.shape.size() > layer->axis_.size()) {
       throw_invalid("The rank of `mean` must be less than or equal to the number of axes (" +
-                    std::to_string(layer->axis_.size()) + "). Received: mean shape " + tuple_text(layer->mean_.shape) +
-                    " for axis " + tuple_text(layer->axis_));
+                    std::to_string(layer->axis_.size()) + "). Received: mean shape " + python::tuple_text(layer->mean_.shape) +
+                    " for axis " + python::tuple_text(layer->axis_));
     }
   }
   return layer;
@@ -86,7 +79,7 @@ void Normalization::build(const std::vector<const KerasTensor*>& inputs) {
   for (int64_t a : axis_) {
     if (a < -ndim || a >= ndim) {
       throw_invalid("All `axis` values must be in the range [-ndim, ndim). Received inputs with ndim=" +
-                    std::to_string(ndim) + ", while axis=" + tuple_text(axis_));
+                    std::to_string(ndim) + ", while axis=" + python::tuple_text(axis_));
     }
   }
   std::vector<int> keep;
@@ -94,7 +87,7 @@ void Normalization::build(const std::vector<const KerasTensor*>& inputs) {
   std::sort(keep.begin(), keep.end());
   for (int d : keep) {
     if (shape[static_cast<std::size_t>(d)] == kNoneDim) {
-      throw_invalid("All `axis` values to be kept must have a known shape. Received axis=" + tuple_text(axis_) +
+      throw_invalid("All `axis` values to be kept must have a known shape. Received axis=" + python::tuple_text(axis_) +
                     ", inputs.shape=" + shape.to_tuple_string() + ", with unknown axis at index " + std::to_string(d));
     }
   }
@@ -114,8 +107,8 @@ void Normalization::build(const std::vector<const KerasTensor*>& inputs) {
       const int64_t m = mean_.shape[mean_.shape.size() - i];
       const int64_t want = broadcast[static_cast<std::size_t>(keep[keep.size() - i])];
       if (m != 1 && m != want) {
-        throw_invalid("Normalization `mean` of shape " + tuple_text(mean_.shape) +
-                      " cannot be broadcast to the kept axes of the input, of shape " + tuple_text(broadcast));
+        throw_invalid("Normalization `mean` of shape " + python::tuple_text(mean_.shape) +
+                      " cannot be broadcast to the kept axes of the input, of shape " + python::tuple_text(broadcast));
       }
     }
   }

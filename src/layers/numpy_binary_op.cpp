@@ -9,7 +9,7 @@
 namespace inlay::core {
 namespace {
 
-BinaryOpKind kind_of(std::string_view op_name) {
+BinaryOpKind binary_kind_of(std::string_view op_name) {
   if (op_name == "Add") return BinaryOpKind::Add;
   if (op_name == "Subtract") return BinaryOpKind::Subtract;
   if (op_name == "Multiply") return BinaryOpKind::Multiply;
@@ -49,7 +49,7 @@ std::vector<int64_t> broadcast_shapes(const std::vector<int64_t>& a, const std::
 
 std::unique_ptr<Layer> NumpyBinaryOp::from_op_config(Graph& graph, std::string_view module, std::string_view op_name,
                                                      const Json& config) {
-  const BinaryOpKind kind = kind_of(op_name);
+  const BinaryOpKind kind = binary_kind_of(op_name);
   return std::unique_ptr<Layer>(new NumpyBinaryOp(read_op_name(graph, op_name, config), module, op_name, kind));
 }
 

@@ -6,7 +6,7 @@
 namespace inlay::core {
 namespace {
 
-int64_t canonical_axis(int64_t a, int64_t rank) {
+int64_t join_axis(int64_t a, int64_t rank) {
   if (a < -rank || a >= rank) {
     throw_invalid("axis " + std::to_string(a) + " is out of bounds for an array with dimension " +
                   std::to_string(rank) + ".");
@@ -81,7 +81,7 @@ std::vector<TypeSpec> NumpyJoinOp::infer(const std::vector<const KerasTensor*>& 
   const auto rank = static_cast<int64_t>(first.rank());
   std::vector<int64_t> out = first.dims();
   if (stack_) {
-    const int64_t axis = canonical_axis(axis_, rank + 1);
+    const int64_t axis = join_axis(axis_, rank + 1);
     for (const KerasTensor* t : xs) {
       if (!same_shape(t->shape().dims(), first.dims(), -1)) {
         throw_invalid("Every value in `x` must have the same shape. But found element of shape " +
@@ -92,7 +92,7 @@ std::vector<TypeSpec> NumpyJoinOp::infer(const std::vector<const KerasTensor*>& 
     out.insert(out.begin() + axis, static_cast<int64_t>(xs.size()));
     return {TypeSpec::tensor(Shape(out), xs.front()->dtype())};
   }
-  const int64_t axis = canonical_axis(axis_, rank);
+  const int64_t axis = join_axis(axis_, rank);
   int64_t total = 0;
   for (const KerasTensor* t : xs) {
     if (!same_shape(t->shape().dims(), first.dims(), axis)) {

@@ -9,7 +9,7 @@
 namespace inlay::core {
 namespace {
 
-ReduceOpKind kind_of(std::string_view op_name) {
+ReduceOpKind reduce_kind_of(std::string_view op_name) {
   if (op_name == "Mean") return ReduceOpKind::Mean;
   if (op_name == "Sum") return ReduceOpKind::Sum;
   if (op_name == "Max") return ReduceOpKind::Max;
@@ -29,7 +29,7 @@ int64_t canonical_axis(const Json& axis, int64_t rank) {
 
 std::unique_ptr<Layer> NumpyReduceOp::from_op_config(Graph& graph, std::string_view module, std::string_view op_name,
                                                      const Json& config) {
-  const ReduceOpKind kind = kind_of(op_name);
+  const ReduceOpKind kind = reduce_kind_of(op_name);
   const bool extremum = kind == ReduceOpKind::Max || kind == ReduceOpKind::Min;
   std::initializer_list<const char*> plain = {"axis", "keepdims"}, with_initial = {"axis", "keepdims", "initial"};
   std::string name = read_op_name(graph, op_name, config, extremum ? with_initial : plain);

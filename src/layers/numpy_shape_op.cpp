@@ -9,7 +9,7 @@
 namespace inlay::core {
 namespace {
 
-ShapeOpKind kind_of(std::string_view op_name) {
+ShapeOpKind shape_kind_of(std::string_view op_name) {
   if (op_name == "Reshape") return ShapeOpKind::Reshape;
   if (op_name == "ExpandDims") return ShapeOpKind::ExpandDims;
   if (op_name == "Squeeze") return ShapeOpKind::Squeeze;
@@ -43,18 +43,11 @@ std::vector<int64_t> int_list(const Json& value, const std::string& op) {
                                        " is neither an int nor a list of ints");
 }
 
-// Python's repr of a tuple of ints (-1 printed as itself, not as None).
-std::string tuple_text(const std::vector<int64_t>& dims) {
-  std::string out = "(";
-  for (std::size_t i = 0; i < dims.size(); ++i) out += (i > 0 ? ", " : "") + std::to_string(dims[i]);
-  return out + (dims.size() == 1 ? ",)" : ")");
-}
-
 }  // namespace
 
 std::unique_ptr<Layer> NumpyShapeOp::from_op_config(Graph& graph, std::string_view module, std::string_view op_name,
                                                     const Json& config) {
-  const ShapeOpKind kind = kind_of(op_name);
+  const ShapeOpKind kind = shape_kind_of(op_name);
   const char* key = key_of(kind);
   std::string name = read_op_name(graph, op_name, config, {key});
   std::unique_ptr<NumpyShapeOp> op(new NumpyShapeOp(std::move(name), module, op_name, kind));
@@ -130,15 +123,15 @@ std::vector<int64_t> NumpyShapeOp::reshape(const std::vector<int64_t>& in) const
   for (int64_t d : newshape) known *= d == -1 ? 1 : d;
   if (unknown == 0) {
     if (size != known) {
-      throw_invalid("The total size of the tensor must be unchanged. Received: input_shape=" + tuple_text(in) +
-                    ", newshape=" + tuple_text(newshape));
+      throw_invalid("The total size of the tensor must be unchanged. Received: input_shape=" + python::tuple_text(in) +
+                    ", newshape=" + python::tuple_text(newshape));
     }
     return newshape;
   }
   if (known == 0 || size % known != 0) {
     throw_invalid("The total size of the tensor must be unchanged, however, the input size cannot by divided by the "
-                  "specified dimensions in newshape. Received: input_shape=" + tuple_text(in) +
-                  ", newshape=" + tuple_text(newshape));
+                  "specified dimensions in newshape. Received: input_shape=" + python::tuple_text(in) +
+                  ", newshape=" + python::tuple_text(newshape));
   }
   std::vector<int64_t> out = newshape;
   for (int64_t& d : out) {

@@ -11,20 +11,6 @@ namespace inlay::core {
 
 namespace {
 
-// tuple(dims): a list as is, a string's characters, a dict's keys; TypeError for the rest.
-Json python_tuple(const Json& value) {
-  if (value.is_array()) return value;
-  Json items = Json::array();
-  if (value.is_string()) {
-    for (char c : value.get<std::string>()) items.push_back(std::string(1, c));
-  } else if (value.is_object()) {
-    for (const auto& item : value.items()) items.push_back(item.key());
-  } else {
-    throw_invalid("'" + conv_utils::python_type_bare(value) + "' object is not iterable");
-  }
-  return items;
-}
-
 // sorted(dims) == list(range(1, len(dims) + 1)), with Python's numeric equality (True == 1, 2.0 == 2).
 bool is_permutation(const Json& items) {
   std::vector<double> values;
@@ -46,7 +32,7 @@ std::unique_ptr<Layer> Permute::from_config(Graph& graph, const Json& config) {
   conv_utils::require_arguments(args, {"dims"});
   std::unique_ptr<Permute> layer(new Permute(BaseLayerConfig::read(args, graph, {"dims"})));
   const Json dims = args.take("dims");
-  layer->dims_json_ = python_tuple(dims);
+  layer->dims_json_ = python::tuple_items(dims);
   if (!is_permutation(layer->dims_json_)) {
     throw_invalid("Invalid permutation argument `dims` for Permute Layer. The set of indices in `dims` must be "
                   "consecutive and start from 1. Received dims=" + python::str(dims));

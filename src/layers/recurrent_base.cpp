@@ -9,17 +9,10 @@ namespace inlay::core {
 
 namespace {
 
-// type(value).__name__: "str" out of Python's "<class 'str'>".
-std::string bare_type_name(const Json& value) {
-  const std::string full = python::type_name(value);
-  const auto first = full.find('\''), last = full.rfind('\'');
-  return first != std::string::npos && last > first ? full.substr(first + 1, last - first - 1) : full;
-}
-
 // Keras's min(1.0, max(0.0, rate)): always a float in the config.
 double clamp_rate(const Json& rate) {
   if (!rate.is_number() && !rate.is_boolean()) {
-    throw Error(Status::InvalidArgument, "'>' not supported between instances of '" + bare_type_name(rate) +
+    throw Error(Status::InvalidArgument, "'>' not supported between instances of '" + python::bare_type_name(rate) +
                                              "' and 'float'");
   }
   const double value = rate.is_boolean() ? (rate.get<bool>() ? 1.0 : 0.0) : rate.get<double>();
@@ -48,7 +41,7 @@ int64_t RecurrentLayer::read_units(std::string_view class_name, const Json& unit
                                          python::repr(units) + ".");
   }
   throw Error(Status::InvalidArgument,
-              "'<=' not supported between instances of '" + bare_type_name(units) + "' and 'int'");
+              "'<=' not supported between instances of '" + python::bare_type_name(units) + "' and 'int'");
 }
 
 std::unique_ptr<RecurrentLayer> RecurrentLayer::read(std::unique_ptr<RecurrentLayer> layer, LayerArgs& args) {

@@ -9,33 +9,12 @@
 namespace inlay::core {
 namespace {
 
-bool is_int(const Json& value) { return value.is_number_integer() || value.is_boolean(); }
-int64_t int_value(const Json& value) {
-  return value.is_boolean() ? static_cast<int64_t>(value.get<bool>()) : value.get<int64_t>();
-}
-
-// tuple(value) for the JSON forms: a list as is, a string's characters, a dict's keys.
-Json python_tuple(const Json& value) {
-  if (value.is_array()) return value;
-  Json items = Json::array();
-  if (value.is_string()) {
-    for (char c : value.get<std::string>()) items.push_back(std::string(1, c));
-    return items;
-  }
-  if (value.is_object()) {
-    for (const auto& [key, item] : value.items()) items.push_back(key);
-    return items;
-  }
-  const std::string type = python::type_name(value);  // "<class 'int'>"
-  throw_invalid("'" + type.substr(8, type.size() - 10) + "' object is not iterable");
-}
-
 // operation_utils.validate_reshape_shape
 void validate_reshape_shape(const Json& target) {
   int unknown = 0;
   for (const Json& dim : target) {
-    if (!is_int(dim)) continue;
-    const int64_t value = int_value(dim);
+    if (!python::is_int(dim)) continue;
+    const int64_t value = python::int_value(dim);
     if (value < -1) {
       throw_invalid("Each dimension in `target_shape` must be a non-negative integer, or `-1` for a single unknown "
                     "dimension. Received: target_shape=" +
@@ -59,11 +38,11 @@ std::unique_ptr<Layer> Reshape::from_config(Graph& graph, const Json& config) {
   }
   BaseLayerConfig base = BaseLayerConfig::read(args, graph, {"target_shape"});
   std::unique_ptr<Reshape> layer(new Reshape(std::move(base)));
-  layer->target_json_ = python_tuple(args.take("target_shape"));
+  layer->target_json_ = python::tuple_items(args.take("target_shape"));
   validate_reshape_shape(layer->target_json_);
   check_shape_rank(layer->target_json_.size() + 1, "Reshape's output (target_shape and the batch dimension)");
   for (const Json& dim : layer->target_json_) {
-    layer->target_shape_.push_back(is_int(dim) ? std::optional<int64_t>(int_value(dim)) : std::nullopt);
+    layer->target_shape_.push_back(python::is_int(dim) ? std::optional<int64_t>(python::int_value(dim)) : std::nullopt);
   }
   return layer;
 }
@@ -92,7 +71,7 @@ std::vector<TypeSpec> Reshape::infer(const std::vector<const KerasTensor*>& inpu
   } else {
     // The target as Keras prints it here: non-int entries became None, bools stay bools.
     Json printed = Json::array();
-    for (const Json& dim : target_json_) printed.push_back(is_int(dim) ? dim : Json());
+    for (const Json& dim : target_json_) printed.push_back(python::is_int(dim) ? dim : Json());
     const std::string received = "Received: input_shape=" + Shape(non_batch).to_tuple_string() +
                                  ", target_shape=" + python::repr(printed, python::Sequence::Tuple);
     const int64_t input_size = *Shape(non_batch).num_elements();

@@ -9,9 +9,6 @@
 namespace inlay::core {
 namespace {
 
-bool python_int(const Json& value) { return value.is_number_integer() || value.is_boolean(); }
-int64_t int_of(const Json& value) { return value.is_boolean() ? (value.get<bool>() ? 1 : 0) : value.get<int64_t>(); }
-
 // input_shape[dim]'s TypeError for a non-int index.
 [[noreturn]] void bad_index(const Json& value) {
   const std::string type = python::type_name(value);  // "<class 'float'>"
@@ -45,13 +42,13 @@ void RMSNormalization::build(const std::vector<const KerasTensor*>& inputs) {
   std::vector<int64_t> axes;
   if (axis_.is_array()) {
     for (const Json& a : axis_) {
-      if (!python_int(a)) bad_index(a);
-      axes.push_back(int_of(a));
+      if (!python::is_int(a)) bad_index(a);
+      axes.push_back(python::int_value(a));
     }
     std::sort(axes.begin(), axes.end());
   } else {
-    if (!python_int(axis_)) bad_index(axis_);
-    axes.push_back(int_of(axis_));
+    if (!python::is_int(axis_)) bad_index(axis_);
+    axes.push_back(python::int_value(axis_));
   }
   std::vector<int64_t> weight_shape;
   std::vector<int> normalized;
@@ -78,7 +75,7 @@ std::vector<TypeSpec> RMSNormalization::infer(const std::vector<const KerasTenso
   const Shape& shape = inputs.front()->shape();
   const auto rank = static_cast<int64_t>(shape.rank());
   for (const Json& a : axis_) {  // a list once built
-    const int64_t axis = int_of(a);
+    const int64_t axis = python::int_value(a);
     if (axis >= rank || axis < -rank) {
       throw_invalid("Axis " + std::to_string(axis) + " is out of bounds for input shape " + shape.to_tuple_string() +
                     ". Received: axis=" + python::repr(axis_));

@@ -111,7 +111,7 @@ constexpr std::string_view kConstraintsSource = "keras.src.constraints.constrain
 
 // RandomInitializer.__init__: None, an int, or a serialized SeedGenerator. get_config() writes the seed
 // argument back as it came, so a SeedGenerator's dict is kept (inlay does not check its config).
-void check_seed(Json& args) {
+void check_init_seed(Json& args) {
   const Json& seed = args["seed"];
   if (seed.is_null() || seed.is_boolean() || seed.is_number_integer()) return;
   if (seed.is_object()) {
@@ -149,7 +149,7 @@ void variance_scaling_init(Json& args) {
                 ".Please use one of {'untruncated_normal', 'truncated_normal', 'uniform'}");
   }
   distribution = lowered;
-  check_seed(args);
+  check_init_seed(args);
 }
 
 void stft_init(Json& args) {
@@ -236,24 +236,24 @@ const std::vector<KerasClass> kInitializerClasses = {
      {{"side", "real"}, {"window", "hann"}, {"scaling", "density"}, {"periodic", false}},
      {"side", "window", "periodic", "scaling"}, stft_init},
     {"RandomNormal", {"random_normal", "normal"}, kInitializers, kRandomInitializers,
-     {{"mean", 0.0}, {"stddev", 0.05}, {"seed", nullptr}}, {"seed", "mean", "stddev"}, check_seed},
+     {{"mean", 0.0}, {"stddev", 0.05}, {"seed", nullptr}}, {"seed", "mean", "stddev"}, check_init_seed},
     {"TruncatedNormal", {"truncated_normal"}, kInitializers, kRandomInitializers,
-     {{"mean", 0.0}, {"stddev", 0.05}, {"seed", nullptr}}, {"seed", "mean", "stddev"}, check_seed},
+     {{"mean", 0.0}, {"stddev", 0.05}, {"seed", nullptr}}, {"seed", "mean", "stddev"}, check_init_seed},
     {"RandomUniform", {"random_uniform", "uniform"}, kInitializers, kRandomInitializers,
-     {{"minval", -0.05}, {"maxval", 0.05}, {"seed", nullptr}}, {"seed", "minval", "maxval"}, check_seed},
+     {{"minval", -0.05}, {"maxval", 0.05}, {"seed", nullptr}}, {"seed", "minval", "maxval"}, check_init_seed},
     {"VarianceScaling", {"variance_scaling"}, kInitializers, kRandomInitializers,
      {{"scale", 1.0}, {"mode", "fan_in"}, {"distribution", "truncated_normal"}, {"seed", nullptr},
       {"input_axes", nullptr}, {"output_axes", nullptr}},
      {"seed", "scale", "mode", "distribution", "input_axes", "output_axes"}, variance_scaling_init},
     // The VarianceScaling presets: their fixed scale/mode/distribution always pass, only the seed is checked.
-    {"GlorotUniform", {"glorot_uniform"}, kInitializers, kRandomInitializers, kSeedAndAxes, kSeedAndAxesConfig, check_seed},
-    {"GlorotNormal", {"glorot_normal"}, kInitializers, kRandomInitializers, kSeedAndAxes, kSeedAndAxesConfig, check_seed},
-    {"HeNormal", {"he_normal"}, kInitializers, kRandomInitializers, kSeedAndAxes, kSeedAndAxesConfig, check_seed},
-    {"HeUniform", {"he_uniform"}, kInitializers, kRandomInitializers, kSeedAndAxes, kSeedAndAxesConfig, check_seed},
-    {"LecunNormal", {"lecun_normal"}, kInitializers, kRandomInitializers, kSeedAndAxes, kSeedAndAxesConfig, check_seed},
-    {"LecunUniform", {"lecun_uniform"}, kInitializers, kRandomInitializers, kSeedAndAxes, kSeedAndAxesConfig, check_seed},
+    {"GlorotUniform", {"glorot_uniform"}, kInitializers, kRandomInitializers, kSeedAndAxes, kSeedAndAxesConfig, check_init_seed},
+    {"GlorotNormal", {"glorot_normal"}, kInitializers, kRandomInitializers, kSeedAndAxes, kSeedAndAxesConfig, check_init_seed},
+    {"HeNormal", {"he_normal"}, kInitializers, kRandomInitializers, kSeedAndAxes, kSeedAndAxesConfig, check_init_seed},
+    {"HeUniform", {"he_uniform"}, kInitializers, kRandomInitializers, kSeedAndAxes, kSeedAndAxesConfig, check_init_seed},
+    {"LecunNormal", {"lecun_normal"}, kInitializers, kRandomInitializers, kSeedAndAxes, kSeedAndAxesConfig, check_init_seed},
+    {"LecunUniform", {"lecun_uniform"}, kInitializers, kRandomInitializers, kSeedAndAxes, kSeedAndAxesConfig, check_init_seed},
     {"Orthogonal", {"orthogonal", "OrthogonalInitializer"}, kInitializers, kRandomInitializers,
-     {{"gain", 1.0}, {"seed", nullptr}}, {"seed", "gain"}, check_seed},
+     {{"gain", 1.0}, {"seed", nullptr}}, {"seed", "gain"}, check_init_seed},
     {"Initializer", {"initializer"}, "keras", "keras.src.initializers.initializer", {}, {}},
 };
 

@@ -9,9 +9,6 @@
 namespace inlay::core {
 namespace {
 
-bool python_int(const Json& value) { return value.is_number_integer() || value.is_boolean(); }
-int64_t int_of(const Json& value) { return value.is_boolean() ? (value.get<bool>() ? 1 : 0) : value.get<int64_t>(); }
-
 }  // namespace
 
 std::unique_ptr<Layer> UnitNormalization::from_config(Graph& graph, const Json& config) {
@@ -19,7 +16,7 @@ std::unique_ptr<Layer> UnitNormalization::from_config(Graph& graph, const Json& 
   BaseLayerConfig base = BaseLayerConfig::read(args, graph, {"axis"});
   std::unique_ptr<UnitNormalization> layer(new UnitNormalization(std::move(base)));
   const Json axis = args.take("axis", -1);
-  if (!axis.is_array() && !python_int(axis)) {
+  if (!axis.is_array() && !python::is_int(axis)) {
     throw_invalid("Invalid value for `axis` argument: expected an int or a list/tuple of ints. Received: axis=" +
                   python::str(axis));
   }
@@ -31,8 +28,8 @@ std::vector<int> UnitNormalization::normalized_axes(int rank) const {
   std::vector<int> axes;
   const Json list = axis_.is_array() ? axis_ : Json::array({axis_});
   for (const Json& a : list) {
-    if (!python_int(a)) throw_invalid("UnitNormalization '" + name() + "': axis entries must be integers");
-    const int64_t axis = int_of(a);
+    if (!python::is_int(a)) throw_invalid("UnitNormalization '" + name() + "': axis entries must be integers");
+    const int64_t axis = python::int_value(a);
     if (axis >= rank || axis < -rank) throw_invalid("UnitNormalization '" + name() + "': axis out of range");
     axes.push_back(static_cast<int>(axis < 0 ? axis + rank : axis));
   }
@@ -52,11 +49,11 @@ std::vector<TypeSpec> UnitNormalization::infer(const std::vector<const KerasTens
   const int64_t rank = shape.rank();
   const Json list = axis_.is_array() ? axis_ : Json::array({axis_});
   for (const Json& a : list) {
-    if (!python_int(a)) {
+    if (!python::is_int(a)) {
       const std::string type = python::type_name(a);  // "<class 'float'>"
       throw_invalid("'>=' not supported between instances of '" + type.substr(8, type.size() - 10) + "' and 'int'");
     }
-    const int64_t axis = int_of(a);
+    const int64_t axis = python::int_value(a);
     if (axis >= rank || axis < -rank) {
       throw_invalid("Axis " + python::str(axis_) + " is out of bounds for input shape " + shape.to_tuple_string() + ".");
     }

@@ -20,7 +20,7 @@ void UpSamplingBase::set_size(Json config_json, Json factors) {
 
 void UpSamplingBase::set_interpolation(const Json& value) {
   if (!value.is_string()) {
-    throw_invalid("'" + conv_utils::python_type_bare(value) + "' object has no attribute 'lower'");
+    throw_invalid("'" + python::bare_type_name(value) + "' object has no attribute 'lower'");
   }
   interpolation_ = value.get<std::string>();
   std::transform(interpolation_.begin(), interpolation_.end(), interpolation_.begin(),

@@ -13,6 +13,14 @@
 
 namespace inlay::runtime {
 
+// Outside the anonymous namespace: GuardLink (declared in plan_builder.hpp) holds one.
+// How large a layer's pre-activation can get: |pre_j| <= max|x| * max_j sum_i |w_ij| + max|b|.
+struct WeightBounds {
+  double column = 0;  // max_j sum_i |w_ij|
+  double bias = 0;    // max |b|
+  bool finite = true;
+};
+
 namespace {
 
 // The largest |pre-activation| the check admits for kernels that are exact on every finite input: 2^28 below
@@ -37,13 +45,6 @@ double chain_limit(const std::vector<core::Activation>& chain) {
   }
   return 0;
 }
-
-// How large a layer's pre-activation can get: |pre_j| <= max|x| * max_j sum_i |w_ij| + max|b|.
-struct WeightBounds {
-  double column = 0;  // max_j sum_i |w_ij|
-  double bias = 0;    // max |b|
-  bool finite = true;
-};
 
 WeightBounds weight_bounds(const FusedLayer& layer) {
   const auto channels = static_cast<std::size_t>(layer.out_channels);

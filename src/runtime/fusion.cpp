@@ -30,6 +30,12 @@ std::span<const float> weight_values(const Layer& layer, const std::string& name
   throw core::Error(core::Status::InternalError, "layer '" + layer.name() + "' has no weight '" + name + "'");
 }
 
+std::vector<float> weight_copy(const Layer& layer, bool present, const char* name) {
+  if (!present) return {};
+  const std::span<const float> values = weight_values(layer, name);
+  return {values.begin(), values.end()};
+}
+
 ChannelAffine batch_norm_affine(const core::BatchNormalization& bn) {
   const auto mean = find_weight(bn, "moving_mean");
   const auto variance = find_weight(bn, "moving_variance");

@@ -11,12 +11,6 @@ namespace inlay::runtime {
 
 namespace {
 
-std::vector<float> weight_copy(const Layer& layer, bool present, const char* name) {
-  if (!present) return {};
-  const std::span<const float> values = weight_values(layer, name);
-  return {values.begin(), values.end()};
-}
-
 void lower_group_normalization(PlanBuilder& b, const core::GroupNormalization& layer, const Node& node) {
   const std::string& name = layer.name();
   const ValueId x = b.to_plain(b.value_of(node.inputs[0]), name);

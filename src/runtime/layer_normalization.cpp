@@ -20,12 +20,6 @@ bool trailing_axes(const std::vector<int>& axes, std::size_t rank) {
   return true;
 }
 
-std::vector<float> weight_copy(const Layer& layer, bool present, const char* name) {
-  if (!present) return {};
-  const std::span<const float> values = weight_values(layer, name);
-  return {values.begin(), values.end()};
-}
-
 void lower_with_onednn(PlanBuilder& b, const core::LayerNormalization& layer, ValueId x, ValueId out,
                        int64_t rows, int64_t width) {
   const memory::desc md = plain_md({rows, width});

@@ -28,6 +28,8 @@ bool reference_implementation(const dnnl::primitive_desc_base& pd);
 
 // A layer's weight values by weight name ("kernel"); InternalError when the layer has none.
 std::span<const float> weight_values(const Layer& layer, const std::string& name);
+// A copy of weight_values(layer, name) when the layer has that weight (`present`: e.g. its `scale`), else empty.
+std::vector<float> weight_copy(const Layer& layer, bool present, const char* name);
 
 // Per-output-channel scale and shift of a BatchNormalization in inference: y = x * scale + shift.
 struct ChannelAffine {

@@ -108,8 +108,8 @@ std::vector<int64_t> padded(const std::vector<int64_t>& dims, std::size_t rank) 
 }
 
 // src0 (plain, of the output's dims) op src1 (a value or a constant, broadcast) on oneDNN's binary.
-ValueId binary_step(PlanBuilder& b, algorithm alg, ValueId x0, const Side& x1, const std::vector<int64_t>& out_dims,
-                    const std::string& name) {
+ValueId broadcast_binary_step(PlanBuilder& b, algorithm alg, ValueId x0, const Side& x1,
+                              const std::vector<int64_t>& out_dims, const std::string& name) {
   const memory::desc md0 = plain_md(out_dims);
   const memory::desc md1 = plain_md(padded(x1.dims, out_dims.size()));
   const dnnl::binary::desc desc(alg, md0, md1, md0);
@@ -165,7 +165,7 @@ void lower_numpy_binary(PlanBuilder& b, const core::NumpyBinaryOp& op, const Nod
     if (x1.dims == out_dims && (!x2.value || x2.dims.size() <= out_dims.size())) {
       const ValueId x0 = b.to_plain(*x1.value, name);
       if (x2.value) x2.value = b.to_plain(*x2.value, name);
-      b.set_output(node.outputs[0], binary_step(b, *alg, x0, x2, out_dims, name));
+      b.set_output(node.outputs[0], broadcast_binary_step(b, *alg, x0, x2, out_dims, name));
       return;
     }
   }

@@ -442,15 +442,13 @@ class OnednnStep {
 // half of the loop's work that does not depend on the states.
 ValueId add_input_projection(PlanBuilder& b, const RecurrentProblem& p, const Cell& cell) {
   using dnnl::memory;
-  const memory::data_type f32 = memory::data_type::f32;
   const int64_t rows = p.batch * p.steps, gu = cell.gates * cell.u;
-  const memory::desc x_md({rows, p.channels}, f32, memory::format_tag::ab);
-  const memory::desc w_md({p.channels, gu}, f32, memory::format_tag::ab);
-  const memory::desc bias_md({1, gu}, f32, memory::format_tag::ab);
-  const memory::desc out_md({rows, gu}, f32, memory::format_tag::ab);
-  const dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(x_md, memory::desc({p.channels, gu}, f32, memory::format_tag::any),
-                                                           bias_md, out_md),
-                                        b.attributes(), b.engine());
+  const memory::desc x_md({rows, p.channels}, kF32, memory::format_tag::ab);
+  const memory::desc w_md({p.channels, gu}, kF32, memory::format_tag::ab);
+  const memory::desc bias_md({1, gu}, kF32, memory::format_tag::ab);
+  const memory::desc out_md({rows, gu}, kF32, memory::format_tag::ab);
+  const memory::desc any_w_md({p.channels, gu}, kF32, memory::format_tag::any);
+  const dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(x_md, any_w_md, bias_md, out_md), b.attributes(), b.engine());
   const ValueId xz = b.add_plain({p.batch, p.steps, gu});
   if (rows == 0 || p.channels == 0) {  // nothing to multiply (oneDNN wants no empty matmul): xz is the bias
     const std::vector<float> bias(cell.bias.begin(), cell.bias.begin() + gu);

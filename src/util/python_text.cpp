@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "util/error.hpp"
+
 namespace inlay::core::python {
 namespace {
 
@@ -201,6 +203,36 @@ std::string type_name(const Json& value, Sequence arrays) {
     default: break;
   }
   return std::string("<class '") + name + "'>";
+}
+
+std::string bare_type_name(const Json& value, Sequence arrays) {
+  const std::string full = type_name(value, arrays);  // "<class 'int'>"
+  return full.substr(8, full.size() - 10);
+}
+
+bool is_int(const Json& value) { return value.is_number_integer() || value.is_boolean(); }
+
+int64_t int_value(const Json& value) {
+  return value.is_boolean() ? static_cast<int64_t>(value.get<bool>()) : value.get<int64_t>();
+}
+
+Json tuple_items(const Json& value) {
+  if (value.is_array()) return value;
+  Json items = Json::array();
+  if (value.is_string()) {
+    for (char c : value.get<std::string>()) items.push_back(std::string(1, c));
+  } else if (value.is_object()) {
+    for (const auto& item : value.items()) items.push_back(item.key());
+  } else {
+    throw_invalid("'" + bare_type_name(value) + "' object is not iterable");
+  }
+  return items;
+}
+
+std::string tuple_text(const std::vector<int64_t>& items) {
+  std::string text = "(";
+  for (std::size_t i = 0; i < items.size(); ++i) text += (i > 0 ? ", " : "") + std::to_string(items[i]);
+  return text + (items.size() == 1 ? ",)" : ")");
 }
 
 std::string json_dumps(const Json& value) {

@@ -4,8 +4,10 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "util/json.hpp"
 
@@ -26,6 +28,21 @@ std::string str_prefix(const Json& value, std::size_t max_bytes, Sequence arrays
 
 // str(type(value)): "<class 'int'>", "<class 'str'>", "<class 'tuple'>", ...
 std::string type_name(const Json& value, Sequence arrays = Sequence::List);
+
+// The X of str(type(value)) "<class 'X'>": "int", "str", "list", ... (TypeError texts name the bare type).
+std::string bare_type_name(const Json& value, Sequence arrays = Sequence::List);
+
+// isinstance(value, int): JSON integers and booleans (Python's bool is an int).
+bool is_int(const Json& value);
+// int(value) for a value that is_int (True -> 1).
+int64_t int_value(const Json& value);
+
+// tuple(value) for the JSON forms: a list as is, a string's characters, a dict's keys; Keras's TypeError
+// "'int' object is not iterable" (Status::InvalidArgument) for the rest.
+Json tuple_items(const Json& value);
+
+// str() of a tuple of ints: "()", "(3,)", "(1, 2)".
+std::string tuple_text(const std::vector<int64_t>& items);
 
 // bool(value), Python truthiness.
 bool truthy(const Json& value);

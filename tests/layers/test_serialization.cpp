@@ -16,7 +16,7 @@
 namespace inlay::core {
 namespace {
 
-const Json& fixture() {
+const Json& serialization_fixture() {
   static const Json data = [] {
     const std::string path = std::string(INLAY_FIXTURES_DIR) + "/serialization_cases.json";
     std::ifstream in(path);
@@ -71,7 +71,7 @@ Outcome run(const std::string& kind, const Json& identifier) {
 }
 
 const Json* find_case(const std::string& id) {
-  for (const auto& c : fixture().at("cases")) {
+  for (const auto& c : serialization_fixture().at("cases")) {
     if (c.at("id") == id) return &c;
   }
   return nullptr;
@@ -106,7 +106,7 @@ TEST_P(SerializationFixtures, MatchesKeras) {
 
 std::vector<std::string> case_ids() {
   std::vector<std::string> ids;
-  for (const auto& c : fixture().at("cases")) ids.push_back(c.at("id"));
+  for (const auto& c : serialization_fixture().at("cases")) ids.push_back(c.at("id"));
   return ids;
 }
 
@@ -115,11 +115,11 @@ INSTANTIATE_TEST_SUITE_P(Keras, SerializationFixtures, ::testing::ValuesIn(case_
 
 TEST(SerializationFixtureFile, CoversEveryKindBothWays) {
   std::map<std::string, std::pair<int, int>> counts;  // kind -> (accepted, refused)
-  for (const auto& c : fixture().at("cases")) {
+  for (const auto& c : serialization_fixture().at("cases")) {
     auto& [ok, failed] = counts[c.at("kind").get<std::string>()];
     (c.at("result").at("ok").get<bool>() ? ok : failed)++;
   }
-  EXPECT_GE(fixture().at("cases").size(), 120u);
+  EXPECT_GE(serialization_fixture().at("cases").size(), 120u);
   for (const char* kind : {"activation", "initializer", "regularizer", "constraint"}) {
     EXPECT_GE(counts[kind].first, 10) << kind;
     EXPECT_GE(counts[kind].second, 5) << kind;
@@ -129,7 +129,7 @@ TEST(SerializationFixtureFile, CoversEveryKindBothWays) {
 // The documented exceptions exist; an activation Keras serializes as anything but a name must be one of them.
 TEST(SerializationFixtureFile, UnsupportedCasesAreListed) {
   for (const auto& id : unsupported_case_ids()) EXPECT_NE(find_case(id), nullptr) << id;
-  for (const auto& c : fixture().at("cases")) {
+  for (const auto& c : serialization_fixture().at("cases")) {
     const Json& result = c.at("result");
     if (c.at("kind") == "activation" && result.at("ok").get<bool>() && !result.at("serialized").is_string()) {
       EXPECT_EQ(unsupported_case_ids().count(c.at("id").get<std::string>()), 1u) << c.at("id");
@@ -154,7 +154,7 @@ TEST(Serialization, NullStaysNull) {
 }
 
 TEST(Serialization, SerializedFormIsAFixedPoint) {
-  for (const auto& c : fixture().at("cases")) {
+  for (const auto& c : serialization_fixture().at("cases")) {
     const Json& result = c.at("result");
     if (c.at("kind") == "activation" || !result.at("ok").get<bool>()) continue;
     if (unsupported_case_ids().count(c.at("id").get<std::string>()) > 0) continue;

@@ -10,7 +10,7 @@
 namespace inlay::core::hdf5 {
 namespace {
 
-constexpr const char* kWhat = "attribute message";
+constexpr const char* kAttributeWhat = "attribute message";
 constexpr unsigned kAttributeNameIndexType = 8;  // v2 B-tree record type: attribute name hashes
 
 std::uint64_t padded8(std::uint64_t n) { return (n + 7) / 8 * 8; }
@@ -60,7 +60,7 @@ std::string fixed_string(std::span<const unsigned char> bytes, unsigned padding)
 
 AttributeMessage parse_attribute_message(const FileImage& file, std::span<const unsigned char> data,
                                          std::uint64_t address) {
-  ByteReader r(file, data, address, kWhat);
+  ByteReader r(file, data, address, kAttributeWhat);
   const unsigned version = r.u8();
   if (version < 1 || version > 3) r.fail("version " + std::to_string(version));
   const unsigned flags = r.u8();  // version 1: reserved
@@ -84,7 +84,7 @@ AttributeMessage parse_attribute_message(const FileImage& file, std::span<const 
   a.space = parse_dataspace(file, space.first(static_cast<std::size_t>(space_size)), space_address);
   std::uint64_t bytes = 0;
   if (!checked_multiply(a.space.count, a.type.stored_size(file), &bytes) || bytes > r.remaining()) {
-    r.fail("attribute " + quoted(a.name) + " declares " + std::to_string(a.space.count) + " elements of " +
+    r.fail("attribute " + hdf5::quoted(a.name) + " declares " + std::to_string(a.space.count) + " elements of " +
            std::to_string(a.type.stored_size(file)) + " bytes in a message with " + std::to_string(r.remaining()) +
            " bytes of data");
   }
@@ -109,7 +109,7 @@ std::vector<std::string> attribute_strings(const FileImage& file, GlobalHeaps& h
                                            std::uint64_t max_bytes) {
   std::vector<std::string> out;
   const std::uint64_t size = a.type.stored_size(file);
-  ByteReader r(file, a.data, a.address, kWhat);
+  ByteReader r(file, a.data, a.address, kAttributeWhat);
   std::uint64_t total = 0;
   for (std::uint64_t i = 0; i < a.space.count; ++i) {
     std::string s;
@@ -120,7 +120,7 @@ std::vector<std::string> attribute_strings(const FileImage& file, GlobalHeaps& h
     }
     total += s.size();
     if (total > max_bytes) {
-      file.fail(Status::ParseError, "the attribute " + quoted(a.name) + " holds more than the " +
+      file.fail(Status::ParseError, "the attribute " + hdf5::quoted(a.name) + " holds more than the " +
                                         std::to_string(max_bytes) + " bytes of text inlay reads");
     }
     out.push_back(std::move(s));

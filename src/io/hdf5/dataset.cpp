@@ -129,7 +129,7 @@ DatasetInfo parse_dataset(const FileImage& file, const ObjectHeader& header) {
 }
 
 void read_dataset(const FileImage& file, const DatasetInfo& dataset, std::span<float> out, std::string_view path) {
-  const std::string where = "dataset " + quoted(path);
+  const std::string where = "dataset " + hdf5::quoted(path);
   if (dataset.external || dataset.layout.kind == StorageKind::Virtual) {
     file.fail(Status::ParseError, where + " keeps its data outside the file");
   }

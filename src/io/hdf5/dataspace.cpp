@@ -7,7 +7,7 @@
 namespace inlay::core::hdf5 {
 namespace {
 
-constexpr const char* kWhat = "dataspace message";
+constexpr const char* kDataspaceWhat = "dataspace message";
 constexpr unsigned kMaxRank = 32;
 
 }  // namespace
@@ -19,7 +19,7 @@ bool checked_multiply(std::uint64_t a, std::uint64_t b, std::uint64_t* out) {
 }
 
 Dataspace parse_dataspace(const FileImage& file, std::span<const unsigned char> data, std::uint64_t address) {
-  ByteReader r(file, data, address, kWhat);
+  ByteReader r(file, data, address, kDataspaceWhat);
   const unsigned version = r.u8();
   const unsigned rank = r.u8();
   r.skip(1);  // flags: maximum dimensions (bit 0) and a permutation index (bit 1) follow the dimensions

@@ -5,7 +5,7 @@
 namespace inlay::core::hdf5 {
 namespace {
 
-constexpr const char* kWhat = "datatype message";
+constexpr const char* kDatatypeWhat = "datatype message";
 
 const char* class_name(TypeClass c) {
   switch (c) {
@@ -118,7 +118,7 @@ std::string Datatype::describe() const {
 }
 
 Datatype parse_datatype(const FileImage& file, std::span<const unsigned char> data, std::uint64_t address) {
-  ByteReader r(file, data, address, kWhat);
+  ByteReader r(file, data, address, kDatatypeWhat);
   const unsigned class_and_version = r.u8();
   const unsigned version = class_and_version >> 4;
   const unsigned type_class = class_and_version & 0x0f;

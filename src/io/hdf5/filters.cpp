@@ -12,7 +12,7 @@
 namespace inlay::core::hdf5 {
 namespace {
 
-constexpr const char* kWhat = "filter pipeline message";
+constexpr const char* kFiltersWhat = "filter pipeline message";
 constexpr std::uint16_t kDeflate = 1;
 constexpr std::uint16_t kShuffle = 2;
 constexpr std::uint16_t kFletcher32 = 3;
@@ -126,7 +126,7 @@ std::span<const unsigned char> check_fletcher32(const FileImage& file, std::span
 
 std::vector<Filter> parse_filter_pipeline(const FileImage& file, std::span<const unsigned char> data,
                                           std::uint64_t address) {
-  ByteReader r(file, data, address, kWhat);
+  ByteReader r(file, data, address, kFiltersWhat);
   const unsigned version = r.u8();
   const unsigned count = r.u8();
   if (version != 1 && version != 2) r.fail("version " + std::to_string(version));

@@ -10,7 +10,7 @@
 namespace inlay::core::hdf5 {
 namespace {
 
-constexpr const char* kWhat = "fractal heap";
+constexpr const char* kFractalHeapWhat = "fractal heap";
 constexpr const char* kIndirect = "fractal heap indirect block";
 constexpr const char* kDirect = "fractal heap direct block";
 
@@ -32,9 +32,9 @@ FractalHeap::FractalHeap(const FileImage& file, std::uint64_t address) : file_(&
   const unsigned o = file.offset_size();
   const unsigned l = file.length_size();
   const std::uint64_t size = 4 + 1 + 2 + 2 + 1 + 4 + l + o + l + o + 8 * std::uint64_t{l} + 2 + l + l + 2 + 2 + o + 2 + 4;
-  const auto bytes = file.at(address, size, kWhat);
+  const auto bytes = file.at(address, size, kFractalHeapWhat);
   file.charge(size);
-  ByteReader r(file, bytes, address, kWhat);
+  ByteReader r(file, bytes, address, kFractalHeapWhat);
   r.signature("FRHP");
   if (const unsigned v = r.u8(); v != 0) r.fail("version " + std::to_string(v));
   id_length_ = r.u16();
@@ -54,8 +54,8 @@ FractalHeap::FractalHeap(const FileImage& file, std::uint64_t address) : file_(&
   r.u16();  // starting rows of the root indirect block
   root_ = r.address();
   root_rows_ = r.u16();
-  if (filter_length != 0) file.unsupported(kWhat, "I/O filters on a fractal heap");
-  verify(file, bytes, r.position(), address, kWhat);
+  if (filter_length != 0) file.unsupported(kFractalHeapWhat, "I/O filters on a fractal heap");
+  verify(file, bytes, r.position(), address, kFractalHeapWhat);
 
   if (!power_of_two(width_) || !power_of_two(start_block_size_) || !power_of_two(max_direct_size_) ||
       max_direct_size_ < start_block_size_) {
@@ -93,7 +93,7 @@ void FractalHeap::lookup(std::uint64_t offset, unsigned* row, std::uint64_t* col
   }
   const unsigned high_bit = log2_floor(offset);
   *row = high_bit - first_row_bits_ + 1;
-  if (*row >= max_rows_) file_->corrupt(kWhat, address_, "an object offset past the heap's largest size");
+  if (*row >= max_rows_) file_->corrupt(kFractalHeapWhat, address_, "an object offset past the heap's largest size");
   *column = (offset - (std::uint64_t{1} << high_bit)) / row_block_size_[*row];
 }
 
@@ -150,9 +150,9 @@ std::span<const unsigned char> FractalHeap::direct_block(std::uint64_t address, 
 }
 
 std::span<const unsigned char> FractalHeap::managed(std::uint64_t offset, std::uint64_t length) const {
-  if (root_ == kUndefinedAddress) file_->corrupt(kWhat, address_, "an object ID in an empty heap");
+  if (root_ == kUndefinedAddress) file_->corrupt(kFractalHeapWhat, address_, "an object ID in an empty heap");
   if (length == 0 || length > max_direct_size_) {
-    file_->corrupt(kWhat, address_, "an object of " + std::to_string(length) + " bytes");
+    file_->corrupt(kFractalHeapWhat, address_, "an object of " + std::to_string(length) + " bytes");
   }
   std::uint64_t block_address = root_;
   std::uint64_t block_offset = 0;
@@ -196,9 +196,9 @@ std::span<const unsigned char> FractalHeap::managed(std::uint64_t offset, std::u
 }
 
 std::span<const unsigned char> FractalHeap::object(std::span<const unsigned char> id) const {
-  if (id.size() != id_length_) file_->corrupt(kWhat, address_, "a heap ID of the wrong size");
+  if (id.size() != id_length_) file_->corrupt(kFractalHeapWhat, address_, "a heap ID of the wrong size");
   const unsigned flags = id[0];
-  if ((flags >> 6) != 0) file_->corrupt(kWhat, address_, "a heap ID of version " + std::to_string(flags >> 6));
+  if ((flags >> 6) != 0) file_->corrupt(kFractalHeapWhat, address_, "a heap ID of version " + std::to_string(flags >> 6));
   switch ((flags >> 4) & 3) {
     case 0: {  // managed
       ByteReader r(*file_, id.subspan(1), address_, "fractal heap ID");
@@ -211,13 +211,13 @@ std::span<const unsigned char> FractalHeap::object(std::span<const unsigned char
       const std::uint64_t length =
           extended ? ((std::uint64_t{flags} & 0x0f) << 8 | id[1]) + 1 : (std::uint64_t{flags} & 0x0f) + 1;
       const std::size_t start = extended ? 2 : 1;
-      if (length > id.size() - start) file_->corrupt(kWhat, address_, "a tiny object longer than its ID");
+      if (length > id.size() - start) file_->corrupt(kFractalHeapWhat, address_, "a tiny object longer than its ID");
       return id.subspan(start, static_cast<std::size_t>(length));
     }
     case 1:
-      file_->unsupported(kWhat, "a \"huge\" object (kept outside the heap's blocks)");
+      file_->unsupported(kFractalHeapWhat, "a \"huge\" object (kept outside the heap's blocks)");
     default:
-      file_->corrupt(kWhat, address_, "a heap ID of unknown type");
+      file_->corrupt(kFractalHeapWhat, address_, "a heap ID of unknown type");
   }
 }
 

@@ -8,22 +8,22 @@
 namespace inlay::core::hdf5 {
 namespace {
 
-constexpr const char* kWhat = "global heap collection";
+constexpr const char* kGlobalHeapWhat = "global heap collection";
 
 }  // namespace
 
 const GlobalHeaps::Objects& GlobalHeaps::parse(std::uint64_t collection) {
   if (const auto it = collections_.find(collection); it != collections_.end()) return it->second;
   const unsigned l = file_->length_size();
-  ByteReader head(*file_, file_->at(collection, 8 + l, kWhat), collection, kWhat);
+  ByteReader head(*file_, file_->at(collection, 8 + l, kGlobalHeapWhat), collection, kGlobalHeapWhat);
   head.signature("GCOL");
   if (const unsigned v = head.u8(); v != 1) head.fail("version " + std::to_string(v));
   head.skip(3);
   const std::uint64_t size = head.length();
   if (size < 8 + l) head.fail("a size of " + std::to_string(size) + " bytes");
-  const auto bytes = file_->at(collection, size, kWhat);
+  const auto bytes = file_->at(collection, size, kGlobalHeapWhat);
   file_->charge(size);
-  ByteReader r(*file_, bytes, collection, kWhat);
+  ByteReader r(*file_, bytes, collection, kGlobalHeapWhat);
   r.skip(8 + l);
   Objects objects;
   // Objects until the free-space object (index 0) or until no object header fits.
@@ -43,7 +43,7 @@ const GlobalHeaps::Objects& GlobalHeaps::parse(std::uint64_t collection) {
 std::span<const unsigned char> GlobalHeaps::object(std::uint64_t collection, std::uint64_t index) {
   const Objects& objects = parse(collection);
   const auto it = objects.find(index);
-  if (it == objects.end()) file_->corrupt(kWhat, collection, "no object of index " + std::to_string(index));
+  if (it == objects.end()) file_->corrupt(kGlobalHeapWhat, collection, "no object of index " + std::to_string(index));
   return it->second;
 }
 

@@ -15,7 +15,7 @@ constexpr unsigned kLinkNameIndexType = 5;  // v2 B-tree record type: link name 
 
 void check_name(const FileImage& file, std::string_view name, std::uint64_t address, const char* what) {
   if (name.empty() || name.find('/') != std::string_view::npos || name.find('\0') != std::string_view::npos) {
-    file.corrupt(what, address, "a link named " + quoted(name));
+    file.corrupt(what, address, "a link named " + hdf5::quoted(name));
   }
 }
 
@@ -145,7 +145,7 @@ std::vector<Link> read_group_links(const FileImage& file, const ObjectHeader& he
   std::sort(links.begin(), links.end(), [](const Link& a, const Link& b) { return a.name < b.name; });
   const auto twice =
       std::adjacent_find(links.begin(), links.end(), [](const Link& a, const Link& b) { return a.name == b.name; });
-  if (twice != links.end()) file.corrupt("group", header.address, "two links named " + quoted(twice->name));
+  if (twice != links.end()) file.corrupt("group", header.address, "two links named " + hdf5::quoted(twice->name));
   return links;
 }
 

@@ -74,7 +74,7 @@ auto Object::in_context(F&& f) const -> decltype(f()) {
   } catch (const Error& e) {
     const FileImage& image = state_->image;
     throw Error(e.status(),
-                quoted(image.file()) + ": " + image.name() + ": " + (path_ == "/" ? "" : path_ + ": ") + e.what());
+                hdf5::quoted(image.file()) + ": " + image.name() + ": " + (path_ == "/" ? "" : path_ + ": ") + e.what());
   }
 }
 
@@ -108,9 +108,9 @@ Object Object::child(const std::string& name) const {
   return in_context([&] {
     const auto& all = links();
     const auto it = std::lower_bound(all.begin(), all.end(), name, [](const Link& l, const std::string& n) { return l.name < n; });
-    if (it == all.end() || it->name != name) state_->image.fail(Status::ParseError, "no link named " + quoted(name));
+    if (it == all.end() || it->name != name) state_->image.fail(Status::ParseError, "no link named " + hdf5::quoted(name));
     if (it->type != LinkType::Hard) {
-      state_->image.fail(Status::ParseError, quoted(name) + " is a " +
+      state_->image.fail(Status::ParseError, hdf5::quoted(name) + " is a " +
                                                  (it->type == LinkType::Soft ? "soft" : "external") +
                                                  " link, which inlay does not follow");
     }
@@ -194,7 +194,7 @@ Hdf5File Hdf5File::open(std::span<const unsigned char> bytes, std::string file, 
     out.root_ = out.state_->node(superblock.root_object_header);
     if (out.root_->kind != ObjectKind::Group) image.fail(Status::ParseError, "its root object is not a group");
   } catch (const Error& e) {
-    throw Error(e.status(), quoted(image.file()) + ": " + image.name() + " is not a readable HDF5 file: " + e.what());
+    throw Error(e.status(), hdf5::quoted(image.file()) + ": " + image.name() + " is not a readable HDF5 file: " + e.what());
   }
   return out;
 }

@@ -7,7 +7,7 @@
 namespace inlay::core::hdf5 {
 namespace {
 
-constexpr const char* kWhat = "data layout message";
+constexpr const char* kLayoutWhat = "data layout message";
 // A dataset's rank (up to 32) plus the element-size dimension chunked layouts carry.
 constexpr unsigned kMaxLayoutDims = 33;
 
@@ -83,7 +83,7 @@ void parse_v4_chunked(ByteReader& r, Layout& layout) {
 }  // namespace
 
 Layout parse_layout(const FileImage& file, const Message& message) {
-  ByteReader r(file, message.data, message.address, kWhat);
+  ByteReader r(file, message.data, message.address, kLayoutWhat);
   Layout layout;
   layout.version = r.u8();
   if (layout.version < 1 || layout.version > 4) r.fail("version " + std::to_string(layout.version));

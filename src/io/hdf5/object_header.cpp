@@ -10,7 +10,7 @@
 namespace inlay::core::hdf5 {
 namespace {
 
-constexpr const char* kWhat = "object header";
+constexpr const char* kObjectHeaderWhat = "object header";
 
 // A chunk of messages still to parse: its bytes (messages only: no prefix, signature, gap or checksum).
 struct Chunk {
@@ -20,18 +20,18 @@ struct Chunk {
 
 // Verifies the lookup3 checksum in the last 4 bytes of a version 2 header chunk.
 void verify_checksum(const FileImage& file, std::span<const unsigned char> chunk, std::uint64_t address) {
-  if (chunk.size() < 4) file.corrupt(kWhat, address, "a chunk too small for its checksum");
+  if (chunk.size() < 4) file.corrupt(kObjectHeaderWhat, address, "a chunk too small for its checksum");
   const auto body = chunk.first(chunk.size() - 4);
   const auto tail = chunk.last(4);
   const std::uint32_t stored = std::uint32_t{tail[0]} | std::uint32_t{tail[1]} << 8 | std::uint32_t{tail[2]} << 16 |
                                std::uint32_t{tail[3]} << 24;
-  if (lookup3(body) != stored) file.corrupt(kWhat, address, "its checksum does not match");
+  if (lookup3(body) != stored) file.corrupt(kObjectHeaderWhat, address, "its checksum does not match");
 }
 
 // The messages of one chunk, appended to `out`; continuation messages become more chunks in `pending`.
 void parse_chunk(const FileImage& file, unsigned version, bool has_creation_order, const Chunk& chunk,
                  std::vector<Message>& out, std::vector<std::pair<std::uint64_t, std::uint64_t>>& continuations) {
-  ByteReader r(file, chunk.messages, chunk.address, kWhat);
+  ByteReader r(file, chunk.messages, chunk.address, kObjectHeaderWhat);
   const std::uint64_t header_size = version == 1 ? 8 : (has_creation_order ? 6 : 4);
   while (r.remaining() >= header_size) {
     Message m;
@@ -61,7 +61,7 @@ void parse_chunk(const FileImage& file, unsigned version, bool has_creation_orde
     out.push_back(m);
   }
   // Version 1 messages fill their chunk exactly; version 2 chunks may end in a gap smaller than a message header.
-  if (version == 1 && r.remaining() != 0) file.corrupt(kWhat, chunk.address, "a message runs past the end of its chunk");
+  if (version == 1 && r.remaining() != 0) file.corrupt(kObjectHeaderWhat, chunk.address, "a message runs past the end of its chunk");
 }
 
 // A continuation chunk's message bytes, checked (and for version 2, its signature and checksum verified).
@@ -88,8 +88,8 @@ const Message* ObjectHeader::find(std::uint16_t type) const {
 ObjectHeader read_object_header(const FileImage& file, std::uint64_t address) {
   ObjectHeader out;
   out.address = address;
-  const auto start = file.from(address, kWhat);
-  ByteReader r(file, start, address, kWhat);
+  const auto start = file.from(address, kObjectHeaderWhat);
+  ByteReader r(file, start, address, kObjectHeaderWhat);
   Chunk first{};
   bool creation_order = false;
   if (start.size() >= 4 && start[0] == 'O' && start[1] == 'H' && start[2] == 'D' && start[3] == 'R') {
@@ -125,7 +125,7 @@ ObjectHeader read_object_header(const FileImage& file, std::uint64_t address) {
   // Continuations are followed in the order they were found; each chunk once.
   for (std::size_t i = 0; i < continuations.size(); ++i) {
     const auto [at, length] = continuations[i];
-    if (!seen.insert(at).second) file.corrupt(kWhat, address, "its continuation chunks form a cycle");
+    if (!seen.insert(at).second) file.corrupt(kObjectHeaderWhat, address, "its continuation chunks form a cycle");
     parse_chunk(file, out.version, creation_order, continuation_chunk(file, out.version, at, length), out.messages,
                 continuations);
   }

@@ -9,9 +9,9 @@
 namespace inlay::core::hdf5 {
 namespace {
 
-constexpr const char* kWhat = "v1 B-tree node";
+constexpr const char* kV1BtreeWhat = "v1 B-tree node";
 
-struct Pending {
+struct PendingV1Node {
   std::uint64_t address;
   int level;  // the level this node must have; -1 for the root (any)
 };
@@ -23,14 +23,14 @@ void walk_v1_btree(const FileImage& file, std::uint64_t root, unsigned type, std
   const std::uint64_t header_size = 8 + 2 * std::uint64_t{file.offset_size()};
   const std::uint64_t entry_size = key_size + file.offset_size();
   std::set<std::uint64_t> seen;
-  std::vector<Pending> stack{{root, -1}};
+  std::vector<PendingV1Node> stack{{root, -1}};
   while (!stack.empty()) {
-    const Pending node = stack.back();
+    const PendingV1Node node = stack.back();
     stack.pop_back();
     if (!seen.insert(node.address).second) {
-      file.corrupt(kWhat, node.address, "reached twice (the tree's nodes form a cycle or share a subtree)");
+      file.corrupt(kV1BtreeWhat, node.address, "reached twice (the tree's nodes form a cycle or share a subtree)");
     }
-    ByteReader head(file, file.at(node.address, header_size, kWhat), node.address, kWhat);
+    ByteReader head(file, file.at(node.address, header_size, kV1BtreeWhat), node.address, kV1BtreeWhat);
     head.signature("TREE");
     const unsigned node_type = head.u8();
     const int level = head.u8();
@@ -43,9 +43,9 @@ void walk_v1_btree(const FileImage& file, std::uint64_t root, unsigned type, std
     }
     // Entries and the final key, all inside the file (so the count is bounded by the bytes present).
     const std::uint64_t body = entries * entry_size + key_size;
-    const auto bytes = file.at(node.address, header_size + body, kWhat);
+    const auto bytes = file.at(node.address, header_size + body, kV1BtreeWhat);
     file.charge(bytes.size());
-    ByteReader r(file, bytes, node.address, kWhat);
+    ByteReader r(file, bytes, node.address, kV1BtreeWhat);
     r.skip(header_size);
     if (level == 0) {
       for (std::uint64_t i = 0; i < entries; ++i) {

@@ -11,7 +11,7 @@
 namespace inlay::core::hdf5 {
 namespace {
 
-constexpr const char* kWhat = "v2 B-tree";
+constexpr const char* kV2BtreeWhat = "v2 B-tree";
 // Signature, version, type and checksum: the bytes of a node that are not records or pointers.
 constexpr std::uint64_t kNodeOverhead = 10;
 // Deeper trees would hold more records than any file has bytes.
@@ -39,17 +39,17 @@ std::vector<Level> derive_levels(const FileImage& file, std::uint64_t address, c
                                  unsigned* count_size) {
   std::vector<Level> levels(depth + 1);
   levels[0].max_records = (tree.node_size - kNodeOverhead) / tree.record_size;
-  if (levels[0].max_records == 0) file.corrupt(kWhat, address, "its nodes are too small for one record");
+  if (levels[0].max_records == 0) file.corrupt(kV2BtreeWhat, address, "its nodes are too small for one record");
   levels[0].cumulative_max = levels[0].max_records;
   *count_size = encoded_size(levels[0].max_records);
   for (unsigned u = 1; u <= depth; ++u) {
     const std::uint64_t pointer = file.offset_size() + *count_size + levels[u - 1].cumulative_size;
     const std::uint64_t room = tree.node_size - kNodeOverhead;
     levels[u].max_records = room > pointer ? (room - pointer) / (tree.record_size + pointer) : 0;
-    if (levels[u].max_records == 0) file.corrupt(kWhat, address, "its internal nodes are too small for one record");
+    if (levels[u].max_records == 0) file.corrupt(kV2BtreeWhat, address, "its internal nodes are too small for one record");
     const std::uint64_t below = levels[u - 1].cumulative_max;
     const std::uint64_t m = levels[u].max_records;
-    if (below > (~std::uint64_t{0} - m) / (m + 1)) file.corrupt(kWhat, address, "a depth of " + std::to_string(depth));
+    if (below > (~std::uint64_t{0} - m) / (m + 1)) file.corrupt(kV2BtreeWhat, address, "a depth of " + std::to_string(depth));
     levels[u].cumulative_max = (m + 1) * below + m;
     levels[u].cumulative_size = encoded_size(levels[u].cumulative_max);
   }
@@ -57,7 +57,7 @@ std::vector<Level> derive_levels(const FileImage& file, std::uint64_t address, c
 }
 
 void verify(const FileImage& file, std::span<const unsigned char> node, std::uint64_t checked, std::uint64_t at) {
-  ByteReader r(file, node, at, kWhat);
+  ByteReader r(file, node, at, kV2BtreeWhat);
   r.seek(checked);
   const std::uint32_t stored = r.u32();
   if (lookup3(node.first(static_cast<std::size_t>(checked))) != stored) {
@@ -65,7 +65,7 @@ void verify(const FileImage& file, std::span<const unsigned char> node, std::uin
   }
 }
 
-struct Pending {
+struct PendingV2Node {
   std::uint64_t address;
   unsigned depth;
   std::uint64_t records;
@@ -76,9 +76,9 @@ struct Pending {
 void walk_v2_btree(const FileImage& file, std::uint64_t address, unsigned type,
                    const std::function<void(std::span<const unsigned char>)>& visit) {
   const std::uint64_t header_size = 4 + 1 + 1 + 4 + 2 + 2 + 1 + 1 + file.offset_size() + 2 + file.length_size() + 4;
-  const auto header = file.at(address, header_size, kWhat);
+  const auto header = file.at(address, header_size, kV2BtreeWhat);
   file.charge(header_size);
-  ByteReader h(file, header, address, kWhat);
+  ByteReader h(file, header, address, kV2BtreeWhat);
   h.signature("BTHD");
   if (const unsigned v = h.u8(); v != 0) h.fail("header version " + std::to_string(v));
   Tree tree;
@@ -100,9 +100,9 @@ void walk_v2_btree(const FileImage& file, std::uint64_t address, unsigned type,
   if (root == kUndefinedAddress || root_records == 0) return;  // an empty tree
 
   std::set<std::uint64_t> seen;
-  std::vector<Pending> stack{{root, depth, root_records}};
+  std::vector<PendingV2Node> stack{{root, depth, root_records}};
   while (!stack.empty()) {
-    const Pending node = stack.back();
+    const PendingV2Node node = stack.back();
     stack.pop_back();
     if (!seen.insert(node.address).second) {
       file.corrupt("v2 B-tree node", node.address, "reached twice (the tree's nodes form a cycle or share a subtree)");
@@ -118,7 +118,7 @@ void walk_v2_btree(const FileImage& file, std::uint64_t address, unsigned type,
     if (const unsigned v = r.u8(); v != 0) r.fail("version " + std::to_string(v));
     if (const unsigned t = r.u8(); t != tree.type) r.fail("record type " + std::to_string(t));
     const auto records = r.bytes(node.records * tree.record_size);
-    std::vector<Pending> children;
+    std::vector<PendingV2Node> children;
     if (node.depth > 0) {
       for (std::uint64_t i = 0; i <= node.records; ++i) {
         const std::uint64_t child = r.address();
