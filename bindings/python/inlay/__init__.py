@@ -12,9 +12,10 @@ A pure-ctypes binding (no compile step) of ``include/inlay/inlay.h``::
 
     model = inlay.load_model("model.keras")      # or a TensorFlow.js model.json
 
-The library is found through ``INLAY_LIBRARY`` (a path), then the system's library paths
-(``ctypes.util.find_library("inlay")``, ``libinlay.so.0``). ``__version__`` is the loaded library's version;
-the import fails if its ABI major differs from the one this binding was written for.
+The library is found through ``INLAY_LIBRARY`` (a path), then inside this package (the wheel carries
+``inlay/libinlay.so.0``), then the system's library paths (``ctypes.util.find_library("inlay")``,
+``libinlay.so.0``); ``library_path`` and ``library_source`` say which was loaded. ``__version__`` is the
+loaded library's version; the import fails if its ABI major differs from the one this binding was written for.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ from .specs import RaggedTensorSpec, SparseTensorSpec, TensorSpec, TypeSpec
 __version__: str = _lib.version
 #: The path or name the library was loaded from.
 library_path: str = _lib.path
+#: Which step of the search found it: "INLAY_LIBRARY", "package" (the wheel's own copy) or "system".
+library_source: str = _lib.library_source
 
 
 def runtime_info() -> Dict[str, Any]:
@@ -48,6 +51,6 @@ __all__ = [
     "KerasTensor", "Layer", "Model", "NotFoundError", "OutOfMemoryError", "ParseError", "RaggedArray",
     "RaggedTensorSpec", "Sequential", "ShapeMismatchError", "SparseArray", "SparseTensorSpec", "TensorSpec",
     "TypeSpec", "UnsupportedError", "Weight", "__version__", "backend", "clear_session", "errors",
-    "get_graph", "layers", "library_path", "live_library_arrays", "load_model", "load_npy", "model_from_json",
-    "models", "runtime_info", "save_npy", "standardize_dtype",
+    "get_graph", "layers", "library_path", "library_source", "live_library_arrays", "load_model", "load_npy",
+    "model_from_json", "models", "runtime_info", "save_npy", "standardize_dtype",
 ]

@@ -6,14 +6,18 @@ failure into the matching :mod:`inlay.errors` exception, reading ``inlay_last_er
 failing call on the same thread (the message is thread-local in the library, and ctypes runs ``errcheck``
 on the calling thread before any other call can happen there).
 
-Which library is loaded:
+Which library is loaded (``library_source`` says which step found it, ``path`` what was loaded):
 
 1. ``INLAY_LIBRARY`` (a path), when set. It is authoritative: if it cannot be loaded the import fails
    rather than silently falling back to some other installed copy (tests and CI rely on this to be sure
-   which build they exercise).
-2. ``ctypes.util.find_library("inlay")`` (the system's linker paths, ``ldconfig``).
-3. The SONAME, ``libinlay.so.0`` (``LD_LIBRARY_PATH`` and the default search path), or the platform's
-   equivalent.
+   which build they exercise). Source ``"INLAY_LIBRARY"``.
+2. The library inside this package, ``inlay/libinlay.so.0``: the wheel carries it (with what it links in
+   ``inlay.libs/``, found through its RUNPATH). Present means meant: if it cannot be loaded the import fails
+   too, rather than picking up a system copy of another version. Source ``"package"``.
+3. The system's (the ``.deb`` packages, ``cmake --install``), for the pure-Python install of
+   bindings/python: ``ctypes.util.find_library("inlay")`` (the system's linker paths, ``ldconfig``), then the
+   SONAME, ``libinlay.so.0`` (``LD_LIBRARY_PATH`` and the default search path), or the platform's
+   equivalent. Source ``"system"``.
 """
 
 from __future__ import annotations
@@ -195,17 +199,40 @@ def _prefer_short_openmp_spin() -> None:
         os.environ["GOMP_SPINCOUNT"] = OPENMP_SPIN_COUNT
 
 
-def _load() -> Tuple[ctypes.CDLL, str]:
-    """Loads the library as described in the module docstring; ImportError naming every attempt."""
+#: Where the wheel puts the library: beside this file (cmake/InlayPythonWheel.cmake installs it there).
+PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def packaged_library() -> Optional[str]:
+    """The library inside the installed package (a wheel), or None (a pure-Python install or a checkout)."""
+    for name in _platform_names():
+        candidate = os.path.join(PACKAGE_DIR, name)
+        if os.path.isfile(candidate):
+            return candidate
+    return None
+
+
+def _load() -> Tuple[ctypes.CDLL, str, str]:
+    """Loads the library as described in the module docstring: (library, path, source); ImportError naming
+    every attempt."""
     _prefer_short_openmp_spin()
     explicit = os.environ.get("INLAY_LIBRARY")
     if explicit:
         try:
-            return ctypes.CDLL(explicit), explicit
+            return ctypes.CDLL(explicit), explicit, "INLAY_LIBRARY"
         except OSError as e:
             raise ImportError(
                 f"inlay: cannot load the library named by INLAY_LIBRARY={explicit!r}: {e}. Unset INLAY_LIBRARY "
-                "to search the system's library paths instead."
+                "to use the library inside the package or the system's instead."
+            ) from e
+    packaged = packaged_library()
+    if packaged:
+        try:
+            return ctypes.CDLL(packaged), packaged, "package"
+        except OSError as e:
+            raise ImportError(
+                f"inlay: cannot load the library inside the package, {packaged!r}: {e}. The installed wheel is "
+                "incomplete or for another platform: reinstall it, or set INLAY_LIBRARY to a libinlay to use."
             ) from e
     candidates: List[str] = []
     found = ctypes.util.find_library("inlay")
@@ -215,15 +242,17 @@ def _load() -> Tuple[ctypes.CDLL, str]:
     failures = []
     for name in candidates:
         try:
-            return ctypes.CDLL(name), name
+            return ctypes.CDLL(name), name, "system"
         except OSError as e:
             failures.append(f"{name!r} ({e})")
     if not found:
         failures.insert(0, "ctypes.util.find_library('inlay') (not found)")
     raise ImportError(
-        "inlay: cannot find the inlay C library (libinlay). Tried INLAY_LIBRARY (not set), "
+        f"inlay: cannot find the inlay C library (libinlay). Tried INLAY_LIBRARY (not set), the package "
+        f"directory {PACKAGE_DIR!r} (no {_platform_names()[0]}: not a wheel), "
         + ", ".join(failures)
-        + ". Install libinlay, add its directory to LD_LIBRARY_PATH, or set INLAY_LIBRARY to its path."
+        + ". Install the inlay wheel (it carries the library), or install libinlay (the .deb packages) and add "
+        "its directory to LD_LIBRARY_PATH if it is not on the system's paths, or set INLAY_LIBRARY to its path."
     )
 
 
@@ -269,7 +298,7 @@ def _check_version(path: str) -> str:
     return version
 
 
-lib, path = _load()
+lib, path, library_source = _load()
 _declare(lib, path)
 version = _check_version(path)
 
