@@ -1,0 +1,4 @@
+library(testthat)
+library(inlay)
+
+test_check("inlay")
