@@ -18,6 +18,7 @@
 #include "io/hdf5/hdf5_file.hpp"
 #include "io/model_file.hpp"
 #include "io/model_json.hpp"
+#include "io/page_buffer.hpp"
 #include "util/logging.hpp"
 #include "util/naming.hpp"
 #include "util/python_text.hpp"
@@ -26,6 +27,7 @@ namespace inlay::core {
 namespace {
 
 using io::fail;
+using io::PageBuffer;
 using python::quote;
 
 // The largest metadata.json read from a .keras file.
@@ -90,12 +92,49 @@ class ZipArchive {
   // The member's bytes: exactly the size of its directory entry, at most max_bytes, CRC checked; memory grows
   // with the bytes read, not with the size the entry claims.
   std::vector<unsigned char> read(const zip_stat_t& st, std::uint64_t max_bytes) const {
+    // The buffer grows with the bytes that actually arrive, never to the size the directory claims: an entry
+    // claiming gigabytes but holding a few bytes costs a few bytes (then fails as truncated). Up front it
+    // takes at most what the archive itself holds (so a stored member is read without regrowing), or 1 MiB
+    // when that is more.
+    std::vector<unsigned char> data;
+    data.reserve(static_cast<std::size_t>(std::min(st.size, std::max(archive_bytes_, kZipReadPiece))));
+    read_member(st, max_bytes, [&](std::uint64_t got, std::uint64_t want) {
+      data.resize(static_cast<std::size_t>(got + want));
+      return data.data() + got;
+    });
+    return data;
+  }
+
+  // The same bytes in an io::PageBuffer (model.weights.h5: its pages go back as its datasets are read), grown
+  // as read() grows its vector.
+  PageBuffer read_pages(const zip_stat_t& st, std::uint64_t max_bytes) const {
+    check_size(st, max_bytes);
+    PageBuffer pages(static_cast<std::size_t>(std::min(st.size, std::max(archive_bytes_, kZipReadPiece))));
+    read_member(st, max_bytes, [&](std::uint64_t got, std::uint64_t want) {
+      if (got + want > pages.size()) {
+        pages.resize(static_cast<std::size_t>(std::min(st.size, std::max(got + want, 2 * pages.size()))));
+      }
+      return pages.data() + got;
+    });
+    return pages;
+  }
+
+ private:
+  void check_size(const zip_stat_t& st, std::uint64_t max_bytes) const {
     const std::string name = st.name != nullptr ? st.name : "?";
     if (st.size > max_bytes) {
       fail(Status::ParseError, path_,
            name + " is " + std::to_string(st.size) + " bytes, more than the " + std::to_string(max_bytes) +
                " inlay reads for it");
     }
+  }
+
+  // Reads the member, exactly st.size bytes, CRC checked, in pieces of at most kZipReadPiece bytes, each
+  // into room(got, want): where the `want` bytes after the first `got` go.
+  template <class Room>
+  void read_member(const zip_stat_t& st, std::uint64_t max_bytes, Room&& room) const {
+    check_size(st, max_bytes);
+    const std::string name = st.name != nullptr ? st.name : "?";
     zip_file_t* file = zip_fopen_index(zip_, st.index, 0);
     if (file == nullptr)
       fail(Status::ParseError, path_, "cannot open " + name + " in the archive: " + zip_strerror(zip_));
@@ -105,20 +144,12 @@ class ZipArchive {
         if (f != nullptr) zip_fclose(f);
       }
     } closer{file};
-    // The buffer grows with the bytes that actually arrive, never to the size the directory claims: an entry
-    // claiming gigabytes but holding a few bytes costs a few bytes (then fails as truncated). Up front it
-    // takes at most what the archive itself holds (so a stored member, like Keras's model.weights.h5, is read
-    // without regrowing), or 1 MiB when that is more.
-    std::vector<unsigned char> data;
-    data.reserve(static_cast<std::size_t>(std::min(st.size, std::max(archive_bytes_, kZipReadPiece))));
     std::uint64_t got = 0;
     while (got < st.size) {
       const std::uint64_t want = std::min<std::uint64_t>(st.size - got, kZipReadPiece);
-      data.resize(static_cast<std::size_t>(got + want));
-      const zip_int64_t n = zip_fread(file, data.data() + got, want);
+      const zip_int64_t n = zip_fread(file, room(got, want), want);
       if (n < 0) fail(Status::ParseError, path_, "cannot read " + name + ": " + zip_file_strerror(file));
       got += static_cast<std::uint64_t>(n);
-      data.resize(static_cast<std::size_t>(got));
       if (n == 0) break;
     }
     if (got < st.size) {
@@ -139,10 +170,8 @@ class ZipArchive {
       zip_error_fini(&error);
       fail(Status::ParseError, path_, "cannot read " + name + ": " + text);
     }
-    return data;
   }
 
- private:
   std::string path_;
   std::uint64_t archive_bytes_ = 0;  // the archive file's size: what its members can really hold
   zip_t* zip_ = nullptr;
@@ -640,8 +669,10 @@ std::unique_ptr<Model> load_keras_file(const std::string& path, const LoadOption
       doubles > std::numeric_limits<std::uint64_t>::max() - kWeightsFileSlack ? doubles : doubles + kWeightsFileSlack;
   io::check_weight_budget(*model, weights_entry->size, options, path,
                           "model.weights.h5, of " + std::to_string(weights_entry->size) + " bytes,");
-  const std::vector<unsigned char> weights_bytes = zip.read(*weights_entry, cap);
-  const Hdf5File h5 = Hdf5File::open(weights_bytes, path, "model.weights.h5");
+  PageBuffer weights = zip.read_pages(*weights_entry, cap);
+  // Each weight's pages go back once it is in its layer: loading peaks at about one copy of the weights.
+  const Hdf5File h5 = Hdf5File::open(weights.bytes(), path, "model.weights.h5",
+                                     [&weights](std::span<const unsigned char> done) { weights.release(done); });
   load_keras3_weights(h5, *model, path);
   return model;
 }
@@ -697,9 +728,10 @@ void load_weights_file(Model& model, const std::string& path) {
 }
 
 std::unique_ptr<Model> load_legacy_h5_file(const std::string& path, const LoadOptions& options) {
-  const std::vector<unsigned char> bytes =
-      io::read_file(path, std::numeric_limits<std::uint64_t>::max(), "the HDF5 file");
-  const Hdf5File h5 = Hdf5File::open(bytes, path, std::filesystem::path(path).filename().string());
+  PageBuffer bytes = io::read_file_pages(path, std::numeric_limits<std::uint64_t>::max(), "the HDF5 file");
+  // Each weight's pages go back once it is in its layer: loading peaks at about one copy of the weights.
+  const Hdf5File h5 = Hdf5File::open(bytes.bytes(), path, std::filesystem::path(path).filename().string(),
+                                     [&bytes](std::span<const unsigned char> done) { bytes.release(done); });
   const auto config_text = string_attribute(h5.root(), "model_config", io::kMaxJsonBytes, path, "the file");
   if (!config_text || config_text->size() != 1) {
     fail(Status::ParseError, path,

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <limits>
 #include <new>
 #include <stdexcept>
@@ -90,8 +91,13 @@ void read_exactly(const FileDescriptor& file, std::span<unsigned char> out, cons
   }
 }
 
-std::vector<unsigned char> read_file(const std::filesystem::path& path, std::uint64_t max_bytes,
-                                     const std::string& what) {
+namespace {
+
+// Reads the whole of a regular file, at most max_bytes (reads stop at max_bytes + 1 either way, in case the
+// file grows meanwhile): expect(the size fstat gave), then append(offset, bytes, count) for each piece.
+template <class Append>
+void read_whole_file(const std::filesystem::path& path, std::uint64_t max_bytes, const std::string& what,
+                     const std::function<void(std::uint64_t)>& expect, Append&& append) {
   const std::string name = path.string();
   const FileDescriptor file = open_regular_file(path, what);
   const std::uint64_t size = require_regular_file(file, name, what);
@@ -99,10 +105,8 @@ std::vector<unsigned char> read_file(const std::filesystem::path& path, std::uin
     fail(Status::ParseError, name,
          what + " is " + std::to_string(size) + " bytes, more than the " + std::to_string(max_bytes) + " inlay reads");
   }
-  // Reserved by the size fstat gave (a regular file's, at most max_bytes); reads stop at max_bytes + 1 either
-  // way, in case the file grows meanwhile.
-  std::vector<unsigned char> data;
-  data.reserve(static_cast<std::size_t>(size));
+  expect(size);
+  std::uint64_t total = 0;
   std::array<unsigned char, 1 << 16> chunk{};
   for (;;) {
     const ssize_t got = ::read(file.get(), chunk.data(), chunk.size());
@@ -111,12 +115,40 @@ std::vector<unsigned char> read_file(const std::filesystem::path& path, std::uin
       fail(Status::IoError, name, "error reading " + what + ": " + std::strerror(errno));
     }
     if (got == 0) break;
-    if (data.size() + static_cast<std::uint64_t>(got) > max_bytes) {
+    if (total + static_cast<std::uint64_t>(got) > max_bytes) {
       fail(Status::ParseError, name, what + " is more than the " + std::to_string(max_bytes) + " bytes inlay reads");
     }
-    data.insert(data.end(), chunk.data(), chunk.data() + got);
+    append(total, chunk.data(), static_cast<std::size_t>(got));
+    total += static_cast<std::uint64_t>(got);
   }
+}
+
+}  // namespace
+
+std::vector<unsigned char> read_file(const std::filesystem::path& path, std::uint64_t max_bytes,
+                                     const std::string& what) {
+  // Reserved by the size fstat gave (a regular file's, at most max_bytes).
+  std::vector<unsigned char> data;
+  read_whole_file(
+      path, max_bytes, what, [&](std::uint64_t size) { data.reserve(static_cast<std::size_t>(size)); },
+      [&](std::uint64_t, const unsigned char* bytes, std::size_t count) {
+        data.insert(data.end(), bytes, bytes + count);
+      });
   return data;
+}
+
+PageBuffer read_file_pages(const std::filesystem::path& path, std::uint64_t max_bytes, const std::string& what) {
+  PageBuffer pages(0);
+  std::uint64_t used = 0;
+  read_whole_file(
+      path, max_bytes, what, [&](std::uint64_t size) { pages.resize(static_cast<std::size_t>(size)); },
+      [&](std::uint64_t at, const unsigned char* bytes, std::size_t count) {
+        if (at + count > pages.size()) pages.resize(static_cast<std::size_t>(std::max(at + count, 2 * pages.size())));
+        std::memcpy(pages.data() + at, bytes, count);
+        used = at + count;
+      });
+  pages.resize(static_cast<std::size_t>(used));
+  return pages;
 }
 
 void check_weight_budget(const Model& model, std::uint64_t backing_bytes, const LoadOptions& options,

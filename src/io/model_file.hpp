@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "graph/model.hpp"
+#include "io/page_buffer.hpp"
 #include "layers/dialect.hpp"
 #include "util/error.hpp"
 #include "util/json.hpp"
@@ -108,6 +109,8 @@ inline constexpr int kMaxJsonDepth = 256;
 // ParseError when too large); memory grows with the bytes actually read.
 std::vector<unsigned char> read_file(const std::filesystem::path& path, std::uint64_t max_bytes,
                                      const std::string& what);
+// The same bytes in a PageBuffer: for a weights file whose pages go back as its datasets are read.
+PageBuffer read_file_pages(const std::filesystem::path& path, std::uint64_t max_bytes, const std::string& what);
 
 // JSON text to a value, refusing malformed text and nesting deeper than kMaxJsonDepth (ParseError naming
 // `what`).

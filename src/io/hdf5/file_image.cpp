@@ -39,7 +39,20 @@ std::span<const unsigned char> FileImage::at(std::uint64_t address, std::uint64_
             "its " + std::to_string(size) + " bytes are not inside the file of " + std::to_string(this->size()) +
                 " bytes");
   }
+  if (!released_.empty()) {
+    // The last range given back that starts before this one ends: any overlap is with it (ranges never overlap).
+    auto it = released_.lower_bound(address + size);
+    if (it != released_.begin() && (--it)->second > address) {
+      corrupt(what, address, "its bytes are those of a dataset already read (two objects share bytes)");
+    }
+  }
   return bytes_.subspan(static_cast<std::size_t>(base_ + address), static_cast<std::size_t>(size));
+}
+
+void FileImage::done_with(std::uint64_t address, std::uint64_t size) const {
+  if (!release_ || size == 0 || !contains(address, size)) return;
+  released_.emplace(address, address + size);
+  release_(bytes_.subspan(static_cast<std::size_t>(base_ + address), static_cast<std::size_t>(size)));
 }
 
 std::span<const unsigned char> FileImage::from(std::uint64_t address, std::string_view what) const {

@@ -10,6 +10,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <span>
 #include <string>
 #include <string_view>
@@ -47,6 +49,15 @@ class FileImage {
   // The position in the span of file address `address` (for messages and checks), when it is inside the file.
   bool contains(std::uint64_t address, std::uint64_t size) const;
 
+  // Who owns the bytes may take back the pages of data the reader is done with (io::PageBuffer::release): set
+  // for a weights file whose every dataset is read once, into its layer.
+  using PageRelease = std::function<void(std::span<const unsigned char>)>;
+  void set_page_release(PageRelease release) { release_ = std::move(release); }
+  // The dataset data at [address, address + size) has been copied out. With a PageRelease set, its pages go
+  // back to their owner and from then on at() refuses bytes in that range as a ParseError (a crafted file
+  // whose objects share bytes would otherwise read zeros); without one, nothing happens.
+  void done_with(std::uint64_t address, std::uint64_t size) const;
+
   // Charges `bytes` of parsing work to the file's budget; a ParseError once the budget is spent.
   void charge(std::uint64_t bytes) const;
 
@@ -65,6 +76,8 @@ class FileImage {
   unsigned length_size_ = 8;
   std::uint64_t base_ = 0;
   mutable std::uint64_t work_left_ = 0;
+  PageRelease release_;
+  mutable std::map<std::uint64_t, std::uint64_t> released_;  // start -> end of the ranges given back
 };
 
 // "'text'" with the quotes Python's repr would use (what the rest of inlay's messages do), at most 200 bytes

@@ -186,9 +186,15 @@ void Object::read_as_float32(std::span<float> out) const {
 }
 
 Hdf5File Hdf5File::open(std::span<const unsigned char> bytes, std::string file, std::string name) {
+  return open(bytes, std::move(file), std::move(name), {});
+}
+
+Hdf5File Hdf5File::open(std::span<const unsigned char> bytes, std::string file, std::string name,
+                        std::function<void(std::span<const unsigned char>)> release) {
   Hdf5File out;
   out.state_ = std::make_shared<FileState>(bytes, std::move(file), std::move(name));
   FileImage& image = out.state_->image;
+  image.set_page_release(std::move(release));
   try {
     const Superblock superblock = read_superblock(image);
     out.root_ = out.state_->node(superblock.root_object_header);

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -111,6 +112,11 @@ class Hdf5File {
   // HDF5 file: ..." when they are not there.
   // The file and its objects read `bytes` in place: they must outlive it (a temporary is refused below).
   static Hdf5File open(std::span<const unsigned char> bytes, std::string file, std::string name);
+  // The same for bytes whose owner takes back each dataset's pages once the dataset has been read
+  // (read_as_float32): `release` gets the dataset's bytes (io::PageBuffer::release). Each dataset can then be
+  // read once; a second read, or another object in its bytes, is a ParseError.
+  static Hdf5File open(std::span<const unsigned char> bytes, std::string file, std::string name,
+                       std::function<void(std::span<const unsigned char>)> release);
   static Hdf5File open(std::vector<unsigned char>&& bytes, std::string file, std::string name) = delete;
   Object root() const;
 
