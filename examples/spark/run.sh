@@ -8,6 +8,8 @@
 #     build/spark-venv, git-ignored); it is reused when it already imports them.
 # inlay itself: the installed library (the .deb, or a wheel installed into the venv) - or INLAY_LIBRARY=path;
 # the Python package from the venv if a wheel is installed there, else bindings/python of this tree.
+# INLAY_SPARK_WHEEL=path installs that wheel (bindings/python/wheel/ci.sh's) into the venv first, --no-index:
+# the executors then run the wheel's own libinlay, as a cluster whose nodes `pip install inlay` would.
 # Exits non-zero if any Spark prediction mismatches (or on any other failure). Prints its wall time.
 #
 #   bash examples/spark/run.sh                                            # CI: after the .deb is installed
@@ -84,6 +86,11 @@ fi
 log "install steps took $((SECONDS - install_start)) s"
 
 # ---- inlay in the venv -------------------------------------------------------------------------------------
+if [[ -n "${INLAY_SPARK_WHEEL:-}" ]]; then
+  log "pip install --no-index $INLAY_SPARK_WHEEL into $venv"
+  "$python" -m pip install --disable-pip-version-check --quiet --no-index --no-deps --force-reinstall \
+    "$INLAY_SPARK_WHEEL"
+fi
 if ! "$python" -c "import inlay" 2>/dev/null; then
   # No wheel installed in the venv: the in-tree pure-ctypes package, over the installed libinlay.
   export PYTHONPATH="$repo/bindings/python${PYTHONPATH:+:$PYTHONPATH}"
@@ -95,6 +102,7 @@ fi
 
 # ---- run ---------------------------------------------------------------------------------------------------
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}" # no network lookups of the host name in containers
+log "inlay in the executors: $("$python" -c 'import inlay; print(inlay.library_path, "(" + inlay.library_source + ")")')"
 log "$python examples/spark/score.py $*"
 run_start=$SECONDS
 "$python" "$here/score.py" --fixtures "${INLAY_FIXTURES:-$repo/tests/fixtures}" "$@"
